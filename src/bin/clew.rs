@@ -1,0 +1,144 @@
+//! The native `clew` CLI over the same core as the browser app.
+//!
+//! * `clew analyze [--format F] [--json] FILE...`: load files (fragments of one
+//!   trace merge) and print a summary, or one JSON object with `--json`.
+//! * `clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--out FILE]`:
+//!   write a realistic synthetic trace file.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clew::core::gen::{self, GenFormat, GenOptions};
+use clew::core::parse::{self, Format};
+use clew::core::report;
+
+const USAGE: &str = "usage:
+  clew analyze [--format otlp|jaeger|zipkin|jaeger-proto] [--json] FILE...
+  clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--out FILE]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(|s| s.as_str()) {
+        Some("analyze") => analyze(&args[1..]),
+        Some("gen") => generate(&args[1..]),
+        Some("-h") | Some("--help") | Some("help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("clew: {msg}");
+    ExitCode::from(1)
+}
+
+fn analyze(args: &[String]) -> ExitCode {
+    let mut json = false;
+    let mut format: Option<Format> = None;
+    let mut files: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--json" => json = true,
+            "--format" => {
+                i += 1;
+                let Some(f) = args.get(i) else { return fail("--format needs a value: otlp, jaeger, zipkin or jaeger-proto") };
+                match Format::parse(f) {
+                    Some(f) => format = Some(f),
+                    None => return fail(&format!("unknown format {f:?}; use otlp, jaeger, zipkin or jaeger-proto")),
+                }
+            }
+            s if s.starts_with("--format=") => match Format::parse(&s["--format=".len()..]) {
+                Some(f) => format = Some(f),
+                None => return fail(&format!("unknown format in {s:?}; use otlp, jaeger, zipkin or jaeger-proto")),
+            },
+            s if s.starts_with("--") => return fail(&format!("unknown option {s}\n{USAGE}")),
+            s => files.push(s),
+        }
+        i += 1;
+    }
+    if files.is_empty() {
+        return fail(&format!("no input files\n{USAGE}"));
+    }
+    let mut contents: Vec<(String, Vec<u8>)> = Vec::with_capacity(files.len());
+    for f in &files {
+        match std::fs::read(f) {
+            Ok(b) => contents.push((f.to_string(), b)),
+            Err(e) => return fail(&format!("{f}: cannot read the file: {e}")),
+        }
+    }
+    let inputs: Vec<(&str, &[u8])> = contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let set = match parse::load(&inputs, format) {
+        Ok(s) => s,
+        Err(e) => return fail(&e.to_string()),
+    };
+    drop(contents);
+    let opts = report::ReportOptions::default();
+    let out = if json {
+        match serde_json::to_string(&report::analyze_json(&set, &opts)) {
+            Ok(s) => s + "\n",
+            Err(e) => return fail(&format!("cannot write JSON: {e}")),
+        }
+    } else {
+        report::analyze_text(&set, &opts)
+    };
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    if lock.write_all(out.as_bytes()).is_err() {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn generate(args: &[String]) -> ExitCode {
+    let mut spans: Option<usize> = None;
+    let mut traces = 1usize;
+    let mut seed = 1u64;
+    let mut format = GenFormat::Otlp;
+    let mut out: Option<&str> = None;
+    let mut i = 0;
+    while i < args.len() {
+        let val = args.get(i + 1);
+        let need = |name: &str| format!("{name} needs a value");
+        match args[i].as_str() {
+            "--spans" => match val.and_then(|v| v.replace('_', "").parse().ok()) {
+                Some(v) => spans = Some(v),
+                None => return fail(&need("--spans (a whole number)")),
+            },
+            "--traces" => match val.and_then(|v| v.parse().ok()) {
+                Some(v) if v > 0 => traces = v,
+                _ => return fail(&need("--traces (a whole number above 0)")),
+            },
+            "--seed" => match val.and_then(|v| v.parse().ok()) {
+                Some(v) => seed = v,
+                None => return fail(&need("--seed (a whole number)")),
+            },
+            "--format" => match val.and_then(|v| GenFormat::parse(v)) {
+                Some(f) => format = f,
+                None => return fail("--format takes otlp, otlp-base64, jaeger or zipkin"),
+            },
+            "--out" | "-o" => match val {
+                Some(v) => out = Some(v),
+                None => return fail(&need("--out (a file path)")),
+            },
+            s => return fail(&format!("unknown argument {s}\n{USAGE}")),
+        }
+        i += 2;
+    }
+    let Some(spans) = spans else { return fail(&format!("--spans is required\n{USAGE}")) };
+    let data = gen::generate(GenOptions { spans, traces, seed });
+    let text = gen::encode(&data, format);
+    let written = match out {
+        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| format!("{path}: {e}")),
+        None => std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| e.to_string()),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot write: {e}")),
+    }
+}

@@ -1,0 +1,8 @@
+//! Analyses over a loaded [`crate::core::model::TraceSet`]: facts out, no UI.
+
+pub mod critical_path;
+pub mod llm;
+pub mod patterns;
+pub mod pricing;
+pub mod service_graph;
+pub mod stats;

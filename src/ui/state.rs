@@ -1,0 +1,76 @@
+//! App-wide reactive state, shared through Leptos context: the loaded set, the
+//! selected trace and span, and a span filter other views can set.
+//!
+//! Views get it with `use_context::<AppState>()`. Every field is a `Copy` signal.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::core::model::TraceSet;
+
+/// The loaded traces plus what was derived from them once, after loading.
+pub struct Loaded {
+    pub set: TraceSet,
+    /// Names of the inputs, for the header.
+    pub names: Vec<String>,
+}
+
+/// Which top-level view is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Waterfall,
+    CriticalPath,
+    Graph,
+    Patterns,
+    Stats,
+    Llm,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// `None` until something has loaded.
+    pub loaded: RwSignal<Option<Arc<Loaded>>>,
+    /// Index into `set.traces` of the trace shown.
+    pub trace: RwSignal<usize>,
+    /// Selected span: index into `set.spans`.
+    pub selected: RwSignal<Option<u32>>,
+    /// When set, the waterfall shows only these spans (indices into `set.spans`)
+    /// and their ancestors; views such as the service graph set it on click.
+    pub span_filter: RwSignal<Option<Arc<Vec<u32>>>>,
+    /// A label for the active filter ("edge api → auth"), shown with a clear button.
+    pub span_filter_label: RwSignal<String>,
+    /// Critical path highlighted in the waterfall.
+    pub show_critical_path: RwSignal<bool>,
+    pub tab: RwSignal<Tab>,
+}
+
+impl AppState {
+    pub fn new() -> AppState {
+        AppState {
+            loaded: RwSignal::new(None),
+            trace: RwSignal::new(0),
+            selected: RwSignal::new(None),
+            span_filter: RwSignal::new(None),
+            span_filter_label: RwSignal::new(String::new()),
+            show_critical_path: RwSignal::new(false),
+            tab: RwSignal::new(Tab::Waterfall),
+        }
+    }
+    /// Jumps to a span in the waterfall: selects its trace and the span, switches tab.
+    pub fn jump_to_span(&self, span: u32) {
+        if let Some(l) = self.loaded.get_untracked() {
+            if let Some(s) = l.set.spans.get(span as usize) {
+                self.trace.set(s.trace as usize);
+                self.selected.set(Some(span));
+                self.tab.set(Tab::Waterfall);
+            }
+        }
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState::new()
+    }
+}

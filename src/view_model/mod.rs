@@ -1,0 +1,1 @@
+//! UI-shaped geometry from the model: pure, natively tested.
