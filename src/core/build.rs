@@ -13,7 +13,7 @@
 //!        fill times       ──▶ missing timestamps take the parent's start; clock skew
 //! ```
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::model::*;
 
@@ -203,7 +203,7 @@ impl SetBuilder {
         }
 
         // Group spans by trace id, in input order of first appearance.
-        let mut trace_index: HashMap<TraceId, u32> = HashMap::new();
+        let mut trace_index: HashMap<TraceId, u32> = HashMap::default();
         let mut groups: Vec<Vec<u32>> = Vec::new();
         for (i, s) in self.spans.iter().enumerate() {
             let g = *trace_index.entry(s.trace_id).or_insert_with(|| {
@@ -244,7 +244,7 @@ impl SetBuilder {
             let sid = |raw: u32| spans[raw as usize].span_id.to_text(strings);
             // 1. Id map: the first span with an id wins, except that the server half of a
             //    Zipkin shared span takes over for the children.
-            let mut by_id: HashMap<SpanId, u32> = HashMap::with_capacity(m);
+            let mut by_id: HashMap<SpanId, u32> = HashMap::with_capacity_and_hasher(m, Default::default());
             // client half of a shared server span (local position)
             let mut shared_parent: Vec<u32> = vec![NO_SPAN; m];
             for (pos, &raw) in group.iter().enumerate() {

@@ -3,7 +3,7 @@
 //! All text of a [`super::TraceSet`] lives in one buffer; a `StrId` is an index into
 //! its offset table. Interning happens while building; afterwards the table is read-only.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A handle to an interned string. `StrId::EMPTY` is `""`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,7 +26,7 @@ pub struct Strings {
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings { data: String::new(), ends: vec![0], lookup: HashMap::new() }
+        Strings { data: String::new(), ends: vec![0], lookup: HashMap::default() }
     }
 }
 
@@ -77,7 +77,7 @@ impl Strings {
     }
     /// Drops the interning index (after building, to save memory).
     pub fn freeze(&mut self) {
-        self.lookup = HashMap::new();
+        self.lookup = HashMap::default();
     }
     /// Raw parts, for the snapshot codec.
     pub fn raw_parts(&self) -> (&str, &[u32]) {
@@ -95,6 +95,6 @@ impl Strings {
             }
             prev = e;
         }
-        Some(Strings { data, ends, lookup: HashMap::new() })
+        Some(Strings { data, ends, lookup: HashMap::default() })
     }
 }

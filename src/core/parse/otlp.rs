@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::util::{json_lines, LooseVec, Num, Text};
@@ -19,42 +20,11 @@ use crate::core::model::*;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Root<'a> {
-    #[serde(rename = "resourceSpans", alias = "resource_spans", alias = "batches", borrow)]
-    resource_spans: LooseVec<ResourceSpans<'a>>,
-    #[serde(borrow)]
-    result: Option<Box<Root<'a>>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ResourceSpans<'a> {
-    #[serde(borrow)]
-    resource: Option<ResourceJ<'a>>,
-    #[serde(rename = "scopeSpans", alias = "scope_spans", alias = "instrumentationLibrarySpans", alias = "instrumentation_library_spans", borrow)]
-    scope_spans: LooseVec<ScopeSpans<'a>>,
-    #[serde(rename = "schemaUrl", alias = "schema_url", borrow)]
-    schema_url: Text<'a>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
 struct ResourceJ<'a> {
     #[serde(borrow)]
     attributes: LooseVec<KeyValue<'a>>,
     #[serde(rename = "droppedAttributesCount", alias = "dropped_attributes_count")]
     dropped: Num,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ScopeSpans<'a> {
-    #[serde(alias = "instrumentationLibrary", alias = "instrumentation_library", borrow)]
-    scope: Option<ScopeJ<'a>>,
-    #[serde(borrow)]
-    spans: LooseVec<SpanJ<'a>>,
-    #[serde(rename = "schemaUrl", alias = "schema_url", borrow)]
-    schema_url: Text<'a>,
 }
 
 #[derive(Deserialize, Default)]
@@ -291,18 +261,16 @@ fn status_of(t: &Text<'_>) -> StatusCode {
 /// Reads OTLP JSON (a document or JSON Lines) into the builder.
 pub fn read(b: &mut SetBuilder, text: &str) -> Result<(), ReadError> {
     match json_lines(text) {
-        None => {
-            let root: Root = serde_json::from_str(text).map_err(|e| ReadError::from_json(&e, 0))?;
-            convert_root(b, &root);
-            Ok(())
-        }
+        None => read_doc(b, text).map_err(|e| ReadError::from_json(&e, 0)),
         Some(lines) => {
             let total = lines.len();
             let mut bad: Vec<(usize, ReadError)> = Vec::new();
             for (line_no, line) in lines {
-                match serde_json::from_str::<Root>(line) {
-                    Ok(root) => convert_root(b, &root),
-                    Err(e) => bad.push((line_no, ReadError::from_json(&e, line_no - 1))),
+                let before = b.spans.len();
+                if let Err(e) = read_doc(b, line) {
+                    // Drop the partial spans of a broken line; say so in a warning.
+                    b.spans.truncate(before);
+                    bad.push((line_no, ReadError::from_json(&e, line_no - 1)));
                 }
             }
             if bad.len() == total {
@@ -325,51 +293,195 @@ pub fn read(b: &mut SetBuilder, text: &str) -> Result<(), ReadError> {
     }
 }
 
-fn convert_root(b: &mut SetBuilder, root: &Root<'_>) {
-    // Unwrap `{"result": …}` wrappers iteratively.
-    let mut cur = root;
-    loop {
-        for rs in &cur.resource_spans.0 {
-            convert_resource_spans(b, rs);
-        }
-        match &cur.result {
-            Some(inner) => cur = inner,
-            None => break,
-        }
+/// Streams one document into the builder: spans are converted one at a time as
+/// they are deserialized, never collected into a big intermediate vector.
+fn read_doc(b: &mut SetBuilder, text: &str) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    RootSeed { b }.deserialize(&mut de)?;
+    de.end()
+}
+
+/// `{resourceSpans|resource_spans|batches: [...], result: {...}}`.
+struct RootSeed<'b> {
+    b: &'b mut SetBuilder,
+}
+
+impl<'de> DeserializeSeed<'de> for RootSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-fn convert_resource_spans(b: &mut SetBuilder, rs: &ResourceSpans<'_>) {
-    let (res_attrs, dropped, service) = match &rs.resource {
-        Some(r) => {
-            let range = push_attrs(b, &r.attributes.0);
-            let service = r
-                .attributes
-                .0
-                .iter()
-                .find(|kv| kv.key == "service.name")
-                .and_then(|kv| kv.value.as_ref())
-                .and_then(|v| v.string_value.as_deref())
-                .unwrap_or("")
-                .to_string();
-            (range, count(r.dropped), service)
-        }
-        None => (Range32::default(), 0, String::new()),
-    };
-    let schema = b.strings.intern(rs.schema_url.or_empty());
-    let resource = b.add_resource(&service, res_attrs, dropped, schema);
-    for ss in &rs.scope_spans.0 {
-        let scope = match &ss.scope {
-            Some(sc) => {
-                let attrs = push_attrs(b, &sc.attributes.0);
-                let schema = b.strings.intern(ss.schema_url.or_empty());
-                b.add_scope(sc.name.or_empty(), sc.version.or_empty(), attrs, count(sc.dropped), schema)
+impl<'de> Visitor<'de> for RootSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an OTLP ExportTraceServiceRequest object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "resourceSpans" | "resource_spans" | "batches" => {
+                    map.next_value_seed(ListSeed { b: &mut *self.b, item: Item::ResourceSpans })?
+                }
+                "result" => map.next_value_seed(RootSeed { b: &mut *self.b })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
-            None => b.empty_scope(),
-        };
-        for sp in &ss.spans.0 {
-            convert_span(b, sp, resource, scope);
         }
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Item {
+    ResourceSpans,
+    ScopeSpans { resource: u32 },
+    Span { resource: u32, scope: u32 },
+}
+
+/// A JSON array (or null) whose elements are read by `ElemSeed`.
+struct ListSeed<'b> {
+    b: &'b mut SetBuilder,
+    item: Item,
+}
+
+impl<'de> DeserializeSeed<'de> for ListSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ListSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        match self.item {
+            Item::Span { resource, scope } => {
+                while let Some(sp) = seq.next_element::<SpanJ<'de>>()? {
+                    convert_span(self.b, &sp, resource, scope);
+                }
+            }
+            item => while seq.next_element_seed(ElemSeed { b: &mut *self.b, item })?.is_some() {},
+        }
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // An object where an array belongs: skip it (nothing to read).
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+}
+
+/// One `resourceSpans` or `scopeSpans` element.
+struct ElemSeed<'b> {
+    b: &'b mut SetBuilder,
+    item: Item,
+}
+
+impl<'de> DeserializeSeed<'de> for ElemSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ElemSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let b = self.b;
+        match self.item {
+            Item::ResourceSpans => {
+                // The resource may come after its spans: reserve its slot first.
+                let r = b.add_resource("", Range32::default(), 0, StrId::EMPTY);
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "resource" => {
+                            let res: Option<ResourceJ<'de>> = map.next_value()?;
+                            if let Some(res) = res {
+                                let attrs = push_attrs(b, &res.attributes.0);
+                                let service = res
+                                    .attributes
+                                    .0
+                                    .iter()
+                                    .find(|kv| kv.key == "service.name")
+                                    .and_then(|kv| kv.value.as_ref())
+                                    .and_then(|v| v.string_value.as_deref())
+                                    .unwrap_or("")
+                                    .trim();
+                                let service = b.strings.intern(service);
+                                let slot = &mut b.resources[r as usize];
+                                slot.attrs = attrs;
+                                slot.dropped_attrs = count(res.dropped);
+                                slot.service = service;
+                            }
+                        }
+                        "scopeSpans" | "scope_spans" | "instrumentationLibrarySpans" | "instrumentation_library_spans" => {
+                            map.next_value_seed(ListSeed { b: &mut *b, item: Item::ScopeSpans { resource: r } })?
+                        }
+                        "schemaUrl" | "schema_url" => {
+                            let t: Text<'de> = map.next_value()?;
+                            let id = b.strings.intern(t.or_empty());
+                            b.resources[r as usize].schema_url = id;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+            }
+            Item::ScopeSpans { resource } => {
+                let s = b.add_scope("", "", Range32::default(), 0, StrId::EMPTY);
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "scope" | "instrumentationLibrary" | "instrumentation_library" => {
+                            let sc: Option<ScopeJ<'de>> = map.next_value()?;
+                            if let Some(sc) = sc {
+                                let attrs = push_attrs(b, &sc.attributes.0);
+                                let name = b.strings.intern(sc.name.or_empty());
+                                let version = b.strings.intern(sc.version.or_empty());
+                                let slot = &mut b.scopes[s as usize];
+                                slot.name = name;
+                                slot.version = version;
+                                slot.attrs = attrs;
+                                slot.dropped_attrs = count(sc.dropped);
+                            }
+                        }
+                        "spans" => map.next_value_seed(ListSeed { b: &mut *b, item: Item::Span { resource, scope: s } })?,
+                        "schemaUrl" | "schema_url" => {
+                            let t: Text<'de> = map.next_value()?;
+                            let id = b.strings.intern(t.or_empty());
+                            b.scopes[s as usize].schema_url = id;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+            }
+            Item::Span { resource, scope } => {
+                // Not reached: spans are read by ListSeed directly.
+                let _ = (resource, scope);
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            }
+        }
+        Ok(())
     }
 }
 
