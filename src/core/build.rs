@@ -242,44 +242,62 @@ impl SetBuilder {
         ) -> BuiltTrace {
             let m = group.len();
             let sid = |raw: u32| spans[raw as usize].span_id.to_text(strings);
-            // 1. Id map: the first span with an id wins, except that the server half of a
-            //    Zipkin shared span takes over for the children.
+            // 1. Id map: the first span with an id wins. Where spans share an id and one
+            //    is a Zipkin shared server half, the RPC pair is the server half and the
+            //    first CLIENT span of that id (else the first non-server span): the server
+            //    half becomes the client half's child and takes over the id for children.
+            //    Every other span with that id is a duplicate.
             let mut by_id: HashMap<SpanId, u32> = HashMap::with_capacity_and_hasher(m, Default::default());
-            // client half of a shared server span (local position)
-            let mut shared_parent: Vec<u32> = vec![NO_SPAN; m];
+            let mut repeated: Vec<u32> = Vec::new();
             for (pos, &raw) in group.iter().enumerate() {
                 let s = &spans[raw as usize];
-                match by_id.get(&s.span_id).copied() {
-                    None => {
-                        by_id.insert(s.span_id, pos as u32);
-                    }
-                    Some(first) => {
-                        let first_raw = group[first as usize];
-                        let is_server = s.flags & span_flags::SHARED_SERVER != 0;
-                        let first_is_server = spans[first_raw as usize].flags & span_flags::SHARED_SERVER != 0;
-                        if is_server && !first_is_server && shared_parent.iter().all(|&p| p != first) {
-                            // RPC pair: server half becomes the child of the client half.
-                            shared_parent[pos] = first;
-                            by_id.insert(s.span_id, pos as u32);
-                        } else if !is_server && first_is_server && shared_parent[first as usize] == NO_SPAN {
-                            // Client half came after the server half.
-                            shared_parent[first as usize] = pos as u32;
-                        } else {
-                            flags[raw as usize] |= span_flags::DUPLICATE_ID;
-                            warnings.push(RawWarning {
-                                kind: WarningKind::DuplicateSpanId,
-                                span: raw,
-                                message: format!("span id {} appears more than once; children attach to the first", sid(raw)),
-                            });
-                        }
-                    }
+                if by_id.contains_key(&s.span_id) {
+                    repeated.push(pos as u32);
+                } else {
+                    by_id.insert(s.span_id, pos as u32);
                 }
             }
-            // With a client half that came after its server half, children still attach to the server.
-            for pos in 0..m {
-                if shared_parent[pos] != NO_SPAN {
-                    let raw = group[pos];
-                    by_id.insert(spans[raw as usize].span_id, pos as u32);
+            // client half of a shared server span (local position)
+            let mut shared_parent: Vec<u32> = vec![NO_SPAN; m];
+            if !repeated.is_empty() {
+                let mut same: HashMap<SpanId, Vec<u32>> = HashMap::default();
+                for &pos in &repeated {
+                    let id = spans[group[pos as usize] as usize].span_id;
+                    let first = by_id.get(&id).copied().unwrap_or(pos);
+                    same.entry(id).or_insert_with(|| vec![first]).push(pos);
+                }
+                let mut ids: Vec<SpanId> = same.keys().copied().collect();
+                ids.sort_unstable();
+                for id in ids {
+                    let Some(list) = same.get(&id) else { continue };
+                    let is_server = |p: u32| spans[group[p as usize] as usize].flags & span_flags::SHARED_SERVER != 0;
+                    let server = list.iter().copied().find(|&p| is_server(p));
+                    let client = server.and_then(|_| {
+                        list.iter()
+                            .copied()
+                            .find(|&p| !is_server(p) && spans[group[p as usize] as usize].kind == SpanKind::Client)
+                            .or_else(|| list.iter().copied().find(|&p| !is_server(p)))
+                    });
+                    let keep: Vec<u32> = match (server, client) {
+                        (Some(sv), Some(cl)) => {
+                            shared_parent[sv as usize] = cl;
+                            by_id.insert(id, sv);
+                            vec![sv, cl]
+                        }
+                        _ => vec![list[0]],
+                    };
+                    for &p in list {
+                        if keep.contains(&p) {
+                            continue;
+                        }
+                        let raw = group[p as usize];
+                        flags[raw as usize] |= span_flags::DUPLICATE_ID;
+                        warnings.push(RawWarning {
+                            kind: WarningKind::DuplicateSpanId,
+                            span: raw,
+                            message: format!("span id {} appears more than once; children attach to the first", sid(raw)),
+                        });
+                    }
                 }
             }
             // 2. Resolve parents.
