@@ -281,7 +281,9 @@ fn cross_format_same_traces_same_analysis() {
     }
     let (_, first) = &outputs[0];
     for (f, v) in &outputs[1..] {
-        assert_eq!(first, v, "{f:?} differs from OTLP");
+        if let Some(d) = first_difference(first, v) {
+            panic!("{f:?} differs from OTLP at {d}");
+        }
     }
 }
 
@@ -295,4 +297,35 @@ fn generated_file_counts() {
         assert_eq!(set.spans.len(), 1_000);
         assert_eq!(set.warnings.len(), 0, "{f:?}: {:?}", set.warnings.first());
     }
+}
+
+/// The path and values of the first difference between two JSON values (iterative).
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value) -> Option<String> {
+    use serde_json::Value as J;
+    let mut stack: Vec<(String, &J, &J)> = vec![(String::from("$"), a, b)];
+    while let Some((path, x, y)) = stack.pop() {
+        match (x, y) {
+            (J::Object(mx), J::Object(my)) => {
+                let kx: Vec<&String> = mx.keys().collect();
+                let ky: Vec<&String> = my.keys().collect();
+                if kx != ky {
+                    return Some(format!("{path}: keys {kx:?} vs {ky:?}"));
+                }
+                for k in kx.into_iter().rev() {
+                    stack.push((format!("{path}.{k}"), &mx[k], &my[k]));
+                }
+            }
+            (J::Array(ax), J::Array(ay)) => {
+                if ax.len() != ay.len() {
+                    return Some(format!("{path}: length {} vs {}", ax.len(), ay.len()));
+                }
+                for (i, (p, q)) in ax.iter().zip(ay).enumerate().rev() {
+                    stack.push((format!("{path}[{i}]"), p, q));
+                }
+            }
+            _ if x != y => return Some(format!("{path}: {x} vs {y}")),
+            _ => {}
+        }
+    }
+    None
 }

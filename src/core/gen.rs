@@ -336,7 +336,7 @@ pub fn encode(spans: &[GenSpan], format: GenFormat) -> String {
                         }
                     }
                     if s.error {
-                        o.push_str(",{\"key\":\"error\",\"type\":\"bool\",\"value\":true}");
+                        o.push_str(",{\"key\":\"error\",\"type\":\"bool\",\"value\":true},{\"key\":\"otel.status_description\",\"type\":\"string\",\"value\":\"failed\"}");
                     }
                     o.push_str("],\"logs\":[");
                     if let Some((off, name)) = s.event {

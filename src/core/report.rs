@@ -6,12 +6,16 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
+use crate::core::analysis;
 use crate::core::format;
 use crate::core::model::*;
 
 /// What goes into a report besides the set itself.
 #[derive(Default)]
-pub struct ReportOptions {}
+pub struct ReportOptions {
+    pub prices: analysis::pricing::PriceTable,
+    pub patterns: analysis::patterns::PatternConfig,
+}
 
 /// Sorted service names of one trace.
 pub fn trace_services(set: &TraceSet, trace: &Trace) -> Vec<String> {
@@ -24,12 +28,20 @@ fn warning_json(set: &TraceSet, w: &Warning) -> Value {
     json!({"kind": w.kind.as_str(), "span_id": span_id, "message": w.message})
 }
 
+/// The per-trace `llm` object, with the critical-path share filled in.
+fn llm_json(set: &TraceSet, trace: usize, opts: &ReportOptions, critical_path: &[(u32, u64)]) -> Value {
+    let a = analysis::llm::analyze_trace(set, trace, &opts.prices);
+    let s = analysis::llm::summarize_trace(set, trace, &a.calls, Some(critical_path));
+    analysis::llm::summary_json(&s)
+}
+
 /// The JSON object of `clew analyze --json`.
 pub fn analyze_json(set: &TraceSet, opts: &ReportOptions) -> Value {
     let mut traces = Vec::with_capacity(set.traces.len());
     for (ti, t) in set.traces.iter().enumerate() {
         let root = set.spans.get(t.root as usize);
-        let _ = ti;
+        let cp = analysis::critical_path::critical_path(set, ti);
+        let cp_pairs: Vec<(u32, u64)> = cp.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
         traces.push(json!({
             "trace_id": t.trace_id.to_text(&set.strings),
             "spans": t.spans.len,
@@ -41,6 +53,10 @@ pub fn analyze_json(set: &TraceSet, opts: &ReportOptions) -> Value {
             "errors": t.errors,
             "max_depth": t.max_depth,
             "warnings": set.trace_warnings(t).iter().map(|w| warning_json(set, w)).collect::<Vec<_>>(),
+            "critical_path": analysis::critical_path::critical_path_json(set, ti),
+            "patterns": analysis::patterns::patterns_json(set, ti, &opts.patterns),
+            "dependency_graph": analysis::service_graph::dependency_graph_json(set, ti),
+            "llm": llm_json(set, ti, opts, &cp_pairs),
         }));
     }
     let set_warnings: Vec<Value> = set.warnings[set.set_warnings.range()].iter().map(|w| warning_json(set, w)).collect();
@@ -53,6 +69,8 @@ pub fn analyze_json(set: &TraceSet, opts: &ReportOptions) -> Value {
         "sources": set.sources.iter().map(|s| json!({"name": s.name, "format": s.format, "spans": s.spans})).collect::<Vec<_>>(),
         "set_warnings": set_warnings,
         "traces": traces,
+        "service_graph": analysis::service_graph::service_graph_json(set),
+        "dependency_graph": analysis::service_graph::dependency_graph_to_json(&analysis::service_graph::dependency_graph(set, None)),
     })
 }
 
@@ -92,7 +110,45 @@ pub fn analyze_text(set: &TraceSet, opts: &ReportOptions) -> String {
             t.warnings.len
         );
         let _ = writeln!(out, "  services  {}", trace_services(set, t).join(", "));
-        let _ = (ti, opts);
+        let cp = analysis::critical_path::critical_path(set, ti);
+        let mut top: Vec<_> = cp.contributions.iter().collect();
+        top.sort_by(|a, b| b.contribution_ns.cmp(&a.contribution_ns).then(a.span.cmp(&b.span)));
+        if !top.is_empty() {
+            let _ = writeln!(out, "  critical path, largest contributors:");
+            for c in top.iter().take(5) {
+                let s = &set.spans[c.span as usize];
+                let _ = writeln!(
+                    out,
+                    "    {:>9}  {:>5.1}%  {} / {}",
+                    format::duration(c.contribution_ns),
+                    c.percent,
+                    set.service_of(s),
+                    set.name_of(s)
+                );
+            }
+        }
+        let cp_pairs: Vec<(u32, u64)> = cp.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
+        let llm = llm_json(set, ti, opts, &cp_pairs);
+        if llm["calls"].as_u64().unwrap_or(0) > 0 {
+            let _ = writeln!(
+                out,
+                "  LLM       {} call(s), {} in / {} out tokens, {}{}",
+                llm["calls"],
+                llm["input_tokens"],
+                llm["output_tokens"],
+                format::usd(llm["cost_usd"].as_f64().unwrap_or(0.0)),
+                match llm["unpriced_calls"].as_u64().unwrap_or(0) {
+                    0 => String::new(),
+                    n => format!(" (+{n} call(s) with unknown price)"),
+                }
+            );
+        }
+        let pats = analysis::patterns::patterns_json(set, ti, &opts.patterns);
+        if let Some(list) = pats.as_array() {
+            for p in list.iter().take(5) {
+                let _ = writeln!(out, "  pattern   [{}] {}", p["kind"].as_str().unwrap_or(""), p["message"].as_str().unwrap_or(""));
+            }
+        }
         let ws = set.trace_warnings(t);
         for w in ws.iter().take(10) {
             let _ = writeln!(out, "  warning   [{}] {}", w.kind.as_str(), w.message);

@@ -1,1 +1,10 @@
-//! UI-shaped geometry from the model: pure, natively tested.
+//! UI-shaped geometry from the model: a [`crate::core::model::TraceSet`] plus view
+//! state in, rows, bars, ticks, colors and grids out. Pure and natively tested.
+
+pub mod axis;
+pub mod deeplink;
+pub mod find;
+pub mod graph_layout;
+pub mod minimap;
+pub mod palette;
+pub mod waterfall;

@@ -1,5 +1,6 @@
 //! Analyses over a loaded [`crate::core::model::TraceSet`]: facts out, no UI.
 
+pub mod charts;
 pub mod critical_path;
 pub mod llm;
 pub mod patterns;

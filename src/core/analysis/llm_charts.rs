@@ -1,0 +1,424 @@
+//! LLM charts: calls / grouped rows and a theme (fg, bg, grid colors) in, SVG text
+//! out (plotters' SVG backend). Four charts: cost by model (bars), cumulative cost
+//! over time (line), tokens per call (input × output scatter, one color per model),
+//! and latency by model (p50 bars with p95 whiskers).
+//!
+//! Every label is drawn as an SVG `<text>` node whose content plotters XML-escapes,
+//! so model names from the trace cannot inject markup. Long labels are shortened
+//! with "…". With nothing to draw, a chart says so instead of drawing empty axes.
+//! No function panics: a drawing error gives an SVG that states the error.
+
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{usd_text, GroupRow, LatencyRow, LlmCall, UNKNOWN_MODEL};
+use crate::core::format;
+
+/// Colors as `#rrggbb` (or `#rgb`) text. Unparsable colors fall back to black/white/gray.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartTheme {
+    pub fg: String,
+    pub bg: String,
+    pub grid: String,
+    /// Series colors, cycled.
+    pub palette: Vec<String>,
+}
+
+impl ChartTheme {
+    pub fn light() -> ChartTheme {
+        ChartTheme {
+            fg: "#1f2328".into(),
+            bg: "#ffffff".into(),
+            grid: "#d0d7de".into(),
+            palette: ["#2f6fdb", "#d9480f", "#2b8a3e", "#862e9c", "#c92a2a", "#0b7285", "#e67700", "#5c940d"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+    pub fn dark() -> ChartTheme {
+        ChartTheme {
+            fg: "#e6edf3".into(),
+            bg: "#0d1117".into(),
+            grid: "#30363d".into(),
+            palette: ["#6ea8fe", "#ff922b", "#69db7c", "#da77f2", "#ff6b6b", "#3bc9db", "#ffd43b", "#a9e34b"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+}
+
+impl Default for ChartTheme {
+    fn default() -> Self {
+        ChartTheme::light()
+    }
+}
+
+/// Parses `#rrggbb` / `#rgb`.
+pub fn parse_hex_color(s: &str) -> Option<RGBColor> {
+    let h = s.trim().strip_prefix('#')?;
+    let v = |a: &str| u8::from_str_radix(a, 16).ok();
+    match h.len() {
+        6 => Some(RGBColor(v(h.get(0..2)?)?, v(h.get(2..4)?)?, v(h.get(4..6)?)?)),
+        3 => {
+            let d = |i: usize| h.get(i..i + 1).and_then(v).map(|x| x * 17);
+            Some(RGBColor(d(0)?, d(1)?, d(2)?))
+        }
+        _ => None,
+    }
+}
+
+struct Colors {
+    fg: RGBColor,
+    bg: RGBColor,
+    grid: RGBColor,
+    palette: Vec<RGBColor>,
+}
+
+impl Colors {
+    fn of(t: &ChartTheme) -> Colors {
+        let mut palette: Vec<RGBColor> = t.palette.iter().filter_map(|c| parse_hex_color(c)).collect();
+        if palette.is_empty() {
+            palette.push(RGBColor(0x2f, 0x6f, 0xdb));
+        }
+        Colors {
+            fg: parse_hex_color(&t.fg).unwrap_or(RGBColor(0, 0, 0)),
+            bg: parse_hex_color(&t.bg).unwrap_or(RGBColor(255, 255, 255)),
+            grid: parse_hex_color(&t.grid).unwrap_or(RGBColor(200, 200, 200)),
+            palette,
+        }
+    }
+    fn series(&self, i: usize) -> RGBColor {
+        self.palette[i % self.palette.len()]
+    }
+}
+
+const FONT: &str = "sans-serif";
+const MAX_LABEL_CHARS: usize = 28;
+
+/// Shortens a label to `MAX_LABEL_CHARS` characters with "…".
+pub fn short_label(s: &str) -> String {
+    if s.chars().count() <= MAX_LABEL_CHARS {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(MAX_LABEL_CHARS - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Width in px reserved for the longest of `labels` at 12 px.
+fn label_width_px(labels: &[String], width_px: u32) -> u32 {
+    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
+    (chars * 7 + 16).clamp(40, (width_px * 45 / 100).max(40))
+}
+
+type DrawResult = Result<(), String>;
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// Runs a drawing closure on a fresh SVG buffer; on error, returns an SVG stating it.
+fn render(width_px: u32, height_px: u32, c: &Colors, title: &str, f: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> DrawResult) -> String {
+    let (w, h) = (width_px.clamp(120, 4000), height_px.clamp(80, 4000));
+    let mut buf = String::new();
+    let result = {
+        let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
+        let r = root.fill(&c.bg).map_err(err).and_then(|_| f(&root));
+        let p = root.present().map_err(err);
+        r.and(p)
+    };
+    match result {
+        Ok(()) => buf,
+        Err(e) => message_svg(w, h, c, title, &format!("could not draw the chart: {e}")),
+    }
+}
+
+/// A chart-sized SVG with a title and one line of text (escaped by plotters).
+fn message_svg(w: u32, h: u32, c: &Colors, title: &str, text: &str) -> String {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
+        let _ = root.fill(&c.bg);
+        let title_style = TextStyle::from((FONT, 16).into_font()).color(&c.fg);
+        let _ = root.draw(&Text::new(title.to_string(), (10, 10), title_style));
+        let body = TextStyle::from((FONT, 13).into_font()).color(&c.fg);
+        let _ = root.draw(&Text::new(text.to_string(), (10, (h / 2) as i32), body));
+        let _ = root.present();
+    }
+    buf
+}
+
+/// Horizontal bars, one per model, of the priced cost (largest at the top).
+/// Models with no priced call show "cost unknown" instead of a bar.
+pub fn cost_by_model_svg(rows: &[GroupRow], theme: &ChartTheme, width_px: u32, height_px: u32) -> String {
+    let c = Colors::of(theme);
+    let title = "Cost by model (USD)";
+    if rows.is_empty() {
+        return message_svg(width_px.clamp(120, 4000), height_px.clamp(80, 4000), &c, title, "No LLM calls");
+    }
+    let mut rows: Vec<&GroupRow> = rows.iter().collect();
+    rows.sort_by(|a, b| b.totals.cost_usd.total_cmp(&a.totals.cost_usd).then(a.key.cmp(&b.key)));
+    let n = rows.len();
+    // Index 0 is drawn at the bottom: put the most expensive at the top.
+    let labels: Vec<String> = (0..n).map(|i| short_label(&rows[n - 1 - i].key)).collect();
+    let values: Vec<(f64, bool)> = (0..n).map(|i| (rows[n - 1 - i].totals.cost_usd, rows[n - 1 - i].totals.priced_calls > 0)).collect();
+    let max = values.iter().map(|v| v.0).fold(0.0f64, f64::max);
+    let x_max = if max > 0.0 { max * 1.25 } else { 1e-6 };
+    let label_w = label_width_px(&labels, width_px);
+    render(width_px, height_px, &c, title, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16).into_font().color(&c.fg))
+            .margin(10)
+            .x_label_area_size(36)
+            .y_label_area_size(label_w)
+            .build_cartesian_2d(0f64..x_max, (0i32..n as i32).into_segmented())
+            .map_err(err)?;
+        let fmt_y = |v: &SegmentValue<i32>| match v {
+            SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let fmt_x = |v: &f64| usd_text(*v);
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .bold_line_style(c.grid)
+            .light_line_style(c.bg)
+            .axis_style(c.grid)
+            .y_labels(n)
+            .x_labels(5)
+            .y_label_formatter(&fmt_y)
+            .x_label_formatter(&fmt_x)
+            .label_style((FONT, 12).into_font().color(&c.fg))
+            .x_desc("cost (USD, priced calls)")
+            .axis_desc_style((FONT, 12).into_font().color(&c.fg))
+            .draw()
+            .map_err(err)?;
+        let color = c.series(0);
+        chart
+            .draw_series(values.iter().enumerate().filter(|(_, v)| v.1).map(|(i, v)| {
+                let mut r = Rectangle::new([(0.0, SegmentValue::Exact(i as i32)), (v.0, SegmentValue::Exact(i as i32 + 1))], color.filled());
+                r.set_margin(4, 4, 0, 0);
+                r
+            }))
+            .map_err(err)?;
+        let outside = TextStyle::from((FONT, 12).into_font()).color(&c.fg).pos(Pos::new(HPos::Left, VPos::Center));
+        let inside = TextStyle::from((FONT, 12).into_font()).color(&c.bg).pos(Pos::new(HPos::Right, VPos::Center));
+        chart
+            .draw_series(values.iter().enumerate().map(|(i, v)| {
+                let y = SegmentValue::CenterOf(i as i32);
+                if !v.1 {
+                    Text::new(" cost unknown".to_string(), (0.0, y), outside.clone())
+                } else if v.0 > x_max * 0.6 {
+                    // Long bar: the label goes inside, at its end.
+                    Text::new(format!("{} ", usd_text(v.0)), (v.0, y), inside.clone())
+                } else {
+                    Text::new(format!(" {}", usd_text(v.0)), (v.0, y), outside.clone())
+                }
+            }))
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// Cumulative priced cost over time (x: time since the first call, by call start).
+pub fn cost_over_time_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, height_px: u32) -> String {
+    let c = Colors::of(theme);
+    let title = "Cumulative cost over time (USD)";
+    let mut priced: Vec<(u64, f64)> = calls.iter().filter_map(|k| k.cost_usd.map(|v| (k.start_ns, v))).collect();
+    if priced.is_empty() {
+        return message_svg(width_px.clamp(120, 4000), height_px.clamp(80, 4000), &c, title, "No priced LLM calls");
+    }
+    priced.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let t0 = priced[0].0;
+    let mut cum = 0.0;
+    let points: Vec<(f64, f64)> = priced
+        .iter()
+        .map(|(t, v)| {
+            cum += v;
+            ((t - t0) as f64 / 1e9, cum)
+        })
+        .collect();
+    let x_max = points.last().map(|p| p.0).unwrap_or(0.0).max(1e-3) * 1.05;
+    let y_max = if cum > 0.0 { cum * 1.15 } else { 1e-6 };
+    render(width_px, height_px, &c, title, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16).into_font().color(&c.fg))
+            .margin(10)
+            .x_label_area_size(36)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0f64..x_max, 0f64..y_max)
+            .map_err(err)?;
+        let fmt_x = |v: &f64| if *v <= 0.0 { "0".to_string() } else { format::duration((v * 1e9) as u64) };
+        let fmt_y = |v: &f64| usd_text(*v);
+        chart
+            .configure_mesh()
+            .bold_line_style(c.grid)
+            .light_line_style(c.bg)
+            .axis_style(c.grid)
+            .x_labels(6)
+            .y_labels(5)
+            .x_label_formatter(&fmt_x)
+            .y_label_formatter(&fmt_y)
+            .label_style((FONT, 12).into_font().color(&c.fg))
+            .x_desc("time since first call")
+            .axis_desc_style((FONT, 12).into_font().color(&c.fg))
+            .draw()
+            .map_err(err)?;
+        let color = c.series(0);
+        // A step line: the total only changes when a call starts.
+        let mut step: Vec<(f64, f64)> = Vec::with_capacity(points.len() * 2 + 1);
+        let mut prev = 0.0;
+        for (x, y) in &points {
+            step.push((*x, prev));
+            step.push((*x, *y));
+            prev = *y;
+        }
+        step.push((x_max, prev));
+        chart.draw_series(LineSeries::new(step, color.stroke_width(2))).map_err(err)?;
+        chart.draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled()))).map_err(err)?;
+        Ok(())
+    })
+}
+
+/// Input × output tokens per call, one color per model, with a legend.
+pub fn tokens_scatter_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, height_px: u32) -> String {
+    let c = Colors::of(theme);
+    let title = "Tokens per call (input × output)";
+    if calls.is_empty() {
+        return message_svg(width_px.clamp(120, 4000), height_px.clamp(80, 4000), &c, title, "No LLM calls");
+    }
+    let mut models: Vec<&str> = calls.iter().map(|k| k.model.as_deref().unwrap_or(UNKNOWN_MODEL)).collect();
+    models.sort_unstable();
+    models.dedup();
+    let x_max = calls.iter().map(|k| k.input_tokens).max().unwrap_or(0).max(1) as f64 * 1.1;
+    let y_max = calls.iter().map(|k| k.output_tokens).max().unwrap_or(0).max(1) as f64 * 1.15;
+    render(width_px, height_px, &c, title, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16).into_font().color(&c.fg))
+            .margin(10)
+            .x_label_area_size(36)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0f64..x_max, 0f64..y_max)
+            .map_err(err)?;
+        let fmt = |v: &f64| format::thousands(v.max(0.0).round() as u64);
+        chart
+            .configure_mesh()
+            .bold_line_style(c.grid)
+            .light_line_style(c.bg)
+            .axis_style(c.grid)
+            .x_labels(6)
+            .y_labels(5)
+            .x_label_formatter(&fmt)
+            .y_label_formatter(&fmt)
+            .label_style((FONT, 12).into_font().color(&c.fg))
+            .x_desc("input tokens")
+            .y_desc("output tokens")
+            .axis_desc_style((FONT, 12).into_font().color(&c.fg))
+            .draw()
+            .map_err(err)?;
+        for (i, m) in models.iter().enumerate() {
+            let color = c.series(i);
+            let pts: Vec<(f64, f64)> = calls
+                .iter()
+                .filter(|k| k.model.as_deref().unwrap_or(UNKNOWN_MODEL) == *m)
+                .map(|k| (k.input_tokens as f64, k.output_tokens as f64))
+                .collect();
+            chart
+                .draw_series(pts.into_iter().map(|p| Circle::new(p, 4, color.filled())))
+                .map_err(err)?
+                .label(short_label(m))
+                .legend(move |(x, y)| Circle::new((x + 6, y), 4, color.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(c.bg.mix(0.85))
+            .border_style(c.grid)
+            .label_font((FONT, 12).into_font().color(&c.fg))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// Latency by model: a p50 bar with a p95 whisker per model (slowest p95 at the top).
+pub fn latency_by_model_svg(rows: &[LatencyRow], theme: &ChartTheme, width_px: u32, height_px: u32) -> String {
+    let c = Colors::of(theme);
+    let title = "Latency by model (bar p50, whisker p95)";
+    if rows.is_empty() {
+        return message_svg(width_px.clamp(120, 4000), height_px.clamp(80, 4000), &c, title, "No LLM calls");
+    }
+    let mut rows: Vec<&LatencyRow> = rows.iter().collect();
+    rows.sort_by(|a, b| b.p95_ns.cmp(&a.p95_ns).then(a.model.cmp(&b.model)));
+    let n = rows.len();
+    let ordered: Vec<&LatencyRow> = (0..n).map(|i| rows[n - 1 - i]).collect();
+    let labels: Vec<String> = ordered.iter().map(|r| short_label(&r.model)).collect();
+    let max_ms = ordered.iter().map(|r| r.p95_ns.max(r.p50_ns)).max().unwrap_or(0) as f64 / 1e6;
+    let x_max = if max_ms > 0.0 { max_ms * 1.3 } else { 1.0 };
+    let label_w = label_width_px(&labels, width_px);
+    render(width_px, height_px, &c, title, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16).into_font().color(&c.fg))
+            .margin(10)
+            .x_label_area_size(36)
+            .y_label_area_size(label_w)
+            .build_cartesian_2d(0f64..x_max, (0i32..n as i32).into_segmented())
+            .map_err(err)?;
+        let fmt_y = |v: &SegmentValue<i32>| match v {
+            SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let fmt_x = |v: &f64| if *v <= 0.0 { "0".to_string() } else { format::duration((v * 1e6) as u64) };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .bold_line_style(c.grid)
+            .light_line_style(c.bg)
+            .axis_style(c.grid)
+            .y_labels(n)
+            .x_labels(5)
+            .y_label_formatter(&fmt_y)
+            .x_label_formatter(&fmt_x)
+            .label_style((FONT, 12).into_font().color(&c.fg))
+            .x_desc("latency")
+            .axis_desc_style((FONT, 12).into_font().color(&c.fg))
+            .draw()
+            .map_err(err)?;
+        let bar = c.series(1);
+        chart
+            .draw_series(ordered.iter().enumerate().map(|(i, r)| {
+                let mut rect = Rectangle::new(
+                    [(0.0, SegmentValue::Exact(i as i32)), (r.p50_ns as f64 / 1e6, SegmentValue::Exact(i as i32 + 1))],
+                    bar.filled(),
+                );
+                rect.set_margin(6, 6, 0, 0);
+                rect
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(ordered.iter().enumerate().map(|(i, r)| {
+                let y = SegmentValue::CenterOf(i as i32);
+                PathElement::new(vec![(r.p50_ns as f64 / 1e6, y.clone()), (r.p95_ns as f64 / 1e6, y)], c.fg.stroke_width(2))
+            }))
+            .map_err(err)?;
+        let outside = TextStyle::from((FONT, 12).into_font()).color(&c.fg).pos(Pos::new(HPos::Left, VPos::Center));
+        let inside = TextStyle::from((FONT, 12).into_font()).color(&c.bg).pos(Pos::new(HPos::Right, VPos::Center));
+        chart
+            .draw_series(ordered.iter().enumerate().map(|(i, r)| {
+                let label = format!("p50 {} · p95 {} · n={}", format::duration(r.p50_ns), format::duration(r.p95_ns), r.calls);
+                let y = SegmentValue::CenterOf(i as i32);
+                let p50_ms = r.p50_ns as f64 / 1e6;
+                if p50_ms > x_max * 0.6 {
+                    Text::new(format!("{label} "), (p50_ms, y), inside.clone())
+                } else {
+                    Text::new(format!(" {label}"), (r.p95_ns.max(r.p50_ns) as f64 / 1e6, y), outside.clone())
+                }
+            }))
+            .map_err(err)?;
+        Ok(())
+    })
+}

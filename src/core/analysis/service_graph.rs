@@ -1,0 +1,379 @@
+//! Who calls whom: a [`TraceSet`] in, graphs out.
+//!
+//! * [`service_graph`]: service-to-service edges over all traces, counted once per
+//!   parent→child span pair whose services differ (no edge where the parent is
+//!   missing); `errors` counts pairs whose child has error status.
+//! * [`dependency_graph`]: a typed graph for one trace or all traces. Nodes are
+//!   services plus what spans call: databases (`db.system` + `db.name` /
+//!   `db.namespace` / `server.address`), LLM providers and models (`gen_ai.provider.name`
+//!   or `gen_ai.system` + the model), and messaging destinations (`messaging.system` +
+//!   `messaging.destination.name`). Edges carry calls, errors, p50/p95 latency and the
+//!   span indices they came from (so a click can filter the waterfall).
+//!
+//! ```text
+//!   api-gateway ──▶ context-service ──▶ [database] postgresql db chat
+//!        │                 (parent→child spans in different services: service edge;
+//!        ▼                  CLIENT/PRODUCER span with db.*/gen_ai.*/messaging.*: typed edge)
+//!   llm-orchestrator ──▶ llm-router ──▶ [llm] anthropic claude-3-5-sonnet
+//!   audit-service ──▶ [messaging] kafka chat.events ──▶ consumer-service (CONSUMER spans)
+//! ```
+//!
+//! Which spans make a typed edge: CLIENT, PRODUCER and kind-less spans with db.* or
+//! messaging.* attributes; CLIENT, PRODUCER, INTERNAL and kind-less spans that name a
+//! `gen_ai` model (in-process model calls are often INTERNAL); CONSUMER spans with
+//! messaging.* attributes make an edge from the destination to their service. A
+//! span whose ancestor in the same service already made an edge to the same node is
+//! not counted again (framework wrapper + HTTP client instrumentation of one call).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::json;
+
+use super::stats::{percentile_sorted, scope_range, AttrLookup, Scope};
+use crate::core::model::{DurNs, Span, SpanKind, TraceSet, NO_SPAN};
+
+/// A service-to-service edge.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ServiceEdge {
+    pub from: String,
+    pub to: String,
+    pub calls: u64,
+    pub errors: u64,
+}
+
+/// Service-to-service edges over all traces, sorted by (from, to).
+pub fn service_graph(set: &TraceSet) -> Vec<ServiceEdge> {
+    let mut by_id: HashMap<(u32, u32), (u64, u64)> = HashMap::new();
+    for s in &set.spans {
+        let Some(p) = parent_of(set, s) else { continue };
+        let (a, b) = (set.service_id(p), set.service_id(s));
+        if a == b {
+            continue;
+        }
+        let e = by_id.entry((a.0, b.0)).or_default();
+        e.0 += 1;
+        if s.is_error() {
+            e.1 += 1;
+        }
+    }
+    let mut by_name: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    for ((a, b), (calls, errors)) in by_id {
+        let from = set.str(crate::core::model::StrId(a)).to_string();
+        let to = set.str(crate::core::model::StrId(b)).to_string();
+        if from == to {
+            continue;
+        }
+        let e = by_name.entry((from, to)).or_default();
+        e.0 += calls;
+        e.1 += errors;
+    }
+    by_name.into_iter().map(|((from, to), (calls, errors))| ServiceEdge { from, to, calls, errors }).collect()
+}
+
+/// The top-level `service_graph` field of `clew analyze --json`:
+/// `[{"from","to","calls","errors"}]` sorted by (from, to), over all traces.
+pub fn service_graph_json(set: &TraceSet) -> serde_json::Value {
+    serde_json::Value::Array(
+        service_graph(set)
+            .into_iter()
+            .map(|e| json!({"from": e.from, "to": e.to, "calls": e.calls, "errors": e.errors}))
+            .collect(),
+    )
+}
+
+fn parent_of<'a>(set: &'a TraceSet, s: &Span) -> Option<&'a Span> {
+    if s.parent == NO_SPAN {
+        None
+    } else {
+        set.spans.get(s.parent as usize)
+    }
+}
+
+/// What a dependency-graph node stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeKind {
+    Service,
+    Database,
+    Llm,
+    Messaging,
+}
+
+impl NodeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Service => "service",
+            NodeKind::Database => "database",
+            NodeKind::Llm => "llm",
+            NodeKind::Messaging => "messaging",
+        }
+    }
+}
+
+/// A node: a service, database, LLM model or messaging destination.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DepNode {
+    /// Stable id: `service:<name>`, `database:<system>/<name>`, `llm:<provider>/<model>`,
+    /// `messaging:<system>/<destination>`.
+    pub id: String,
+    pub kind: NodeKind,
+    /// Display text, e.g. "postgresql db chat".
+    pub label: String,
+    /// Spans of the node (for a service: its spans; otherwise the spans that call it),
+    /// ascending indices into `set.spans`.
+    pub spans: Vec<u32>,
+    /// Spans in `spans` with error status.
+    pub errors: u64,
+}
+
+/// A directed edge between two nodes (indices into `DependencyGraph::nodes`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DepEdge {
+    pub from: usize,
+    pub to: usize,
+    pub calls: u64,
+    pub errors: u64,
+    pub p50_ns: DurNs,
+    pub p95_ns: DurNs,
+    /// The spans that make up the edge (the child span of a service call, the calling
+    /// span of a typed edge), ascending.
+    pub spans: Vec<u32>,
+}
+
+/// A typed dependency graph. Nodes are sorted by id, edges by (from id, to id).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DependencyGraph {
+    pub nodes: Vec<DepNode>,
+    pub edges: Vec<DepEdge>,
+}
+
+impl DependencyGraph {
+    /// Index of a node by id.
+    pub fn node_index(&self, id: &str) -> Option<usize> {
+        self.nodes.binary_search_by(|n| n.id.as_str().cmp(id)).ok()
+    }
+    /// Indices of the nodes joined to `node` by an edge (either direction), ascending.
+    pub fn neighbours(&self, node: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = self
+            .edges
+            .iter()
+            .filter_map(|e| {
+                if e.from == node {
+                    Some(e.to)
+                } else if e.to == node {
+                    Some(e.from)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// Attribute keys the typed targets read (indices used by [`typed_target`]).
+const KEYS: [&str; 12] = [
+    "gen_ai.request.model",
+    "gen_ai.response.model",
+    "gen_ai.provider.name",
+    "gen_ai.system",
+    "db.system",
+    "db.system.name",
+    "db.name",
+    "db.namespace",
+    "server.address",
+    "messaging.system",
+    "messaging.destination.name",
+    "messaging.destination",
+];
+
+/// The typed node a span calls, if any: (kind, id, label).
+fn typed_target(look: &mut AttrLookup<'_>, s: &Span) -> Option<(NodeKind, String, String)> {
+    let kind = s.kind;
+    let callish = matches!(kind, SpanKind::Client | SpanKind::Producer | SpanKind::Unspecified);
+    // LLM model calls.
+    if matches!(kind, SpanKind::Client | SpanKind::Producer | SpanKind::Internal | SpanKind::Unspecified) {
+        if let Some(model) = look.text(s, 0).or_else(|| look.text(s, 1)) {
+            let provider = look.text(s, 2).or_else(|| look.text(s, 3)).unwrap_or_else(|| "llm".into());
+            return Some((NodeKind::Llm, format!("llm:{provider}/{model}"), format!("{provider} {model}")));
+        }
+    }
+    if callish {
+        if let Some(system) = look.text(s, 4).or_else(|| look.text(s, 5)) {
+            let name = look.text(s, 6).or_else(|| look.text(s, 7)).or_else(|| look.text(s, 8));
+            return Some(match name {
+                Some(n) => (NodeKind::Database, format!("database:{system}/{n}"), format!("{system} db {n}")),
+                None => (NodeKind::Database, format!("database:{system}"), format!("{system} db")),
+            });
+        }
+    }
+    if callish || kind == SpanKind::Consumer {
+        if let Some(system) = look.text(s, 9) {
+            let dest = look.text(s, 10).or_else(|| look.text(s, 11));
+            return Some(match dest {
+                Some(d) => (NodeKind::Messaging, format!("messaging:{system}/{d}"), format!("{system} {d}")),
+                None => (NodeKind::Messaging, format!("messaging:{system}"), system.clone()),
+            });
+        }
+    }
+    None
+}
+
+/// Builds the typed dependency graph over one trace (`Some(index)`) or all traces (`None`).
+pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph {
+    let scope = match trace {
+        Some(t) => Scope::Trace(t),
+        None => Scope::All,
+    };
+    let range = scope_range(set, scope);
+    let base = range.start;
+    let mut look = AttrLookup::new(set, &KEYS);
+
+    struct NodeAcc {
+        id: String,
+        kind: NodeKind,
+        label: String,
+        spans: Vec<u32>,
+        errors: u64,
+    }
+    #[derive(Default)]
+    struct EdgeAcc {
+        durs: Vec<u64>,
+        errors: u64,
+        spans: Vec<u32>,
+    }
+    let mut nodes: Vec<NodeAcc> = Vec::new();
+    let mut by_id: HashMap<String, u32> = HashMap::new();
+    let mut by_service: HashMap<u32, u32> = HashMap::new();
+    let mut edges: HashMap<(u32, u32), EdgeAcc> = HashMap::new();
+    // Per span: the typed node it (or its nearest same-service ancestor) calls.
+    let mut inherited: Vec<u32> = vec![u32::MAX; range.len()];
+    let mut node_slot = |nodes: &mut Vec<NodeAcc>, id: String, kind: NodeKind, label: &dyn Fn() -> String| -> u32 {
+        *by_id.entry(id).or_insert_with_key(|id| {
+            nodes.push(NodeAcc { id: id.clone(), kind, label: label(), spans: Vec::new(), errors: 0 });
+            nodes.len() as u32 - 1
+        })
+    };
+    let add_edge = |edges: &mut HashMap<(u32, u32), EdgeAcc>, key: (u32, u32), s: &Span, i: usize| {
+        let e = edges.entry(key).or_default();
+        e.durs.push(s.duration_ns);
+        if s.is_error() {
+            e.errors += 1;
+        }
+        e.spans.push(i as u32);
+    };
+
+    for i in range.clone() {
+        let s = &set.spans[i];
+        let sid = set.service_id(s).0;
+        let me = match by_service.get(&sid) {
+            Some(&n) => n,
+            None => {
+                let name = set.service_of(s).to_string();
+                let n = node_slot(&mut nodes, format!("service:{name}"), NodeKind::Service, &|| name.clone());
+                by_service.insert(sid, n);
+                n
+            }
+        };
+        let node = &mut nodes[me as usize];
+        node.spans.push(i as u32);
+        if s.is_error() {
+            node.errors += 1;
+        }
+        let parent = parent_of(set, s);
+        // Service → service (the parent is in scope: spans of a trace are contiguous).
+        if let Some(p) = parent {
+            if let Some(&pn) = by_service.get(&set.service_id(p).0) {
+                if pn != me {
+                    add_edge(&mut edges, (pn, me), s, i);
+                }
+            }
+        }
+        // Typed targets; inherited only within one service, so a call made again by
+        // another service counts.
+        let parent_slot = match parent {
+            Some(p) if (s.parent as usize) >= base && (s.parent as usize) < i && set.service_id(p) == set.service_id(s) => {
+                inherited[s.parent as usize - base]
+            }
+            _ => u32::MAX,
+        };
+        inherited[i - base] = parent_slot;
+        if let Some((kind, id, label)) = typed_target(&mut look, s) {
+            let slot = node_slot(&mut nodes, id, kind, &|| label.clone());
+            inherited[i - base] = slot;
+            if parent_slot == slot {
+                continue; // An ancestor in this service already made this call.
+            }
+            let n = &mut nodes[slot as usize];
+            n.spans.push(i as u32);
+            if s.is_error() {
+                n.errors += 1;
+            }
+            let key = if s.kind == SpanKind::Consumer { (slot, me) } else { (me, slot) };
+            add_edge(&mut edges, key, s, i);
+        }
+    }
+
+    // Sort nodes by id and remap; two ids never collide (services by name text).
+    let mut order: Vec<usize> = (0..nodes.len()).collect();
+    order.sort_by(|&a, &b| nodes[a].id.cmp(&nodes[b].id));
+    let mut new_index = vec![0usize; nodes.len()];
+    for (k, &o) in order.iter().enumerate() {
+        new_index[o] = k;
+    }
+    let mut out_edges: Vec<DepEdge> = edges
+        .into_iter()
+        .map(|((f, t), mut e)| {
+            e.durs.sort_unstable();
+            e.spans.sort_unstable();
+            DepEdge {
+                from: new_index[f as usize],
+                to: new_index[t as usize],
+                calls: e.durs.len() as u64,
+                errors: e.errors,
+                p50_ns: percentile_sorted(&e.durs, 50.0),
+                p95_ns: percentile_sorted(&e.durs, 95.0),
+                spans: e.spans,
+            }
+        })
+        .collect();
+    out_edges.sort_by(|a, b| (a.from, a.to).cmp(&(b.from, b.to)));
+    let mut slots: Vec<Option<NodeAcc>> = nodes.into_iter().map(Some).collect();
+    let out_nodes = order
+        .iter()
+        .filter_map(|&o| slots[o].take())
+        .map(|mut n| {
+            n.spans.sort_unstable();
+            DepNode { id: n.id, kind: n.kind, label: n.label, spans: n.spans, errors: n.errors }
+        })
+        .collect();
+    DependencyGraph { nodes: out_nodes, edges: out_edges }
+}
+
+/// JSON form of a dependency graph: `{"nodes":[{"id","kind","label"}],
+/// "edges":[{"from","to","calls","errors","p50_ns","p95_ns"}]}` (from/to are node ids).
+pub fn dependency_graph_to_json(g: &DependencyGraph) -> serde_json::Value {
+    let nodes: Vec<serde_json::Value> =
+        g.nodes.iter().map(|n| json!({"id": n.id, "kind": n.kind.as_str(), "label": n.label})).collect();
+    let edges: Vec<serde_json::Value> = g
+        .edges
+        .iter()
+        .map(|e| {
+            json!({
+                "from": g.nodes[e.from].id,
+                "to": g.nodes[e.to].id,
+                "calls": e.calls,
+                "errors": e.errors,
+                "p50_ns": e.p50_ns,
+                "p95_ns": e.p95_ns,
+            })
+        })
+        .collect();
+    json!({"nodes": nodes, "edges": edges})
+}
+
+/// The per-trace `dependency_graph` field of `clew analyze --json`.
+pub fn dependency_graph_json(set: &TraceSet, trace: usize) -> serde_json::Value {
+    dependency_graph_to_json(&dependency_graph(set, Some(trace)))
+}
