@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use clew::core::analysis::charts::{latency_histogram_svg, self_time_by_service_svg, ChartTheme};
 use clew::core::analysis::critical_path::{critical_path, critical_path_json};
-use clew::core::analysis::patterns::{normalize_statement, patterns, patterns_json, Finding, PatternConfig, PatternKind};
+use clew::core::analysis::patterns::{normalize_statement, patterns, patterns_all, patterns_all_json, patterns_json, Finding, PatternConfig, PatternKind};
 use clew::core::analysis::service_graph::{dependency_graph, dependency_graph_json, service_graph_json, NodeKind};
 use clew::core::analysis::stats::{self, self_time, sort_rows, GroupBy, Scope, SortDir, StatColumn};
 use clew::core::build::{RawSpan, SetBuilder};
 use clew::core::model::{span_flags, AttrValue, Range32, SpanId, SpanKind, StatusCode, StrId, TraceId, TraceSet};
-use clew::view_model::graph_layout::{geometric_crossings, layout, layout_dependency_graph, LayoutConfig};
+use clew::view_model::graph_layout::{geometric_crossings, layout, layout_dependency_graph, layout_with_roots, LayoutConfig};
 
 const MS: u64 = 1_000_000;
 const T0: u64 = 1_700_000_000_000_000_000;
@@ -464,6 +464,7 @@ fn layout_demo_is_layered_without_overlaps_or_crossings() {
         assert!(p.points_px.windows(2).all(|w| w[0].0 < w[1].0));
     }
     let gw = g.node_index("service:api-gateway").unwrap();
+    assert_eq!(g.roots, vec![gw]);
     assert_eq!(l.nodes[gw].layer, 0);
     // Wider labels get wider boxes.
     let pg = g.node_index("database:postgresql/chat").unwrap();
@@ -493,6 +494,19 @@ fn layout_breaks_cycles_and_routes_long_edges() {
     }
     // a → e spans two layers: it bends through one dummy point.
     assert_eq!(l.edges[5].points_px.len(), 3);
+}
+
+#[test]
+fn layout_puts_roots_first_even_in_a_cycle() {
+    // c → a → b → c, and the traces start at b: b must be in the first layer.
+    let labels = ["a", "b", "c", "d"];
+    let edges = [(2, 0), (0, 1), (1, 2), (1, 3)];
+    let l = layout_with_roots(&labels, &edges, &[1], &LayoutConfig::default());
+    assert_eq!(l.nodes[1].layer, 0);
+    assert!(l.nodes.iter().all(|n| n.layer >= l.nodes[1].layer));
+    assert_eq!(l.edges.iter().filter(|e| e.reversed).count(), 1, "only the edge into the root is reversed");
+    assert!(l.edges[1].reversed, "a → b, the edge into the root, closes the cycle");
+    assert_no_overlap(&l);
 }
 
 #[test]
@@ -686,6 +700,32 @@ fn late_start_once_needs_another_trace() {
     let late = of_kind(&f, PatternKind::LateStart);
     assert_eq!(late.len(), 1);
     assert!(late[0].message.contains("1 in other traces"), "{}", late[0].message);
+}
+
+#[test]
+fn patterns_all_matches_per_trace_calls() {
+    let mut spans = Vec::new();
+    for t in 1..=4u128 {
+        let b = t as u64 * 100;
+        spans.push(s(b + 1, 0, "svc", "handle", t as f64 * 1000.0, 100.0).trace(t));
+        // A late start once per trace (recurs only across traces) plus a retry in trace 2.
+        spans.push(s(b + 2, b + 1, "svc", "SELECT", t as f64 * 1000.0 + 60.0, 30.0).trace(t).kind(SpanKind::Client));
+        if t == 2 {
+            spans.push(s(b + 3, b + 1, "svc", "POST /x", t as f64 * 1000.0 + 1.0, 5.0).trace(t).err());
+            spans.push(s(b + 4, b + 1, "svc", "POST /x", t as f64 * 1000.0 + 10.0, 5.0).trace(t));
+        }
+    }
+    let set = build(&spans);
+    let cfg = PatternConfig::default();
+    let all = patterns_all(&set, &cfg);
+    assert_eq!(all.len(), 4);
+    for (t, f) in all.iter().enumerate() {
+        assert_eq!(f, &patterns(&set, t, &cfg), "trace {t}");
+        assert!(f.iter().any(|x| x.kind == PatternKind::LateStart && x.message.contains("3 in other traces")), "{f:?}");
+    }
+    assert!(all[1].iter().any(|x| x.kind == PatternKind::Retry));
+    let j = patterns_all_json(&set, &cfg);
+    assert_eq!(j[1], patterns_json(&set, 1, &cfg));
 }
 
 #[test]

@@ -38,6 +38,8 @@ fn llm_json(set: &TraceSet, trace: usize, opts: &ReportOptions, critical_path: &
 /// The JSON object of `clew analyze --json`.
 pub fn analyze_json(set: &TraceSet, opts: &ReportOptions) -> Value {
     let mut traces = Vec::with_capacity(set.traces.len());
+    // One pass over all traces: patterns that recur across traces (late starts) are found together.
+    let mut patterns = analysis::patterns::patterns_all_json(set, &opts.patterns).into_iter();
     for (ti, t) in set.traces.iter().enumerate() {
         let root = set.spans.get(t.root as usize);
         let cp = analysis::critical_path::critical_path(set, ti);
@@ -54,7 +56,7 @@ pub fn analyze_json(set: &TraceSet, opts: &ReportOptions) -> Value {
             "max_depth": t.max_depth,
             "warnings": set.trace_warnings(t).iter().map(|w| warning_json(set, w)).collect::<Vec<_>>(),
             "critical_path": analysis::critical_path::critical_path_json(set, ti),
-            "patterns": analysis::patterns::patterns_json(set, ti, &opts.patterns),
+            "patterns": patterns.next().unwrap_or(Value::Array(Vec::new())),
             "dependency_graph": analysis::service_graph::dependency_graph_json(set, ti),
             "llm": llm_json(set, ti, opts, &cp_pairs),
         }));
@@ -90,6 +92,7 @@ pub fn analyze_text(set: &TraceSet, opts: &ReportOptions) -> String {
     for w in &set.warnings[set.set_warnings.range()] {
         let _ = writeln!(out, "  warning [{}] {}", w.kind.as_str(), w.message);
     }
+    let mut patterns = analysis::patterns::patterns_all_json(set, &opts.patterns).into_iter();
     for (ti, t) in set.traces.iter().enumerate() {
         let root = set.spans.get(t.root as usize);
         let _ = writeln!(out);
@@ -143,7 +146,7 @@ pub fn analyze_text(set: &TraceSet, opts: &ReportOptions) -> String {
                 }
             );
         }
-        let pats = analysis::patterns::patterns_json(set, ti, &opts.patterns);
+        let pats = patterns.next().unwrap_or(Value::Array(Vec::new()));
         if let Some(list) = pats.as_array() {
             for p in list.iter().take(5) {
                 let _ = writeln!(out, "  pattern   [{}] {}", p["kind"].as_str().unwrap_or(""), p["message"].as_str().unwrap_or(""));

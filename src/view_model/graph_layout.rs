@@ -3,12 +3,15 @@
 //!
 //! ```text
 //!  1. break cycles      petgraph's greedy feedback arc set; those edges are reversed
+//!                       (given roots, e.g. where traces start, are moved first)
 //!  2. layer             longest path from the sources (toposort with petgraph)
 //!  3. long edges        a dummy point per layer crossed, so edges bend around boxes
 //!  4. order             barycenter sweeps (down, up, ...) keep the ordering with the
 //!                       fewest crossings (counted exactly with a Fenwick tree)
 //!  5. place             columns left to right, as wide as their widest label;
 //!                       boxes stacked with a gap, columns centred vertically
+//!  6. straighten        boxes pulled toward their neighbours' centres (order and
+//!                       gaps kept), so edges run straighter
 //!
 //!   layer 0          layer 1             layer 2
 //!  [api-gateway] ──▶ [context-service] ──▶ [postgresql db chat]
@@ -43,6 +46,8 @@ pub struct LayoutConfig {
     pub margin_px: f64,
     /// Barycenter sweeps (each sweep is one pass down and one pass up).
     pub sweeps: usize,
+    /// Passes that pull boxes toward their neighbours (straighter edges).
+    pub placement_passes: usize,
 }
 
 impl Default for LayoutConfig {
@@ -59,6 +64,7 @@ impl Default for LayoutConfig {
             dummy_gap_px: 4.0,
             margin_px: 16.0,
             sweeps: 12,
+            placement_passes: 4,
         }
     }
 }
@@ -120,8 +126,7 @@ fn count_crossings(edges: &mut [(usize, usize)], lower_len: usize) -> usize {
     edges.sort_unstable();
     let mut tree = vec![0usize; lower_len + 1];
     let mut crossings = 0usize;
-    let mut seen = 0usize;
-    for &(_, b) in edges.iter() {
+    for (seen, &(_, b)) in edges.iter().enumerate() {
         // Count earlier edges whose lower end is strictly greater than b.
         let mut i = b + 1;
         let mut le = 0usize;
@@ -135,7 +140,6 @@ fn count_crossings(edges: &mut [(usize, usize)], lower_len: usize) -> usize {
             tree[i] += 1;
             i += i & i.wrapping_neg();
         }
-        seen += 1;
     }
     crossings
 }
@@ -143,6 +147,13 @@ fn count_crossings(edges: &mut [(usize, usize)], lower_len: usize) -> usize {
 /// Lays out nodes (given by their labels) and directed edges (pairs of node indices).
 /// Self-loops and edges to unknown nodes get an empty polyline.
 pub fn layout(labels: &[&str], edges: &[(usize, usize)], cfg: &LayoutConfig) -> GraphLayout {
+    layout_with_roots(labels, edges, &[], cfg)
+}
+
+/// Like [`layout`], but the `roots` (node indices, e.g. the services where traces
+/// start) come first: edges into them are the ones reversed to break cycles, so they
+/// sit in the first layer.
+pub fn layout_with_roots(labels: &[&str], edges: &[(usize, usize)], roots: &[usize], cfg: &LayoutConfig) -> GraphLayout {
     let n = labels.len();
     if n == 0 {
         return GraphLayout::default();
@@ -161,6 +172,38 @@ pub fn layout(labels: &[&str], edges: &[(usize, usize)], cfg: &LayoutConfig) -> 
     let mut reversed = vec![false; uniq.len()];
     for e in petgraph::algo::greedy_feedback_arc_set(&g) {
         reversed[*e.weight()] = true;
+    }
+    // Roots first: take the order the arc set implies (a topological order of the
+    // graph with those arcs reversed), move the roots to its front, and orient every
+    // edge along the new order.
+    let roots: Vec<usize> = {
+        let mut seen = vec![false; n];
+        roots.iter().copied().filter(|&r| r < n && !std::mem::replace(&mut seen[r], true)).collect()
+    };
+    if !roots.is_empty() {
+        let mut fas_dag: DiGraph<(), ()> = DiGraph::with_capacity(n, uniq.len());
+        for _ in 0..n {
+            fas_dag.add_node(());
+        }
+        for (k, &(a, b)) in uniq.iter().enumerate() {
+            let (s, t) = if reversed[k] { (b, a) } else { (a, b) };
+            fas_dag.add_edge(NodeIndex::new(s), NodeIndex::new(t), ());
+        }
+        let seq: Vec<usize> = match petgraph::algo::toposort(&fas_dag, None) {
+            Ok(v) => v.into_iter().map(|x| x.index()).collect(),
+            Err(_) => (0..n).collect(),
+        };
+        let mut is_root = vec![false; n];
+        for &r in &roots {
+            is_root[r] = true;
+        }
+        let mut rank_of = vec![0usize; n];
+        for (i, v) in roots.iter().copied().chain(seq.into_iter().filter(|&v| !is_root[v])).enumerate() {
+            rank_of[v] = i;
+        }
+        for (k, &(a, b)) in uniq.iter().enumerate() {
+            reversed[k] = rank_of[a] > rank_of[b];
+        }
     }
     // The acyclic version: reversed edges point the other way; an edge and its reverse merge.
     let mut dag_edges: Vec<(usize, usize)> =
@@ -332,11 +375,56 @@ pub fn layout(labels: &[&str], edges: &[(usize, usize)], cfg: &LayoutConfig) -> 
             y += heights[v] + rank[l].get(k + 1).map(|&w| gap(v, w)).unwrap_or(0.0);
         }
     }
+    // 6. Straighten: pull each box toward its neighbours' centres, keeping the order
+    //    and the gaps (average of a push-down and a push-up pass, both feasible).
+    for _ in 0..cfg.placement_passes {
+        for down_pass in [true, false] {
+            let ls: Vec<usize> = if down_pass { (1..layers).collect() } else { (0..layers.saturating_sub(1)).rev().collect() };
+            for l in ls {
+                let nb = if down_pass { &up } else { &down };
+                let r = &rank[l];
+                if r.is_empty() {
+                    continue;
+                }
+                let desired: Vec<f64> = r
+                    .iter()
+                    .map(|&v| {
+                        let ns = &nb[v];
+                        if ns.is_empty() {
+                            vy[v]
+                        } else {
+                            ns.iter().map(|&w| vy[w] + heights[w] / 2.0).sum::<f64>() / ns.len() as f64 - heights[v] / 2.0
+                        }
+                    })
+                    .collect();
+                let k = r.len();
+                let sep = |i: usize| heights[r[i]] + gap(r[i], r[i + 1]);
+                let mut fwd = desired.clone();
+                for i in 1..k {
+                    fwd[i] = fwd[i].max(fwd[i - 1] + sep(i - 1));
+                }
+                let mut bwd = desired.clone();
+                for i in (0..k - 1).rev() {
+                    bwd[i] = bwd[i].min(bwd[i + 1] - sep(i));
+                }
+                for i in 0..k {
+                    vy[r[i]] = (fwd[i] + bwd[i]) / 2.0;
+                }
+            }
+        }
+    }
+    // Normalize: the top edge at the margin.
+    let top = (0..vn).map(|v| vy[v]).fold(f64::INFINITY, f64::min);
+    let shift = if top.is_finite() { cfg.margin_px - top } else { 0.0 };
+    for y in vy.iter_mut() {
+        *y += shift;
+    }
+    let bottom = (0..vn).map(|v| vy[v] + heights[v]).fold(cfg.margin_px, f64::max);
     let nodes: Vec<NodeBox> = (0..n)
         .map(|v| NodeBox { x_px: vx[v], y_px: vy[v], width_px: widths[v], height_px: heights[v], layer: vlayer[v], order: pos[v] })
         .collect();
     let width_px = col_x[layers - 1] + col_w[layers - 1] + cfg.margin_px;
-    let height_px = max_h + 2.0 * cfg.margin_px;
+    let height_px = bottom + cfg.margin_px;
 
     // Edge polylines, in input order, following the chain of their DAG edge.
     let right = |v: usize| (vx[v] + widths[v], vy[v] + heights[v] / 2.0);
@@ -371,7 +459,7 @@ pub fn layout(labels: &[&str], edges: &[(usize, usize)], cfg: &LayoutConfig) -> 
 pub fn layout_dependency_graph(g: &DependencyGraph, cfg: &LayoutConfig) -> GraphLayout {
     let labels: Vec<&str> = g.nodes.iter().map(|n| n.label.as_str()).collect();
     let edges: Vec<(usize, usize)> = g.edges.iter().map(|e| (e.from, e.to)).collect();
-    layout(&labels, &edges, cfg)
+    layout_with_roots(&labels, &edges, &g.roots, cfg)
 }
 
 /// An SVG path `d` through the points: horizontal-tangent cubic curves between
@@ -406,7 +494,8 @@ pub fn geometric_crossings(l: &GraphLayout) -> usize {
         let (d1, d2, d3, d4) = (o(r, s, p), o(r, s, q), o(p, q, r), o(p, q, s));
         ((d1 > 1e-9 && d2 < -1e-9) || (d1 < -1e-9 && d2 > 1e-9)) && ((d3 > 1e-9 && d4 < -1e-9) || (d3 < -1e-9 && d4 > 1e-9))
     }
-    let segs: Vec<(usize, (f64, f64), (f64, f64))> = l
+    type Seg = (usize, (f64, f64), (f64, f64));
+    let segs: Vec<Seg> = l
         .edges
         .iter()
         .enumerate()

@@ -102,7 +102,9 @@ fn message_svg(msg: &str, c: &Colors, width_px: u32, height_px: u32) -> String {
 
 /// Milliseconds with a sensible number of decimals for axis labels.
 fn ms_label(ms: f64) -> String {
-    if ms >= 100.0 {
+    if ms == 0.0 {
+        "0".to_string()
+    } else if ms >= 100.0 {
         format!("{ms:.0}")
     } else if ms >= 10.0 {
         format!("{ms:.1}")
@@ -129,13 +131,27 @@ pub fn latency_histogram_svg(
         .filter(|s| set.name_of(s) == name && set.service_of(s) == service)
         .map(|s| s.duration_ns)
         .collect();
-    let title = format!("Latency of {} / {} ({} spans)", short(service, 40), short(name, 60), durs.len());
+    let title = format!(
+        "Latency of {} / {} ({} span{})",
+        short(service, 40),
+        short(name, 60),
+        durs.len(),
+        if durs.len() == 1 { "" } else { "s" }
+    );
     if durs.is_empty() {
         return message_svg(&format!("{title}: no spans"), &c, width_px, height_px);
     }
-    let bins = bins.clamp(1, 200);
-    let lo = durs.iter().copied().min().unwrap_or(0);
-    let hi = durs.iter().copied().max().unwrap_or(0);
+    // Few spans get few buckets (about 2·√n, at least 5).
+    let bins = bins.clamp(2, 200).min((((durs.len() as f64).sqrt() * 2.0).ceil() as usize).max(5));
+    let mut lo = durs.iter().copied().min().unwrap_or(0);
+    let mut hi = durs.iter().copied().max().unwrap_or(0);
+    // A range too narrow to read (all spans alike) is widened around the value.
+    let min_span = (hi / 10).max(1_000);
+    if hi - lo < min_span {
+        let pad = (min_span - (hi - lo)) / 2;
+        lo = lo.saturating_sub(pad);
+        hi = lo + min_span;
+    }
     let width_ns = ((hi - lo) / bins as u64).max(1) + u64::from((hi - lo) % bins as u64 != 0);
     let mut counts = vec![0u32; bins];
     for d in &durs {
@@ -153,10 +169,12 @@ pub fn latency_histogram_svg(
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(48)
-            .build_cartesian_2d((0u32..bins as u32).into_segmented(), 0u32..(max_count + max_count / 10 + 1))?;
+            .build_cartesian_2d((0u32..bins as u32 - 1).into_segmented(), 0u32..(max_count + max_count / 10 + 1))?;
+        // Labels sit at bucket centres and show the centre value.
+        let half_ms = width_ns as f64 / 2e6;
         let fmt_x = |v: &SegmentValue<u32>| match v {
-            SegmentValue::Exact(b) | SegmentValue::CenterOf(b) => ms_label(bin_ms(*b as usize)),
-            SegmentValue::Last => ms_label(bin_ms(bins)),
+            SegmentValue::Exact(b) | SegmentValue::CenterOf(b) => ms_label(bin_ms(*b as usize) + half_ms),
+            SegmentValue::Last => String::new(),
         };
         chart
             .configure_mesh()
@@ -168,7 +186,7 @@ pub fn latency_histogram_svg(
             .axis_desc_style(("sans-serif", 13).into_font().color(&c.fg))
             .x_labels(bins.min(10))
             .x_label_formatter(&fmt_x)
-            .x_desc("duration (ms, bucket start)")
+            .x_desc("duration (ms)")
             .y_desc("spans")
             .draw()?;
         let bar = c.palette[0];
@@ -217,7 +235,7 @@ pub fn self_time_by_service_svg(set: &TraceSet, scope: Scope, theme: &ChartTheme
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(label_px.min(width_px / 2))
-            .build_cartesian_2d(0f64..max_ms * 1.08, (0u32..n as u32).into_segmented())?;
+            .build_cartesian_2d(0f64..max_ms * 1.08, (0u32..(n as u32).saturating_sub(1).max(1)).into_segmented())?;
         let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
         let fmt_y = |v: &SegmentValue<u32>| match v {
             SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),

@@ -361,21 +361,24 @@ impl Top {
     }
 }
 
-struct Ctx<'a> {
+/// (parent service, parent name, child service, child name) as interned ids.
+type LateKey = (u32, u32, u32, u32);
+
+struct Ctx<'a, 'c> {
     set: &'a TraceSet,
     cfg: &'a PatternConfig,
-    look: AttrLookup<'a>,
-    look_llm: AttrLookup<'a>,
+    look: &'c mut AttrLookup<'a>,
+    look_llm: &'c mut AttrLookup<'a>,
     top: Top,
     /// Late-start occurrences in this trace: key → (child span, wait).
-    late: BTreeMap<(u32, u32, u32, u32), Vec<(u32, u64)>>,
+    late: BTreeMap<LateKey, Vec<(u32, u64)>>,
 }
 
 fn spans_capped(v: impl IntoIterator<Item = u32>) -> Vec<u32> {
     v.into_iter().take(MAX_FINDING_SPANS).collect()
 }
 
-impl Ctx<'_> {
+impl Ctx<'_, '_> {
     fn per_parent(&mut self, p_idx: u32, kids: &[u32]) {
         let set = self.set;
         let Some(p) = set.spans.get(p_idx as usize) else { return };
@@ -458,7 +461,7 @@ impl Ctx<'_> {
             if retried.binary_search(&c).is_ok() {
                 continue;
             }
-            if let Some(k) = similarity_key(set, &mut self.look, &set.spans[c as usize]) {
+            if let Some(k) = similarity_key(set, self.look, &set.spans[c as usize]) {
                 groups.entry(k).or_default().push(c);
             }
         }
@@ -512,7 +515,7 @@ impl Ctx<'_> {
             let s = &set.spans[c as usize];
             if s.duration_ns > 0
                 && count.get(&op_key(set, s)).copied().unwrap_or(0) == 1
-                && is_outgoing_call(set, &mut self.look, &mut self.look_llm, p, s)
+                && is_outgoing_call(set, self.look, self.look_llm, p, s)
             {
                 calls.push(c);
             }
@@ -747,11 +750,9 @@ impl Ctx<'_> {
             if best[k] == NO_SPAN {
                 best[k] = i as u32;
             }
-            if s.parent != NO_SPAN && (s.parent as usize) >= base && (s.parent as usize) < i {
-                if set.spans[s.parent as usize].is_error() {
-                    let pk = s.parent as usize - base;
-                    best[pk] = better(best[pk], best[k]);
-                }
+            if s.parent != NO_SPAN && (s.parent as usize) >= base && (s.parent as usize) < i && set.spans[s.parent as usize].is_error() {
+                let pk = s.parent as usize - base;
+                best[pk] = better(best[pk], best[k]);
             }
         }
         for i in range {
@@ -841,21 +842,26 @@ fn error_text(set: &TraceSet, s: &Span) -> String {
     }
 }
 
-/// Counts, over the traces other than `trace`, late starts with the given keys.
-fn late_elsewhere(set: &TraceSet, trace: usize, cfg: &PatternConfig, keys: &[(u32, u32, u32, u32)]) -> HashMap<(u32, u32, u32, u32), usize> {
-    let mut out: HashMap<(u32, u32, u32, u32), usize> = HashMap::new();
-    if keys.is_empty() {
+/// Counts late starts per (parent operation, child operation) over every trace but
+/// `skip`; with `wanted`, only those keys are counted (and only their parents looked at).
+fn late_counts(set: &TraceSet, cfg: &PatternConfig, skip: Option<usize>, wanted: Option<&[LateKey]>) -> HashMap<LateKey, usize> {
+    let mut out: HashMap<LateKey, usize> = HashMap::new();
+    if wanted.is_some_and(|w| w.is_empty()) {
         return out;
     }
-    let parent_keys: std::collections::HashSet<(u32, u32)> = keys.iter().map(|k| (k.0, k.1)).collect();
-    let wanted: std::collections::HashSet<(u32, u32, u32, u32)> = keys.iter().copied().collect();
+    let parent_keys: Option<std::collections::HashSet<(u32, u32)>> = wanted.map(|w| w.iter().map(|k| (k.0, k.1)).collect());
+    let wanted: Option<std::collections::HashSet<LateKey>> = wanted.map(|w| w.iter().copied().collect());
     for (t_idx, t) in set.traces.iter().enumerate() {
-        if t_idx == trace {
+        if Some(t_idx) == skip {
             continue;
         }
         for i in t.spans.range() {
             let p = &set.spans[i];
-            if p.child_count == 0 || p.duration_ns == 0 || !parent_keys.contains(&op_key(set, p)) {
+            if p.child_count == 0 || p.duration_ns == 0 {
+                continue;
+            }
+            let (ps, pn) = op_key(set, p);
+            if parent_keys.as_ref().is_some_and(|pk| !pk.contains(&(ps, pn))) {
                 continue;
             }
             let mut busy_until = p.start_ns;
@@ -864,10 +870,9 @@ fn late_elsewhere(set: &TraceSet, trace: usize, cfg: &PatternConfig, keys: &[(u3
                 let wait = s.start_ns.saturating_sub(busy_until);
                 busy_until = busy_until.max(s.end_ns());
                 if wait >= cfg.late_start_min_ns && percent_of(wait, p.duration_ns) >= cfg.late_start_min_percent {
-                    let (ps, pn) = op_key(set, p);
                     let (cs, cn) = op_key(set, s);
                     let k = (ps, pn, cs, cn);
-                    if wanted.contains(&k) {
+                    if wanted.as_ref().is_none_or(|w| w.contains(&k)) {
                         *out.entry(k).or_default() += 1;
                     }
                 }
@@ -879,17 +884,34 @@ fn late_elsewhere(set: &TraceSet, trace: usize, cfg: &PatternConfig, keys: &[(u3
 
 /// Finds all patterns in trace `trace` (index into `set.traces`), ranked by impact
 /// (largest first; ties: kind, then the first span). Unknown traces give none.
+/// For many traces of one set, [`patterns_all`] is much faster (late-start
+/// recurrence is counted once for the whole set).
 pub fn patterns(set: &TraceSet, trace: usize, cfg: &PatternConfig) -> Vec<Finding> {
+    let mut look = AttrLookup::new(set, &KEYS);
+    let mut look_llm = AttrLookup::new(set, &[K_GEN_AI_MODEL]);
+    patterns_impl(set, trace, cfg, None, &mut look, &mut look_llm)
+}
+
+/// [`patterns`] for every trace of the set, in trace order.
+pub fn patterns_all(set: &TraceSet, cfg: &PatternConfig) -> Vec<Vec<Finding>> {
+    let totals = late_counts(set, cfg, None, None);
+    let mut look = AttrLookup::new(set, &KEYS);
+    let mut look_llm = AttrLookup::new(set, &[K_GEN_AI_MODEL]);
+    (0..set.traces.len()).map(|t| patterns_impl(set, t, cfg, Some(&totals), &mut look, &mut look_llm)).collect()
+}
+
+/// `totals`: late-start counts over the whole set, when already known.
+fn patterns_impl<'a>(
+    set: &'a TraceSet,
+    trace: usize,
+    cfg: &'a PatternConfig,
+    totals: Option<&HashMap<LateKey, usize>>,
+    look: &mut AttrLookup<'a>,
+    look_llm: &mut AttrLookup<'a>,
+) -> Vec<Finding> {
     let Some(t) = set.traces.get(trace) else { return Vec::new() };
     let range = t.spans.range();
-    let mut ctx = Ctx {
-        set,
-        cfg,
-        look: AttrLookup::new(set, &KEYS),
-        look_llm: AttrLookup::new(set, &[K_GEN_AI_MODEL]),
-        top: Top::new(cfg.max_per_kind),
-        late: BTreeMap::new(),
-    };
+    let mut ctx = Ctx { set, cfg, look, look_llm, top: Top::new(cfg.max_per_kind), late: BTreeMap::new() };
     let mut kids: Vec<u32> = Vec::new();
     for i in range.clone() {
         let s = &set.spans[i];
@@ -904,21 +926,29 @@ pub fn patterns(set: &TraceSet, trace: usize, cfg: &PatternConfig) -> Vec<Findin
 
     // Late starts: keep the keys that recur (in this trace or across the set).
     let late = std::mem::take(&mut ctx.late);
-    let need: Vec<(u32, u32, u32, u32)> =
-        late.iter().filter(|(_, v)| v.len() < cfg.late_start_min_occurrences).map(|(k, _)| *k).collect();
-    let elsewhere = late_elsewhere(set, trace, cfg, &need);
+    let min_occ = cfg.late_start_min_occurrences.max(1);
+    let elsewhere = match totals {
+        Some(_) => HashMap::new(),
+        None => {
+            let need: Vec<LateKey> = late.iter().filter(|(_, v)| v.len() < min_occ).map(|(k, _)| *k).collect();
+            late_counts(set, cfg, Some(trace), Some(&need))
+        }
+    };
     for (k, occ) in late {
-        let other = elsewhere.get(&k).copied().unwrap_or(0);
-        if occ.len() + other < cfg.late_start_min_occurrences.max(1) {
+        let other = match totals {
+            Some(tot) => tot.get(&k).copied().unwrap_or(0).saturating_sub(occ.len()),
+            None => elsewhere.get(&k).copied().unwrap_or(0),
+        };
+        if occ.len() + other < min_occ {
             continue;
         }
         let impact: u64 = occ.iter().map(|o| o.1).sum();
-        let first = &set.spans[occ[0].0 as usize];
-        let parent = first.parent;
-        let parent_op = set.spans.get(parent as usize).map(|p| op(set, p)).unwrap_or_default();
         if !ctx.top.admits(PatternKind::LateStart, impact) {
             continue;
         }
+        let first = &set.spans[occ[0].0 as usize];
+        let parent = first.parent;
+        let parent_op = set.spans.get(parent as usize).map(|p| op(set, p)).unwrap_or_default();
         let mean = impact / occ.len().max(1) as u64;
         ctx.top.push(Finding {
             kind: PatternKind::LateStart,
@@ -940,11 +970,9 @@ pub fn patterns(set: &TraceSet, trace: usize, cfg: &PatternConfig) -> Vec<Findin
     ctx.top.finish()
 }
 
-/// The per-trace `patterns` field of `clew analyze --json`:
-/// `[{"kind","spans":["<span id>",…],"impact_ns","message"}]`, ranked by impact.
-pub fn patterns_json(set: &TraceSet, trace: usize, cfg: &PatternConfig) -> serde_json::Value {
+fn findings_json(set: &TraceSet, findings: &[Finding]) -> serde_json::Value {
     serde_json::Value::Array(
-        patterns(set, trace, cfg)
+        findings
             .iter()
             .map(|f| {
                 let ids: Vec<String> = f
@@ -957,4 +985,15 @@ pub fn patterns_json(set: &TraceSet, trace: usize, cfg: &PatternConfig) -> serde
             })
             .collect(),
     )
+}
+
+/// [`patterns_json`] for every trace, in trace order (fast for many traces).
+pub fn patterns_all_json(set: &TraceSet, cfg: &PatternConfig) -> Vec<serde_json::Value> {
+    patterns_all(set, cfg).iter().map(|f| findings_json(set, f)).collect()
+}
+
+/// The per-trace `patterns` field of `clew analyze --json`:
+/// `[{"kind","spans":["<span id>",…],"impact_ns","message"}]`, ranked by impact.
+pub fn patterns_json(set: &TraceSet, trace: usize, cfg: &PatternConfig) -> serde_json::Value {
+    findings_json(set, &patterns(set, trace, cfg))
 }

@@ -144,6 +144,9 @@ pub struct DepEdge {
 pub struct DependencyGraph {
     pub nodes: Vec<DepNode>,
     pub edges: Vec<DepEdge>,
+    /// The services of the trace roots in scope (node indices), most frequent first
+    /// (ties: node order); a layout puts them first.
+    pub roots: Vec<usize>,
 }
 
 impl DependencyGraph {
@@ -315,6 +318,21 @@ pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph
         }
     }
 
+    // Services of the trace roots in scope.
+    let mut root_count: HashMap<u32, u64> = HashMap::new();
+    let traces: Vec<usize> = match trace {
+        Some(t) if t < set.traces.len() => vec![t],
+        Some(_) => Vec::new(),
+        None => (0..set.traces.len()).collect(),
+    };
+    for t in traces {
+        if let Some(r) = set.spans.get(set.traces[t].root as usize) {
+            if let Some(&n) = by_service.get(&set.service_id(r).0) {
+                *root_count.entry(n).or_default() += 1;
+            }
+        }
+    }
+
     // Sort nodes by id and remap; two ids never collide (services by name text).
     let mut order: Vec<usize> = (0..nodes.len()).collect();
     order.sort_by(|&a, &b| nodes[a].id.cmp(&nodes[b].id));
@@ -338,7 +356,7 @@ pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph
             }
         })
         .collect();
-    out_edges.sort_by(|a, b| (a.from, a.to).cmp(&(b.from, b.to)));
+    out_edges.sort_by_key(|e| (e.from, e.to));
     let mut slots: Vec<Option<NodeAcc>> = nodes.into_iter().map(Some).collect();
     let out_nodes = order
         .iter()
@@ -348,7 +366,9 @@ pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph
             DepNode { id: n.id, kind: n.kind, label: n.label, spans: n.spans, errors: n.errors }
         })
         .collect();
-    DependencyGraph { nodes: out_nodes, edges: out_edges }
+    let mut roots: Vec<(u64, usize)> = root_count.into_iter().map(|(n, c)| (c, new_index[n as usize])).collect();
+    roots.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    DependencyGraph { nodes: out_nodes, edges: out_edges, roots: roots.into_iter().map(|r| r.1).collect() }
 }
 
 /// JSON form of a dependency graph: `{"nodes":[{"id","kind","label"}],
