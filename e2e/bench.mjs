@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// Benchmark (not a test): loads generated OTLP traces of 10k, 100k and 1M spans
+// through the file input of a served release build and records, per size:
+//   file→rows ms (change event → data-loaded-spans set, after paint), longest
+//   main-thread task, JS heap + wasm memory, DOM nodes, frame p50/p95/max over
+//   20 wheel scrolls of 500 px, and click→detail ms.
+// Usage: node e2e/bench.mjs [sizes, default 10000,100000,1000000]   (make bench)
+// Writes a JSON summary to stdout and /tmp/clew-bench.json.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, serve, launch } from './lib.mjs';
+import { generate } from './scale.spec.mjs';
+
+const sizes = (process.argv[2] || '10000,100000,1000000').split(',').map(Number);
+const tmp = process.env.BENCH_DIR || path.join(os.tmpdir(), 'clew-bench');
+fs.mkdirSync(tmp, { recursive: true });
+const { server, base } = await serve();
+const { context, close } = await launch(['--enable-precise-memory-info', '--js-flags=--max-old-space-size=4096']);
+const results = [];
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(p / 100 * s.length))] : null;
+};
+
+for (const n of sizes) {
+  const file = generate(ROOT, tmp, n);
+  const mb = fs.statSync(file).size / 1e6;
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+    window.__longtasks = [];
+    try {
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, dur: e.duration }); })
+        .observe({ type: 'longtask', buffered: true });
+    } catch {}
+  });
+  await page.goto(base);
+  await page.waitForFunction(() => document.querySelector('[data-testid="app"]')?.getAttribute('data-loaded-spans') === '19');
+  await page.evaluate(() => {
+    const input = document.querySelector('[data-testid="file-input"]');
+    input.addEventListener('change', () => { window.__t0 = performance.now(); }, { capture: true, once: true });
+    const root = document.querySelector('[data-testid="app"]');
+    window.__t1 = null;
+    new MutationObserver((_, obs) => {
+      if (window.__t0 && root.hasAttribute('data-loaded-spans') && root.getAttribute('data-loaded-spans') !== '19') {
+        window.__t1 = performance.now();
+        obs.disconnect();
+      }
+    }).observe(root, { attributes: true });
+  });
+  await page.setInputFiles('[data-testid="file-input"]', file);
+  await page.waitForFunction((n) => {
+    const root = document.querySelector('[data-testid="app"]');
+    return root.getAttribute('data-loaded-spans') === String(n) || root.hasAttribute('data-load-error');
+  }, n, { timeout: 600000, polling: 200 });
+  const error = await page.getAttribute('[data-testid="app"]', 'data-load-error');
+  if (error) {
+    results.push({ spans: n, file_mb: +mb.toFixed(1), error });
+    console.error(`${n}: load error: ${error}`);
+    await page.close();
+    continue;
+  }
+  await page.waitForTimeout(500);
+  const load = await page.evaluate(() => {
+    const t0 = window.__t0;
+    const tasks = window.__longtasks.filter(t => t.start + t.dur >= t0);
+    const mem = performance.memory ? performance.memory.usedJSHeapSize : null;
+    const wasm = window.__wasm?.memory?.buffer?.byteLength ?? null;
+    return {
+      file_to_rows_ms: window.__t1 - t0,
+      longest_task_ms: tasks.reduce((m, t) => Math.max(m, t.dur), 0),
+      js_heap_mb: mem && mem / 1e6,
+      wasm_mb: wasm && wasm / 1e6,
+      dom_nodes: document.getElementsByTagName('*').length,
+    };
+  });
+  // Frames over 20 wheel scrolls of 500 px.
+  const box = await page.locator('[data-testid="rows"]').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.evaluate(() => {
+    window.__frames = [];
+    let last = performance.now();
+    const loop = (t) => { window.__frames.push(t - last); last = t; if (window.__frames.length < 100000 && !window.__stop) requestAnimationFrame(loop); };
+    window.__stop = false;
+    requestAnimationFrame(loop);
+  });
+  for (let i = 0; i < 20; i++) {
+    await page.mouse.wheel(0, 500);
+    await page.waitForTimeout(50);
+  }
+  await page.waitForTimeout(200);
+  const frames = await page.evaluate(() => { window.__stop = true; return window.__frames.slice(1); });
+  const rowsAfterScroll = await page.locator('[data-testid="span-row"]').count();
+  // Click → detail painted.
+  const clickMs = await page.evaluate(async () => {
+    const rows = [...document.querySelectorAll('[data-testid="span-row"]')];
+    const target = rows[Math.floor(rows.length / 2)];
+    const t0 = performance.now();
+    target.click();
+    await new Promise((r) => {
+      const check = () => (document.querySelector('[data-testid="detail-name"]') ? requestAnimationFrame(() => r()) : requestAnimationFrame(check));
+      check();
+    });
+    return performance.now() - t0;
+  });
+  const r = {
+    spans: n,
+    file_mb: +mb.toFixed(1),
+    file_to_rows_ms: Math.round(load.file_to_rows_ms),
+    longest_task_ms: Math.round(load.longest_task_ms),
+    js_heap_mb: load.js_heap_mb && +load.js_heap_mb.toFixed(1),
+    wasm_mb: load.wasm_mb && +load.wasm_mb.toFixed(1),
+    dom_nodes: load.dom_nodes,
+    frame_p50_ms: +pct(frames, 50).toFixed(1),
+    frame_p95_ms: +pct(frames, 95).toFixed(1),
+    frame_max_ms: +Math.max(...frames).toFixed(1),
+    frames: frames.length,
+    rows_in_dom_after_scroll: rowsAfterScroll,
+    click_to_detail_ms: +clickMs.toFixed(1),
+  };
+  results.push(r);
+  console.error(JSON.stringify(r));
+  await page.close();
+}
+await close();
+server.close();
+const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, chromium: '/usr/bin/chromium', results };
+fs.writeFileSync('/tmp/clew-bench.json', JSON.stringify(out, null, 2));
+console.log(JSON.stringify(out, null, 2));

@@ -1,0 +1,237 @@
+// Waterfall interactions: collapse/expand, find, keyboard, deep links, detail panel, text safety, theme.
+import path from 'node:path';
+import { eq, ok, waitSpans, rowCount, rowNames, selectedName, open } from './assert.mjs';
+
+const row = (page, name) => page.locator('[data-testid="span-row"]', { has: page.locator('.op', { hasText: new RegExp('^' + name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$') }) });
+
+export const tests = [
+  {
+    name: 'collapse and expand a subtree, all, and to a depth',
+    fn: async (page, { base }) => {
+      await open(page, base);
+      const ctx = row(page, 'loadHistory');
+      eq(await ctx.getAttribute('aria-expanded'), 'true', 'expanded at start');
+      await ctx.locator('[data-testid="toggle"]').click();
+      eq(await rowCount(page), 17, 'rows after collapsing loadHistory (2 children hidden)');
+      eq(await row(page, 'loadHistory').getAttribute('aria-expanded'), 'false', 'aria-expanded false');
+      await row(page, 'loadHistory').locator('[data-testid="toggle"]').click();
+      eq(await rowCount(page), 19, 'rows after expanding');
+      await page.click('[data-testid="collapse-all"]');
+      eq(await rowCount(page), 1, 'collapse all');
+      await page.click('[data-testid="expand-all"]');
+      eq(await rowCount(page), 19, 'expand all');
+      await page.selectOption('[data-testid="depth-select"]', '2');
+      eq(await rowCount(page), 8, 'two levels: root + 7 children');
+      eq(await page.getAttribute('[data-testid="rows"]', 'role'), 'treegrid', 'treegrid role');
+      eq(await page.locator('[role="row"][aria-level="2"]').count(), 7, 'aria-level 2 rows');
+    },
+  },
+  {
+    name: 'find with count, next and previous, and only-matching',
+    fn: async (page, { base }) => {
+      await open(page, base);
+      await page.fill('[data-testid="find-input"]', 'service=llm-router');
+      await page.waitForFunction(() => document.querySelector('[data-testid="find-count"]').textContent === '4 matches');
+      eq(await page.locator('.wf-row.match').count(), 4, 'highlighted rows');
+      await page.click('[data-testid="find-next"]');
+      eq(await page.textContent('[data-testid="find-count"]'), '1 of 4', 'first');
+      eq(await selectedName(page), 'embedding', 'first match selected');
+      await page.click('[data-testid="find-next"]');
+      eq(await page.textContent('[data-testid="find-count"]'), '2 of 4', 'second');
+      eq(await selectedName(page), 'classify', 'second match selected');
+      await page.click('[data-testid="find-prev"]');
+      eq(await selectedName(page), 'embedding', 'back to first');
+      await page.click('[data-testid="find-prev"]');
+      eq(await page.textContent('[data-testid="find-count"]'), '4 of 4', 'wraps to last');
+      await page.check('[data-testid="find-only"]');
+      // 4 matches + ancestors: root, rag-service vectorSearch, llm-orchestrator complete.
+      eq(await rowCount(page), 7, 'only matching with ancestors');
+      await page.fill('[data-testid="find-input"]', 'duration>1s');
+      await page.waitForFunction(() => document.querySelector('[data-testid="find-count"]').textContent === '3 matches');
+      await page.fill('[data-testid="find-input"]', 'error');
+      await page.waitForFunction(() => document.querySelector('[data-testid="find-count"]').textContent === 'no matches');
+    },
+  },
+  {
+    name: 'keyboard navigation: arrows, left/right, Enter, /, Esc, ?',
+    fn: async (page, { base }) => {
+      await open(page, base);
+      await page.click('[data-testid="rows"]', { position: { x: 5, y: 600 } });
+      await page.keyboard.press('ArrowDown');
+      eq(await selectedName(page), 'POST /api/v1/chat', 'first row selected');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      eq(await selectedName(page), 'GET session:token', 'third row');
+      await page.keyboard.press('ArrowLeft');
+      eq(await selectedName(page), 'validateJWT', 'left goes to parent');
+      await page.keyboard.press('ArrowLeft');
+      eq(await rowCount(page), 18, 'left collapses');
+      await page.keyboard.press('ArrowRight');
+      eq(await rowCount(page), 19, 'right expands');
+      await page.keyboard.press('ArrowRight');
+      eq(await selectedName(page), 'GET session:token', 'right goes to first child');
+      await page.keyboard.press('ArrowUp');
+      eq(await selectedName(page), 'validateJWT', 'up');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-testid="detail"]');
+      eq(await page.textContent('[data-testid="detail-name"]'), 'validateJWT', 'detail for selection');
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid="detail"]', { state: 'detached' });
+      await page.keyboard.press('?');
+      await page.waitForSelector('[data-testid="help-dialog"]');
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid="help-dialog"]', { state: 'detached' });
+      await page.keyboard.press('/');
+      eq(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'find-input', '/ focuses find');
+    },
+  },
+  {
+    name: 'a deep link reopens the selected span, zoom and find',
+    fn: async (page, { base, context }) => {
+      await open(page, base);
+      await row(page, 'generate').click();
+      await page.fill('[data-testid="find-input"]', 'llm');
+      await page.click('[data-testid="zoom-in"]');
+      await page.waitForFunction(() => location.hash.includes('span=') && location.hash.includes('zoom=') && location.hash.includes('find=llm'));
+      const url = page.url();
+      const p2 = await context.newPage();
+      await p2.goto(url);
+      await waitSpans(p2, 19);
+      await p2.waitForSelector('[data-testid="detail"]');
+      eq(await p2.textContent('[data-testid="detail-name"]'), 'generate', 'same span in detail');
+      eq(await selectedName(p2), 'generate', 'same row selected');
+      eq(await p2.inputValue('[data-testid="find-input"]'), 'llm', 'find restored');
+      ok(!(await p2.isDisabled('[data-testid="zoom-reset"]')), 'zoom restored');
+      await p2.close();
+    },
+  },
+  {
+    name: 'a ?url= deep link reopens the same view after reload',
+    fn: async (page, { base }) => {
+      await open(page, base, '?url=' + encodeURIComponent(base + 'e2e-fixtures/small.json'), 3);
+      await row(page, 'SELECT cart').click();
+      await page.waitForFunction(() => location.hash.includes('span=1111111111111113'));
+      await page.reload();
+      await waitSpans(page, 3);
+      await page.waitForSelector('[data-testid="detail"]');
+      eq(await page.textContent('[data-testid="detail-name"]'), 'SELECT cart', 'span reopened');
+    },
+  },
+  {
+    name: 'detail panel: fields, attribute groups, events, links',
+    fn: async (page, { base }) => {
+      await open(page, base, '?url=' + encodeURIComponent(base + 'e2e-fixtures/small.json'), 3);
+      await row(page, 'GET /cart').click();
+      await page.waitForSelector('[data-testid="detail"]');
+      eq(await page.textContent('[data-testid="detail-duration"]'), '200 ms', 'duration');
+      eq(await page.textContent('[data-testid="detail-self-time"]'), '30 ms', 'self time');
+      eq(await page.textContent('[data-testid="detail-kind"]'), 'server', 'kind');
+      ok((await page.textContent('[data-testid="attrs-span"]')).includes('http.route'), 'span attrs');
+      ok((await page.textContent('[data-testid="attrs-resource"]')).includes('shop-api'), 'resource attrs');
+      ok((await page.textContent('[data-testid="attrs-scope"]')).includes('e2e'), 'scope title');
+      eq(await page.locator('[data-testid="link-missing"]').count(), 2, 'links to traces not loaded');
+      ok((await page.textContent('[data-testid="detail-links"]')).includes('trace not loaded'), 'says not loaded');
+      await row(page, 'SELECT cart').click();
+      ok((await page.textContent('[data-testid="detail-status"]')).includes('timeout'), 'status message');
+    },
+  },
+  {
+    name: 'a link jumps to a span of another loaded trace',
+    fn: async (page, { base, fixtures }) => {
+      await open(page, base);
+      await page.setInputFiles('[data-testid="file-input"]', [path.join(fixtures, 'small.json'), path.join(fixtures, 'other.json')]);
+      await waitSpans(page, 5);
+      await row(page, 'GET /cart').click();
+      await page.click('[data-testid="link-jump"]');
+      await page.waitForFunction(() => document.querySelector('[data-testid="root-operation"]')?.textContent === 'charge');
+      eq(await page.textContent('[data-testid="detail-name"]'), 'charge', 'jumped');
+    },
+  },
+  {
+    name: 'a markup-laden span name appears as literal text',
+    fn: async (page, { base }) => {
+      await open(page, base, '?url=' + encodeURIComponent(base + 'e2e-fixtures/small.json'), 3);
+      const names = await rowNames(page);
+      ok(names.includes('<img src=x onerror="window.__xss=1"><b>bold</b>'), `literal name in ${JSON.stringify(names)}`);
+      eq(await page.locator('[data-testid="rows"] b, [data-testid="rows"] img').count(), 0, 'no injected elements');
+      await row(page, '<img src=x onerror="window.__xss=1"><b>bold</b>').click();
+      ok((await page.textContent('[data-testid="attrs-span"]')).includes('<script>window.__xss=2</script>'), 'attr value literal');
+      eq(await page.locator('[data-testid="detail"] script, [data-testid="detail"] b').count(), 0, 'no injected elements in detail');
+      eq(await page.evaluate(() => window.__xss), undefined, 'no script ran');
+    },
+  },
+  {
+    name: 'theme toggle switches to dark and back',
+    fn: async (page, { base }) => {
+      await open(page, base);
+      const before = await page.evaluate(() => document.documentElement.getAttribute('data-theme'));
+      await page.click('[data-testid="theme-toggle"]');
+      const after = await page.evaluate(() => document.documentElement.getAttribute('data-theme'));
+      ok(after === 'dark' || after === 'light', 'theme set');
+      ok(after !== before, 'theme changed');
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      ok(after === 'dark' ? bg !== 'rgb(255, 255, 255)' : bg === 'rgb(255, 255, 255)', `background follows theme: ${bg}`);
+      await page.click('[data-testid="theme-toggle"]');
+    },
+  },
+  {
+    name: 'zoom by dragging on the ruler, then reset',
+    fn: async (page, { base }) => {
+      await open(page, base);
+      const box = await page.locator('[data-testid="ruler"]').boundingBox();
+      await page.mouse.move(box.x + box.width * 0.5, box.y + 5);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.75, box.y + 5, { steps: 4 });
+      await page.mouse.up();
+      ok(!(await page.isDisabled('[data-testid="zoom-reset"]')), 'zoomed');
+      const first = await page.textContent('[data-testid="ruler"] .tick-label');
+      ok(first !== '0.0 s', `ruler moved: ${first}`);
+      await page.click('[data-testid="zoom-reset"]');
+      ok(await page.isDisabled('[data-testid="zoom-reset"]'), 'reset');
+    },
+  },
+  {
+    name: 'bars show events, self time, errors, and the critical path on toggle',
+    fn: async (page, { base }) => {
+      await open(page, base);
+      ok((await page.locator('.bar .evt').count()) >= 1, 'event tick (cache hit)');
+      ok((await page.locator('.bar .cover').count()) >= 5, 'child-covered shading on parents');
+      eq(await page.locator('.wf-row.crit').count(), 0, 'no critical path before the toggle');
+      await page.check('[data-testid="critical-path-toggle"]');
+      const crit = await page.$$eval('.wf-row.crit .op', els => els.map(e => e.textContent));
+      ok(crit.includes('POST /api/v1/chat') && crit.includes('generate'), `critical path rows: ${crit}`);
+      ok(!crit.includes('embedding'), 'embedding is not on the critical path');
+      await page.uncheck('[data-testid="critical-path-toggle"]');
+      eq(await page.locator('.wf-row.crit').count(), 0, 'toggle off');
+    },
+  },
+  {
+    name: 'other views mount as tabs and a row click in the waterfall still works after',
+    fn: async (page, { base }) => {
+      await open(page, base);
+      for (const tab of ['critical-path', 'graph', 'patterns', 'stats', 'llm']) {
+        await page.click(`[data-testid="tab-${tab}"]`);
+        eq(await page.getAttribute(`[data-testid="tab-${tab}"]`, 'aria-selected'), 'true', `${tab} selected`);
+        eq(await page.locator('[data-testid="waterfall"]').count(), 0, `waterfall hidden on ${tab}`);
+        eq(await page.locator('input[type="file"]').count(), 1, `one file input on ${tab}`);
+      }
+      await page.click('[data-testid="tab-waterfall"]');
+      await row(page, 'classify').click();
+      eq(await page.textContent('[data-testid="detail-name"]'), 'classify', 'detail');
+    },
+  },
+  {
+    name: 'a clock-skewed span is marked with its warning',
+    fn: async (page, { base }) => {
+      await open(page, base, '?url=' + encodeURIComponent(base + 'e2e-fixtures/skew.json'), 2);
+      const mark = row(page, 'early child').locator('.skew');
+      eq(await mark.count(), 1, 'skew mark on the child');
+      ok(/skew|before/i.test(await mark.getAttribute('title')), 'mark carries the warning text');
+      ok(Number(await page.textContent('[data-testid="trace-warnings"]')) >= 1, 'header counts warnings');
+      await page.click('[data-testid="trace-warnings"]');
+      await page.waitForSelector('[data-testid="warnings-list"]');
+      await row(page, 'early child').click();
+      await page.waitForSelector('[data-testid="detail-warnings"]');
+    },
+  },
+];

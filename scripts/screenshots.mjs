@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Takes headless-Chromium screenshots of the served release build into a folder
+// (default /tmp/shots): demo waterfall, detail panel, dark theme, each tab, and a
+// 100k-span trace when a generated file is given.
+// Usage: node scripts/screenshots.mjs [outdir] [big-trace.json]
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, waitLoaded } from '../e2e/lib.mjs';
+
+const out = process.argv[2] || '/tmp/shots';
+const big = process.argv[3];
+fs.mkdirSync(out, { recursive: true });
+const { server, base } = await serve();
+const { context, close } = await launch();
+const page = await context.newPage();
+page.on('pageerror', (e) => console.error('pageerror:', e.message));
+await page.goto(base);
+console.log('demo', await waitLoaded(page));
+await page.screenshot({ path: path.join(out, 'demo.png') });
+await page.locator('[data-testid="span-row"]', { hasText: 'generate' }).first().click();
+await page.waitForSelector('[data-testid="detail"]');
+await page.screenshot({ path: path.join(out, 'detail.png') });
+await page.click('[data-testid="critical-path-toggle"]');
+await page.screenshot({ path: path.join(out, 'critical.png') });
+await page.click('[data-testid="theme-toggle"]');
+await page.waitForTimeout(100);
+await page.screenshot({ path: path.join(out, 'dark.png') });
+await page.click('[data-testid="theme-toggle"]');
+for (const tab of ['critical-path', 'graph', 'patterns', 'stats', 'llm']) {
+  await page.click(`[data-testid="tab-${tab}"]`);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(out, `tab-${tab}.png`) });
+}
+await page.click('[data-testid="tab-waterfall"]');
+await page.keyboard.press('?');
+await page.screenshot({ path: path.join(out, 'help.png') });
+await page.keyboard.press('Escape');
+if (big) {
+  await page.setInputFiles('[data-testid="file-input"]', big);
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="app"]');
+    return el.hasAttribute('data-load-error') || (el.getAttribute('data-loaded-spans') || '19') !== '19';
+  }, null, { timeout: 600000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(out, 'big.png') });
+  await page.locator('[data-testid="rows"]').evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(out, 'big-middle.png') });
+}
+await close();
+server.close();
+console.log('screenshots in', out);

@@ -1,0 +1,120 @@
+//! The trace header (root service and operation, start, duration, counts, warnings)
+//! and the trace picker shown when more than one trace is loaded.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+
+use crate::core::format;
+use crate::ui::use_ui;
+use crate::ui::util::utc_time;
+
+/// Most traces listed in the picker's drop-down; the rest are reached with prev/next.
+const PICKER_MAX: usize = 500;
+
+#[component]
+pub fn TracePicker() -> impl IntoView {
+    let ui = use_ui();
+    let count = move || ui.app.loaded.with(|l| l.as_ref().map(|l| l.set.traces.len()).unwrap_or(0));
+    let choose = move |i: usize| {
+        if ui.app.trace.get_untracked() != i {
+            ui.app.selected.set(None);
+            ui.app.span_filter.set(None);
+            ui.wf.reset();
+            ui.app.trace.set(i);
+        }
+    };
+    let options = move || {
+        ui.app.loaded.with(|l| {
+            let Some(l) = l.as_ref() else { return Vec::new() };
+            let set = &l.set;
+            let cur = ui.app.trace.get();
+            let lo = cur.saturating_sub(PICKER_MAX / 2).min(set.traces.len().saturating_sub(PICKER_MAX));
+            (lo..(lo + PICKER_MAX).min(set.traces.len()))
+                .map(|i| {
+                    let t = &set.traces[i];
+                    let label = match set.spans.get(t.root as usize) {
+                        Some(r) => format!(
+                            "{}: {} {} — {} spans, {}",
+                            i + 1,
+                            set.service_of(r),
+                            set.name_of(r),
+                            t.spans.len,
+                            format::duration(t.duration_ns)
+                        ),
+                        None => format!("{}: {}", i + 1, t.trace_id.to_text(&set.strings)),
+                    };
+                    (i, label, i == cur)
+                })
+                .collect()
+        })
+    };
+    view! {
+        <Show when=move || { count() > 1 }>
+            <div class="picker" data-testid="trace-picker-wrap">
+                <button title="Previous trace" data-testid="trace-prev" on:click=move |_| { let c = ui.app.trace.get_untracked(); if c > 0 { choose(c - 1) } }>"‹"</button>
+                <select data-testid="trace-picker" aria-label="Trace"
+                    on:change=move |ev| { if let Ok(i) = event_target_value(&ev).parse::<usize>() { choose(i) } }>
+                    {move || options().into_iter().map(|(i, label, sel)| view! {
+                        <option value=i.to_string() selected=sel>{label}</option>
+                    }).collect_view()}
+                </select>
+                <button title="Next trace" data-testid="trace-next" on:click=move |_| { let c = ui.app.trace.get_untracked(); if c + 1 < count() { choose(c + 1) } }>"›"</button>
+                <span class="muted">{move || format!("{} traces", format::thousands(count() as u64))}</span>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+pub fn TraceHeader() -> impl IntoView {
+    let ui = use_ui();
+    let show_warnings = RwSignal::new(false);
+    let info = move || {
+        let v = ui.derived.view.get()?;
+        let set = v.set();
+        let t = *set.traces.get(v.trace)?;
+        let root = set.spans.get(t.root as usize).copied();
+        let services: BTreeSet<u32> = set.spans[t.spans.range()].iter().map(|s| s.resource).collect();
+        let services: BTreeSet<&str> = services.iter().filter_map(|&r| set.resources.get(r as usize)).map(|r| set.str(r.service)).collect();
+        let (root_service, root_name) = root.map(|r| (set.service_of(&r).to_string(), set.name_of(&r).to_string())).unwrap_or_default();
+        let warnings: Vec<(u32, String)> = set.trace_warnings(&t).iter().take(300).map(|w| (w.span, w.message.clone())).collect();
+        let n_warnings = t.warnings.len;
+        let root_color = root.map(|_| v.color(t.root)).unwrap_or("#888");
+        Some(view! {
+            <div class="trace-title">
+                <span class="svc-dot big" style=format!("background:{root_color}")></span>
+                <span class="root-svc" data-testid="root-service">{root_service}</span>
+                <span class="root-op" data-testid="root-operation">{root_name}</span>
+                <span class="trace-id muted" title="Trace ID">{t.trace_id.to_text(&set.strings)}</span>
+            </div>
+            <dl class="stats" data-testid="trace-header">
+                <div><dt>"Start"</dt><dd>{utc_time(t.start_ns)}</dd></div>
+                <div><dt>"Duration"</dt><dd data-testid="trace-duration">{format::duration(t.duration_ns)}</dd></div>
+                <div><dt>"Spans"</dt><dd data-testid="trace-spans">{format::thousands(t.spans.len as u64)}</dd></div>
+                <div><dt>"Services"</dt><dd data-testid="trace-services">{services.len()}</dd></div>
+                <div><dt>"Depth"</dt><dd data-testid="trace-depth">{t.max_depth}</dd></div>
+                <div class:bad={t.errors > 0}><dt>"Errors"</dt><dd data-testid="trace-errors">{t.errors}</dd></div>
+                <div class:warn={n_warnings > 0}><dt>"Warnings"</dt><dd>
+                    <button class="link" data-testid="trace-warnings" disabled={n_warnings == 0}
+                        on:click=move |_| show_warnings.update(|s| *s = !*s)>{n_warnings}</button>
+                </dd></div>
+            </dl>
+            <Show when=move || show_warnings.get()>
+                <ul class="warning-list" data-testid="warnings-list">
+                    {warnings.iter().cloned().map(|(span, msg)| {
+                        let clickable = span != crate::core::model::NO_SPAN;
+                        view! {
+                            <li>
+                                {if clickable {
+                                    view! { <button class="link" on:click=move |_| ui.app.selected.set(Some(span))>"⚠ "{msg}</button> }.into_any()
+                                } else { view! { <span>"⚠ "{msg}</span> }.into_any() }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Show>
+        })
+    };
+    view! { <header class="trace-header">{info}</header> }
+}

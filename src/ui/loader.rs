@@ -1,0 +1,381 @@
+//! Loading traces on the page: files, pasted text or a URL in; a decoded
+//! [`TraceSet`](crate::core::model::TraceSet) in [`AppState::loaded`] out.
+//!
+//! ```text
+//! File/Blob ─arrayBuffer()─▶ ArrayBuffer ─transfer─▶ worker: parse + build + encode
+//!                                                        │
+//! AppState.loaded ◀─ snapshot::decode ◀─ ArrayBuffer ◀───┘ (transferred back)
+//! ```
+//!
+//! The inputs of the current set stay on the page as `Blob`s (a dropped `File` is
+//! one), so "Add files" can send the old inputs with the new ones. Every failure
+//! ends in [`Status::Error`] with a message for a person.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, MessageEvent, Worker};
+
+use crate::core::model::snapshot;
+use crate::core::parse::MAX_INPUT_BYTES;
+use crate::ui::state::Loaded;
+use crate::ui::util::now_ms;
+use crate::ui::worker::set;
+use crate::ui::Ui;
+
+/// Everything loaded at once must fit in the tab; beyond this the load is refused.
+pub const MAX_TOTAL_BYTES: f64 = MAX_INPUT_BYTES as f64;
+
+/// What the loader is doing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Idle,
+    Loading { text: String, started_ms: f64, done_bytes: f64, total_bytes: f64 },
+    Error(String),
+}
+
+/// One input kept on the page.
+#[derive(Clone)]
+pub struct Input {
+    pub name: String,
+    pub blob: Blob,
+}
+
+impl Input {
+    pub fn size(&self) -> f64 {
+        self.blob.size()
+    }
+}
+
+struct WorkerClient {
+    worker: Worker,
+    ready: bool,
+    /// A message waiting for the worker to be ready.
+    pending: Option<(Object, Array)>,
+}
+
+thread_local! {
+    /// Inputs of the set on screen.
+    static INPUTS: RefCell<Vec<Input>> = const { RefCell::new(Vec::new()) };
+    /// Inputs of the load in flight, with its id.
+    static IN_FLIGHT: RefCell<Option<(f64, Vec<Input>)>> = const { RefCell::new(None) };
+    static WORKER: RefCell<Option<WorkerClient>> = const { RefCell::new(None) };
+    static NEXT_ID: RefCell<f64> = const { RefCell::new(1.0) };
+}
+
+fn fail(ui: Ui, msg: String) {
+    IN_FLIGHT.with(|f| *f.borrow_mut() = None);
+    ui.load.painted.set(None);
+    ui.load.status.set(Status::Error(msg));
+}
+
+fn set_text(ui: Ui, text: String) {
+    ui.load.status.update(|s| {
+        if let Status::Loading { text: t, .. } = s {
+            *t = text;
+        }
+    });
+}
+
+/// Loads `new` inputs: replacing the loaded set, or adding to it when `add`.
+pub fn load_inputs(ui: Ui, new: Vec<Input>, add: bool) {
+    if new.is_empty() {
+        return;
+    }
+    let mut inputs = if add { INPUTS.with(|i| i.borrow().clone()) } else { Vec::new() };
+    inputs.extend(new);
+    let total: f64 = inputs.iter().map(Input::size).sum();
+    if total > MAX_TOTAL_BYTES {
+        fail(
+            ui,
+            format!(
+                "The input is too large to load: {:.0} MB in {} file(s), more than the {:.0} MB one browser tab can hold. Load fewer or smaller files.",
+                total / 1e6,
+                inputs.len(),
+                MAX_TOTAL_BYTES / 1e6
+            ),
+        );
+        return;
+    }
+    let id = NEXT_ID.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1.0;
+        *n
+    });
+    IN_FLIGHT.with(|f| *f.borrow_mut() = Some((id, inputs.clone())));
+    ui.load.painted.set(None);
+    ui.load.status.set(Status::Loading {
+        text: format!("Reading {} file(s)", inputs.len()),
+        started_ms: now_ms(),
+        done_bytes: 0.0,
+        total_bytes: total,
+    });
+    leptos::task::spawn_local(async move {
+        let names = Array::new();
+        let buffers = Array::new();
+        let mut done = 0.0;
+        for inp in &inputs {
+            let buf = match JsFuture::from(inp.blob.array_buffer()).await {
+                Ok(b) => b,
+                Err(e) => {
+                    let why = e.as_string().or_else(|| Reflect::get(&e, &"message".into()).ok()?.as_string());
+                    fail(ui, format!("{}: the file could not be read ({}). Try choosing it again.", inp.name, why.unwrap_or_else(|| "unknown error".into())));
+                    return;
+                }
+            };
+            if IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0)) != Some(id) {
+                return; // A newer load replaced this one.
+            }
+            done += inp.size();
+            ui.load.status.update(|s| {
+                if let Status::Loading { done_bytes, text, .. } = s {
+                    *done_bytes = done;
+                    *text = format!("Reading {}", inp.name);
+                }
+            });
+            names.push(&JsValue::from_str(&inp.name));
+            buffers.push(&buf);
+        }
+        set_text(ui, format!("Parsing {:.1} MB in the background", total / 1e6));
+        let msg = Object::new();
+        set(&msg, "kind", &"load".into());
+        set(&msg, "id", &id.into());
+        set(&msg, "names", &names);
+        set(&msg, "buffers", &buffers);
+        send(ui, msg, buffers);
+    });
+}
+
+/// Sends a load message to the worker (starting it when needed).
+fn send(ui: Ui, msg: Object, transfer: Array) {
+    let started = WORKER.with(|w| w.borrow().is_some());
+    if !started {
+        match start_worker(ui) {
+            Ok(client) => WORKER.with(|w| *w.borrow_mut() = Some(client)),
+            Err(e) => {
+                fail(ui, format!("The background parser could not start ({e}). Reload the page; if it persists, the browser may block Web Workers."));
+                return;
+            }
+        }
+    }
+    WORKER.with(|w| {
+        if let Some(c) = w.borrow_mut().as_mut() {
+            if c.ready {
+                if let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer) {
+                    fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
+                }
+            } else {
+                c.pending = Some((msg, transfer));
+            }
+        }
+    });
+}
+
+fn worker_url() -> String {
+    // Trunk names the worker's loader after the binary; it sits next to index.html.
+    "./clew-worker_loader.js".to_string()
+}
+
+fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
+    let worker = Worker::new(&worker_url()).map_err(|e| format!("{e:?}"))?;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| on_worker_message(ui, ev));
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
+        ev.prevent_default();
+        // The worker died (out of memory or a crash): start a fresh one next time.
+        stop_worker();
+        let detail = ev.message();
+        fail(
+            ui,
+            format!(
+                "The background parser stopped{}. The input may be too large for this tab; try a smaller file.",
+                if detail.is_empty() { String::new() } else { format!(" ({detail})") }
+            ),
+        );
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    Ok(WorkerClient { worker, ready: false, pending: None })
+}
+
+/// Ends the worker (a new one starts with the next load).
+fn stop_worker() {
+    WORKER.with(|w| {
+        if let Some(c) = w.borrow_mut().take() {
+            c.worker.terminate();
+        }
+    });
+}
+
+fn on_worker_message(ui: Ui, ev: MessageEvent) {
+    let data = ev.data();
+    let get = |k: &str| Reflect::get(&data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let kind = get("kind").as_string().unwrap_or_default();
+    let id = get("id").as_f64().unwrap_or(0.0);
+    let current = IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0));
+    match kind.as_str() {
+        "ready" => WORKER.with(|w| {
+            if let Some(c) = w.borrow_mut().as_mut() {
+                c.ready = true;
+                if let Some((msg, transfer)) = c.pending.take() {
+                    if let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer) {
+                        fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
+                    }
+                }
+            }
+        }),
+        "progress" if current == Some(id) => set_text(ui, get("text").as_string().unwrap_or_default()),
+        "error" if current == Some(id) => {
+            stop_worker();
+            fail(ui, get("message").as_string().unwrap_or_else(|| "The trace could not be loaded.".into()));
+        }
+        "done" if current == Some(id) => {
+            // Its linear memory stays at the parse peak; a fresh worker next time gives it back.
+            stop_worker();
+            let Ok(buf) = get("snapshot").dyn_into::<ArrayBuffer>() else {
+                fail(ui, "The background parser sent back no data.".into());
+                return;
+            };
+            set_text(ui, "Opening the trace".into());
+            // Let the text paint before the (synchronous) decode.
+            leptos::prelude::request_animation_frame(move || finish(ui, id, buf));
+        }
+        _ => {}
+    }
+}
+
+fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
+    if IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0)) != Some(id) {
+        return;
+    }
+    let bytes = Uint8Array::new(&buf).to_vec();
+    drop(buf);
+    let set = match snapshot::decode(&bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            fail(ui, format!("The parsed trace could not be opened: {e}. This is a bug in Clew; please report it."));
+            return;
+        }
+    };
+    drop(bytes);
+    let names = set.sources.iter().map(|s| s.name.clone()).collect();
+    let loaded = Arc::new(Loaded { set, names });
+    // Put it on screen in a later task, so decoding and the first layout are two
+    // main-thread tasks rather than one long one.
+    leptos::prelude::set_timeout(
+        move || {
+            if IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0)) != Some(id) {
+                return;
+            }
+            let inputs = IN_FLIGHT.with(|f| f.borrow_mut().take()).map(|x| x.1).unwrap_or_default();
+            INPUTS.with(|i| *i.borrow_mut() = inputs);
+            crate::ui::app::install(ui, loaded);
+        },
+        std::time::Duration::from_millis(0),
+    );
+}
+
+/// A JS error value as text.
+pub fn js_error_text(e: &JsValue) -> String {
+    if let Some(s) = e.as_string() {
+        return s;
+    }
+    if let Ok(m) = Reflect::get(e, &"message".into()) {
+        if let Some(s) = m.as_string() {
+            return s;
+        }
+    }
+    format!("{e:?}")
+}
+
+/// Fetches a URL as a Blob input.
+pub async fn fetch_input(url: &str) -> Result<Input, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let resp = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| {
+        format!(
+            "Could not fetch {url}: {}. Check the address, that the server is up, and that it allows cross-origin requests (CORS).",
+            js_error_text(&e)
+        )
+    })?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| format!("Could not fetch {url}: no response"))?;
+    if !resp.ok() {
+        return Err(format!(
+            "Could not fetch {url}: the server answered HTTP {} {}. Check the address.",
+            resp.status(),
+            resp.status_text()
+        ));
+    }
+    let blob = JsFuture::from(resp.blob().map_err(|e| js_error_text(&e))?)
+        .await
+        .map_err(|e| format!("Could not read the response from {url}: {}", js_error_text(&e)))?;
+    let blob: Blob = blob.dyn_into().map_err(|_| format!("Could not read the response from {url}"))?;
+    let name = url.split(['?', '#']).next().unwrap_or(url).rsplit('/').find(|s| !s.is_empty()).unwrap_or(url).to_string();
+    Ok(Input { name, blob })
+}
+
+/// Loads a URL (the `?url=` parameter or the demo).
+pub fn load_url(ui: Ui, url: String) {
+    ui.load.painted.set(None);
+    ui.load.status.set(Status::Loading {
+        text: format!("Fetching {url}"),
+        started_ms: now_ms(),
+        done_bytes: 0.0,
+        total_bytes: 0.0,
+    });
+    leptos::task::spawn_local(async move {
+        match fetch_input(&url).await {
+            Ok(input) => load_inputs(ui, vec![input], false),
+            Err(e) => fail(ui, e),
+        }
+    });
+}
+
+/// Loads pasted text.
+pub fn load_text(ui: Ui, text: String, add: bool) {
+    if text.trim().is_empty() {
+        fail(ui, "The pasted text is empty. Paste the JSON of a trace export.".into());
+        return;
+    }
+    let parts = Array::of1(&JsValue::from_str(&text));
+    match Blob::new_with_str_sequence(&parts) {
+        Ok(blob) => load_inputs(ui, vec![Input { name: "pasted.json".into(), blob }], add),
+        Err(e) => fail(ui, format!("The pasted text could not be read: {}", js_error_text(&e))),
+    }
+}
+
+/// Loads the files of a `FileList` (file input or drop).
+pub fn load_files(ui: Ui, files: web_sys::FileList, add: bool) {
+    let mut inputs = Vec::new();
+    for i in 0..files.length() {
+        if let Some(f) = files.get(i) {
+            let name = f.name();
+            inputs.push(Input { name, blob: f.into() });
+        }
+    }
+    load_inputs(ui, inputs, add);
+}
+
+/// The `?url=` parameter, when it is an http(s) URL (resolved against the page).
+pub fn url_param() -> Result<Option<String>, String> {
+    let Some(w) = web_sys::window() else { return Ok(None) };
+    let search = w.location().search().unwrap_or_default();
+    let params = web_sys::UrlSearchParams::new_with_str(&search).map_err(|e| js_error_text(&e))?;
+    let Some(raw) = params.get("url") else { return Ok(None) };
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    let base = w.location().href().unwrap_or_default();
+    let url = web_sys::Url::new_with_base(raw.trim(), &base)
+        .map_err(|_| format!("The url parameter is not a valid URL: {raw}"))?;
+    let proto = url.protocol();
+    if proto != "http:" && proto != "https:" {
+        return Err(format!("The url parameter must be an http:// or https:// address, not {proto} ({raw})."));
+    }
+    Ok(Some(url.href()))
+}

@@ -1,0 +1,115 @@
+//! Deep links: the view state in, a URL hash fragment out, and back.
+//!
+//! `#trace=<hex>&span=<hex>&zoom=<start_ns>-<end_ns>&find=<query>&only=1` — zoom
+//! offsets are from the trace start; values are percent-encoded.
+
+/// What the hash remembers.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DeepLink {
+    pub trace: Option<String>,
+    pub span: Option<String>,
+    /// Zoom window as offsets from the trace start, ns.
+    pub zoom: Option<(u64, u64)>,
+    pub find: Option<String>,
+    pub only_matching: bool,
+    /// The selected tab, by its short name.
+    pub tab: Option<String>,
+}
+
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+pub fn decode_component(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(v) => {
+                        out.push(v);
+                        i += 3;
+                    }
+                    None => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl DeepLink {
+    /// The fragment without the leading `#` (empty when nothing is set).
+    pub fn to_hash(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(t) = &self.tab {
+            parts.push(format!("tab={}", encode_component(t)));
+        }
+        if let Some(t) = &self.trace {
+            parts.push(format!("trace={}", encode_component(t)));
+        }
+        if let Some(s) = &self.span {
+            parts.push(format!("span={}", encode_component(s)));
+        }
+        if let Some((a, b)) = self.zoom {
+            parts.push(format!("zoom={a}-{b}"));
+        }
+        if let Some(f) = &self.find {
+            if !f.is_empty() {
+                parts.push(format!("find={}", encode_component(f)));
+            }
+        }
+        if self.only_matching {
+            parts.push("only=1".to_string());
+        }
+        parts.join("&")
+    }
+
+    /// Parses a fragment (with or without `#`); unknown keys are ignored.
+    pub fn from_hash(h: &str) -> DeepLink {
+        let mut d = DeepLink::default();
+        for part in h.trim_start_matches('#').split('&') {
+            let Some((k, v)) = part.split_once('=') else { continue };
+            let v = decode_component(v);
+            match k {
+                "trace" if !v.is_empty() => d.trace = Some(v),
+                "span" if !v.is_empty() => d.span = Some(v),
+                "tab" if !v.is_empty() => d.tab = Some(v),
+                "find" if !v.is_empty() => d.find = Some(v),
+                "only" => d.only_matching = v == "1",
+                "zoom" => {
+                    if let Some((a, b)) = v.split_once('-') {
+                        if let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>()) {
+                            if b > a {
+                                d.zoom = Some((a, b));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        d
+    }
+}

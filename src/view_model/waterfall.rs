@@ -1,0 +1,377 @@
+//! Waterfall rows: (trace, collapsed set, filter, viewport) in, the rows to draw out.
+//!
+//! Everything here is a pure function of its arguments, so the browser layer only
+//! has to render what comes back. The three steps:
+//!
+//! ```text
+//! visible_rows(set, trace, collapsed, filter)  -> Vec<span index>   (O(rows shown))
+//! window(rows.len(), viewport)                 -> first..last + top_px   (O(1))
+//! bar(span, time window)                       -> left/width in % of the lane
+//! ```
+//!
+//! Very long lists are scaled: the scroll height is capped at [`MAX_SCROLL_PX`]
+//! (browsers stop laying out taller elements) and the scroll fraction maps to a row.
+
+use std::collections::BTreeSet;
+
+use crate::core::model::{DurNs, Span, TimeNs, TraceSet};
+
+/// Height of one row in CSS pixels.
+pub const ROW_HEIGHT_PX: f64 = 24.0;
+/// Rows drawn above and below the visible ones.
+pub const MARGIN_ROWS: usize = 10;
+/// The tallest scroll area the browser is given.
+pub const MAX_SCROLL_PX: f64 = 8_000_000.0;
+
+/// Which spans are collapsed: a default by depth plus per-span exceptions.
+///
+/// `depth_limit = Some(d)` collapses every span at depth `>= d` (so `Some(0)` is
+/// "collapse all"); a span in `toggled` has the opposite of its default state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Collapsed {
+    pub depth_limit: Option<u32>,
+    pub toggled: BTreeSet<u32>,
+}
+
+impl Collapsed {
+    pub fn all() -> Collapsed {
+        Collapsed { depth_limit: Some(0), toggled: BTreeSet::new() }
+    }
+    pub fn none() -> Collapsed {
+        Collapsed::default()
+    }
+    /// Shows `levels` levels of the tree (1 = roots only).
+    pub fn to_depth(levels: u32) -> Collapsed {
+        Collapsed { depth_limit: Some(levels.saturating_sub(1)), toggled: BTreeSet::new() }
+    }
+    pub fn is_collapsed(&self, span: u32, depth: u32) -> bool {
+        let default = self.depth_limit.is_some_and(|d| depth >= d);
+        default ^ self.toggled.contains(&span)
+    }
+    /// Sets one span's state.
+    pub fn set(&mut self, span: u32, depth: u32, collapsed: bool) {
+        let default = self.depth_limit.is_some_and(|d| depth >= d);
+        if collapsed == default {
+            self.toggled.remove(&span);
+        } else {
+            self.toggled.insert(span);
+        }
+    }
+}
+
+/// The rows shown, in order: indices into `set.spans`, depth-first pre-order.
+///
+/// `keep`, when given, is a mask over the trace's spans (index `i - trace.start`):
+/// a span not kept is hidden with its whole subtree. Build it with [`keep_mask`].
+pub fn visible_rows(set: &TraceSet, trace: usize, collapsed: &Collapsed, keep: Option<&[bool]>) -> Vec<u32> {
+    let Some(t) = set.traces.get(trace) else { return Vec::new() };
+    let range = t.spans.range();
+    let (start, end) = (range.start, range.end.min(set.spans.len()));
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < end {
+        let s = &set.spans[i];
+        let next_sibling = (s.subtree_end as usize).clamp(i + 1, end);
+        if let Some(mask) = keep {
+            if !mask.get(i - start).copied().unwrap_or(false) {
+                i = next_sibling;
+                continue;
+            }
+        }
+        out.push(i as u32);
+        if s.child_count > 0 && collapsed.is_collapsed(i as u32, s.depth) {
+            i = next_sibling;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A mask over the trace's spans keeping `matches` (indices into `set.spans`) and
+/// all their ancestors.
+pub fn keep_mask(set: &TraceSet, trace: usize, matches: &[u32]) -> Vec<bool> {
+    let Some(t) = set.traces.get(trace) else { return Vec::new() };
+    let range = t.spans.range();
+    let mut keep = vec![false; range.len()];
+    for &m in matches {
+        let mut i = m as usize;
+        // Walk up until an already kept ancestor; each span is marked once.
+        while range.contains(&i) && !keep[i - range.start] {
+            keep[i - range.start] = true;
+            let p = set.spans[i].parent;
+            if p == crate::core::model::NO_SPAN {
+                break;
+            }
+            i = p as usize;
+        }
+    }
+    keep
+}
+
+/// The ancestors of a span, nearest first.
+pub fn ancestors(set: &TraceSet, span: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut i = span as usize;
+    while let Some(s) = set.spans.get(i) {
+        if s.parent == crate::core::model::NO_SPAN || s.parent as usize >= i {
+            break;
+        }
+        out.push(s.parent);
+        i = s.parent as usize;
+    }
+    out
+}
+
+/// Expands every collapsed ancestor of `span` so that it becomes a row.
+pub fn reveal(set: &TraceSet, collapsed: &mut Collapsed, span: u32) {
+    for a in ancestors(set, span) {
+        let d = set.spans[a as usize].depth;
+        if collapsed.is_collapsed(a, d) {
+            collapsed.set(a, d, false);
+        }
+    }
+}
+
+/// The part of the scroll area on screen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Viewport {
+    pub scroll_top_px: f64,
+    pub height_px: f64,
+}
+
+/// Which rows to put in the DOM and where.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RowWindow {
+    /// First row drawn (index into the visible rows).
+    pub first: usize,
+    /// One past the last row drawn.
+    pub last: usize,
+    /// Top of row `first` from the top of the scroll content.
+    pub top_px: f64,
+    /// Height of the scroll content.
+    pub total_px: f64,
+}
+
+fn total_px(n_rows: usize) -> f64 {
+    (n_rows as f64 * ROW_HEIGHT_PX).min(MAX_SCROLL_PX)
+}
+
+/// Fractional row index at the top of the viewport.
+fn first_exact(n_rows: usize, vp: Viewport) -> f64 {
+    let full = n_rows as f64 * ROW_HEIGHT_PX;
+    let total = total_px(n_rows);
+    if full <= total {
+        return (vp.scroll_top_px / ROW_HEIGHT_PX).max(0.0);
+    }
+    let max_scroll = (total - vp.height_px).max(1.0);
+    let frac = (vp.scroll_top_px / max_scroll).clamp(0.0, 1.0);
+    let rows_on_screen = vp.height_px / ROW_HEIGHT_PX;
+    frac * (n_rows as f64 - rows_on_screen).max(0.0)
+}
+
+/// The rows to draw for a viewport, with [`MARGIN_ROWS`] extra above and below.
+pub fn window(n_rows: usize, vp: Viewport) -> RowWindow {
+    let total = total_px(n_rows);
+    if n_rows == 0 {
+        return RowWindow { first: 0, last: 0, top_px: 0.0, total_px: 0.0 };
+    }
+    let exact = first_exact(n_rows, vp);
+    let top_row = (exact.floor() as usize).min(n_rows - 1);
+    let on_screen = (vp.height_px.max(0.0) / ROW_HEIGHT_PX).ceil() as usize + 1;
+    let first = top_row.saturating_sub(MARGIN_ROWS);
+    let last = (top_row + on_screen + MARGIN_ROWS).min(n_rows);
+    let top_px = (vp.scroll_top_px + (first as f64 - exact) * ROW_HEIGHT_PX).max(0.0);
+    RowWindow { first, last, top_px, total_px: total }
+}
+
+/// The scroll position that brings `row` into view, or `None` when it already is.
+pub fn scroll_to_show(n_rows: usize, vp: Viewport, row: usize) -> Option<f64> {
+    if row >= n_rows {
+        return None;
+    }
+    let exact = first_exact(n_rows, vp);
+    let rows_on_screen = (vp.height_px / ROW_HEIGHT_PX).floor().max(1.0);
+    let r = row as f64;
+    if r >= exact && r + 1.0 <= exact + rows_on_screen {
+        return None;
+    }
+    // New top row: put the row near the top when going up, near the bottom going down.
+    let new_first = if r < exact { r } else { r + 1.0 - rows_on_screen };
+    let full = n_rows as f64 * ROW_HEIGHT_PX;
+    let total = total_px(n_rows);
+    if full <= total {
+        Some((new_first * ROW_HEIGHT_PX).max(0.0))
+    } else {
+        let max_scroll = (total - vp.height_px).max(1.0);
+        let span_rows = (n_rows as f64 - vp.height_px / ROW_HEIGHT_PX).max(1.0);
+        Some((new_first / span_rows * max_scroll).clamp(0.0, max_scroll))
+    }
+}
+
+/// A time window over a trace, as offsets from the trace start in nanoseconds
+/// (absolute epoch nanoseconds do not fit an f64 exactly).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimeWindow {
+    pub start_ns: f64,
+    pub end_ns: f64,
+}
+
+/// Offset of an absolute time from the trace start, exact before the float conversion.
+pub fn offset_ns(t_ns: TimeNs, trace_start_ns: TimeNs) -> f64 {
+    (t_ns as i128 - trace_start_ns as i128) as f64
+}
+
+impl TimeWindow {
+    /// The whole trace.
+    pub fn of_trace(duration_ns: DurNs) -> TimeWindow {
+        TimeWindow { start_ns: 0.0, end_ns: duration_ns.max(1) as f64 }
+    }
+    pub fn len_ns(&self) -> f64 {
+        (self.end_ns - self.start_ns).max(1.0)
+    }
+    /// Position of an offset in percent of the lane (may be outside 0..100).
+    pub fn pct(&self, t_ns: f64) -> f64 {
+        (t_ns - self.start_ns) / self.len_ns() * 100.0
+    }
+    /// Zooms by `factor` (< 1 zooms in) around the point at `anchor_frac` (0..1) of the
+    /// window, staying inside `bounds`.
+    pub fn zoom(&self, factor: f64, anchor_frac: f64, bounds: TimeWindow) -> TimeWindow {
+        let len = (self.len_ns() * factor).clamp(1000.0_f64.min(bounds.len_ns()), bounds.len_ns());
+        let anchor = self.start_ns + self.len_ns() * anchor_frac.clamp(0.0, 1.0);
+        let start = anchor - len * anchor_frac.clamp(0.0, 1.0);
+        TimeWindow { start_ns: start, end_ns: start + len }.clamped(bounds)
+    }
+    /// Moves by `frac` of the window width, staying inside `bounds`.
+    pub fn pan(&self, frac: f64, bounds: TimeWindow) -> TimeWindow {
+        let d = self.len_ns() * frac;
+        TimeWindow { start_ns: self.start_ns + d, end_ns: self.end_ns + d }.clamped(bounds)
+    }
+    /// Shifts (without resizing) so that the window lies in `bounds`.
+    pub fn clamped(&self, bounds: TimeWindow) -> TimeWindow {
+        let len = self.len_ns().min(bounds.len_ns());
+        let start = self.start_ns.clamp(bounds.start_ns, bounds.end_ns - len);
+        TimeWindow { start_ns: start, end_ns: start + len }
+    }
+    /// A sub-window from fractions `a`..`b` (any order) of this one.
+    pub fn sub(&self, a: f64, b: f64) -> TimeWindow {
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        TimeWindow { start_ns: self.start_ns + self.len_ns() * a, end_ns: self.start_ns + self.len_ns() * b }
+    }
+}
+
+/// Where a bar sits in the lane, in percent.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bar {
+    pub left_pct: f64,
+    pub width_pct: f64,
+    /// The duration label goes left of the bar (the bar ends near the right edge).
+    pub label_left: bool,
+    /// No room on either side: the label goes inside the bar, at its right end.
+    pub label_inside: bool,
+    /// Entirely outside the window.
+    pub off_screen: bool,
+}
+
+/// Bars narrower than this are drawn this wide so that they stay visible.
+pub const MIN_BAR_PCT: f64 = 0.15;
+
+/// The bar of a span in a trace starting at `trace_start_ns`.
+pub fn bar(span: &Span, trace_start_ns: TimeNs, win: TimeWindow) -> Bar {
+    let l = win.pct(offset_ns(span.start_ns, trace_start_ns));
+    let r = win.pct(offset_ns(span.end_ns(), trace_start_ns));
+    let off_screen = r < 0.0 || l > 100.0;
+    let left = l.clamp(0.0, 100.0);
+    let right = r.clamp(0.0, 100.0);
+    let width = (right - left).max(MIN_BAR_PCT);
+    let left = left.min(100.0 - MIN_BAR_PCT);
+    let label_left = left + width > 75.0;
+    Bar { left_pct: left, width_pct: width, label_left, label_inside: label_left && left < 12.0, off_screen }
+}
+
+/// The direct children of a span, in order.
+pub fn children(set: &TraceSet, span: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let Some(s) = set.spans.get(span as usize) else { return out };
+    let end = (s.subtree_end as usize).min(set.spans.len());
+    let mut c = span as usize + 1;
+    while c < end {
+        out.push(c as u32);
+        c = (set.spans[c].subtree_end as usize).max(c + 1);
+    }
+    out
+}
+
+/// Merged intervals of `[start, end)` pairs sorted by start.
+fn merge_sorted(iv: impl Iterator<Item = (u64, u64)>, gap_ns: u64) -> Vec<(u64, u64)> {
+    let mut out: Vec<(u64, u64)> = Vec::new();
+    for (a, b) in iv {
+        match out.last_mut() {
+            Some(last) if a <= last.1.saturating_add(gap_ns) => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// Parts of a span's time covered by its direct children, clipped to the span.
+fn child_cover(set: &TraceSet, span: u32, gap_ns: u64) -> Vec<(u64, u64)> {
+    let Some(s) = set.spans.get(span as usize) else { return Vec::new() };
+    let (s0, s1) = (s.start_ns, s.end_ns());
+    let mut iv: Vec<(u64, u64)> = children(set, span)
+        .into_iter()
+        .map(|c| {
+            let c = &set.spans[c as usize];
+            (c.start_ns.clamp(s0, s1), c.end_ns().clamp(s0, s1))
+        })
+        .filter(|(a, b)| b > a)
+        .collect();
+    // Siblings are sorted by start already except for clock-skew clamping; sort anyway (stable, cheap when sorted).
+    iv.sort_unstable();
+    merge_sorted(iv.into_iter(), gap_ns)
+}
+
+/// Self time: the span's duration not covered by any direct child.
+pub fn self_time_ns(set: &TraceSet, span: u32) -> DurNs {
+    let Some(s) = set.spans.get(span as usize) else { return 0 };
+    let covered: u64 = child_cover(set, span, 0).iter().map(|(a, b)| b - a).sum();
+    s.duration_ns.saturating_sub(covered)
+}
+
+/// Child-covered parts of a bar as (left %, width %) of the bar itself, at most
+/// `max_segments` (close segments merge) — the rest of the bar is self time.
+pub fn child_cover_segments(set: &TraceSet, span: u32, max_segments: usize) -> Vec<(f64, f64)> {
+    let Some(s) = set.spans.get(span as usize) else { return Vec::new() };
+    let dur = s.duration_ns.max(1) as f64;
+    let mut gap = 0u64;
+    loop {
+        let cover = child_cover(set, span, gap);
+        if cover.len() <= max_segments || gap >= s.duration_ns {
+            return cover
+                .into_iter()
+                .take(max_segments)
+                .map(|(a, b)| ((a - s.start_ns) as f64 / dur * 100.0, (b - a) as f64 / dur * 100.0))
+                .collect();
+        }
+        gap = (gap * 4).max(s.duration_ns / 200).max(1);
+    }
+}
+
+/// Event positions on a bar, in percent of the bar (clamped to 0..100).
+pub fn event_ticks(set: &TraceSet, span: u32, max_ticks: usize) -> Vec<f64> {
+    let Some(s) = set.spans.get(span as usize) else { return Vec::new() };
+    let dur = s.duration_ns.max(1) as f64;
+    let mut out: Vec<f64> = set.events[s.events.range()]
+        .iter()
+        .map(|e| (offset_ns(e.time_ns, s.start_ns) / dur * 100.0).clamp(0.0, 100.0))
+        .collect();
+    out.sort_by(|a, b| a.total_cmp(b));
+    out.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+    out.truncate(max_ticks);
+    out
+}
+
+/// Row index of a span in the visible rows (binary search: rows are in pre-order).
+pub fn row_of(rows: &[u32], span: u32) -> Option<usize> {
+    rows.binary_search(&span).ok()
+}

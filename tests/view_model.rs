@@ -1,0 +1,279 @@
+//! Native tests of the waterfall view model: rows, windows, bars, ticks, find,
+//! palette, minimap and deep links, over small traces built through the parser.
+
+use clew::core::model::TraceSet;
+use clew::view_model::waterfall::{self, Collapsed, TimeWindow, Viewport, ROW_HEIGHT_PX};
+use clew::view_model::{axis, deeplink::DeepLink, find, minimap, palette};
+
+/// All fixture times are offsets from this instant.
+const BASE_NS: u64 = 1_700_000_000_000_000_000;
+
+/// (span id, parent id, name, service, start ms, end ms, error, events at ms)
+type SpanSpec<'a> = (&'a str, &'a str, &'a str, &'a str, u64, u64, bool, &'a [u64]);
+
+fn otlp(spans: &[SpanSpec]) -> String {
+    let mut out = String::from(r#"{"resourceSpans":["#);
+    for (k, (id, parent, name, service, s, e, err, events)) in spans.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        let evs: Vec<String> =
+            events.iter().map(|t| format!(r#"{{"timeUnixNano":"{}","name":"ev"}}"#, BASE_NS + t * 1_000_000)).collect();
+        out.push_str(&format!(
+            r#"{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"{service}"}}}}]}},
+            "scopeSpans":[{{"spans":[{{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"{id}","parentSpanId":"{parent}",
+            "name":"{name}","startTimeUnixNano":"{}","endTimeUnixNano":"{}",
+            "attributes":[{{"key":"http.route","value":{{"stringValue":"/r/{name}"}}}},{{"key":"n","value":{{"intValue":"{k}"}}}}],
+            "events":[{}],
+            "status":{{"code":{}}}}}]}}]}}"#,
+            BASE_NS + s * 1_000_000,
+            BASE_NS + e * 1_000_000,
+            evs.join(","),
+            if *err { 2 } else { 0 }
+        ));
+    }
+    out.push_str("]}");
+    out
+}
+
+fn tree() -> TraceSet {
+    // A ─┬ B ─┬ D
+    //    │    └ E
+    //    └ C ── F (error)
+    let json = otlp(&[
+        ("000000000000000a", "", "A", "api", 0, 1000, false, &[]),
+        ("000000000000000b", "000000000000000a", "B", "auth", 100, 400, false, &[]),
+        ("000000000000000c", "000000000000000a", "C", "db", 500, 900, false, &[650]),
+        ("000000000000000d", "000000000000000b", "D", "auth", 150, 200, false, &[]),
+        ("000000000000000e", "000000000000000b", "E", "cache", 250, 300, false, &[]),
+        ("000000000000000f", "000000000000000c", "F <b>x</b>", "db", 600, 700, true, &[]),
+    ]);
+    clew::core::parse::load(&[("tree.json", json.as_bytes())], None).expect("fixture loads")
+}
+
+fn names(set: &TraceSet, rows: &[u32]) -> Vec<String> {
+    rows.iter().map(|&i| set.name_of(&set.spans[i as usize]).chars().take(1).collect()).collect()
+}
+
+fn idx(set: &TraceSet, name: &str) -> u32 {
+    set.spans.iter().position(|s| set.name_of(s).starts_with(name)).expect("span exists") as u32
+}
+
+#[test]
+fn all_expanded_rows_are_preorder() {
+    let set = tree();
+    let rows = waterfall::visible_rows(&set, 0, &Collapsed::none(), None);
+    assert_eq!(names(&set, &rows), ["A", "B", "D", "E", "C", "F"]);
+}
+
+#[test]
+fn collapsing_a_subtree_hides_only_its_descendants() {
+    let set = tree();
+    let mut c = Collapsed::none();
+    let b = idx(&set, "B");
+    c.set(b, 1, true);
+    let rows = waterfall::visible_rows(&set, 0, &c, None);
+    assert_eq!(names(&set, &rows), ["A", "B", "C", "F"]);
+    c.set(b, 1, false);
+    assert_eq!(waterfall::visible_rows(&set, 0, &c, None).len(), 6);
+}
+
+#[test]
+fn collapse_all_and_to_depth() {
+    let set = tree();
+    assert_eq!(names(&set, &waterfall::visible_rows(&set, 0, &Collapsed::all(), None)), ["A"]);
+    assert_eq!(names(&set, &waterfall::visible_rows(&set, 0, &Collapsed::to_depth(2), None)), ["A", "B", "C"]);
+    // Expanding one span under a depth limit shows just its children.
+    let mut c = Collapsed::to_depth(2);
+    c.set(idx(&set, "C"), 1, false);
+    assert_eq!(names(&set, &waterfall::visible_rows(&set, 0, &c, None)), ["A", "B", "C", "F"]);
+}
+
+#[test]
+fn filter_keeps_matches_with_their_ancestors() {
+    let set = tree();
+    let keep = waterfall::keep_mask(&set, 0, &[idx(&set, "E")]);
+    let rows = waterfall::visible_rows(&set, 0, &Collapsed::none(), Some(&keep));
+    assert_eq!(names(&set, &rows), ["A", "B", "E"]);
+}
+
+#[test]
+fn reveal_expands_collapsed_ancestors() {
+    let set = tree();
+    let mut c = Collapsed::all();
+    waterfall::reveal(&set, &mut c, idx(&set, "F"));
+    let rows = waterfall::visible_rows(&set, 0, &c, None);
+    assert_eq!(names(&set, &rows), ["A", "B", "C", "F"]);
+}
+
+#[test]
+fn deep_chain_is_walked_without_recursion() {
+    // 30 000 nested spans.
+    let n = 30_000u64;
+    let mut specs = Vec::new();
+    let ids: Vec<String> = (1..=n).map(|i| format!("{i:016x}")).collect();
+    for i in 0..n as usize {
+        let parent = if i == 0 { "" } else { ids[i - 1].as_str() };
+        specs.push((ids[i].as_str(), parent, "s", "svc", i as u64, 2 * n - i as u64, false, &[][..]));
+    }
+    let set = clew::core::parse::load(&[("chain.json", otlp(&specs).as_bytes())], None).expect("loads");
+    assert_eq!(waterfall::visible_rows(&set, 0, &Collapsed::none(), None).len(), n as usize);
+    let last = (n - 1) as u32;
+    assert_eq!(waterfall::ancestors(&set, last).len(), n as usize - 1);
+    let mut c = Collapsed::all();
+    waterfall::reveal(&set, &mut c, last);
+    assert_eq!(waterfall::visible_rows(&set, 0, &c, None).len(), n as usize);
+}
+
+#[test]
+fn window_draws_only_visible_rows_plus_margin() {
+    let vp = Viewport { scroll_top_px: 0.0, height_px: 480.0 };
+    let w = waterfall::window(1_000_000, vp);
+    assert_eq!(w.first, 0);
+    assert!(w.last - w.first <= 480 / ROW_HEIGHT_PX as usize + 2 + waterfall::MARGIN_ROWS);
+    assert!(w.total_px <= waterfall::MAX_SCROLL_PX);
+    // Scrolled to the very bottom of a million rows: the last row is drawn and sits at the bottom.
+    let bottom = Viewport { scroll_top_px: w.total_px - 480.0, height_px: 480.0 };
+    let wb = waterfall::window(1_000_000, bottom);
+    assert_eq!(wb.last, 1_000_000);
+    let last_row_bottom = wb.top_px + (wb.last - wb.first) as f64 * ROW_HEIGHT_PX;
+    assert!((last_row_bottom - (bottom.scroll_top_px + 480.0)).abs() < ROW_HEIGHT_PX, "{last_row_bottom}");
+    // Small lists are not scaled: row k sits at k * height.
+    let ws = waterfall::window(100, Viewport { scroll_top_px: 240.0, height_px: 240.0 });
+    assert_eq!(ws.first, 10 - waterfall::MARGIN_ROWS);
+    assert_eq!(ws.top_px, ws.first as f64 * ROW_HEIGHT_PX);
+    assert_eq!(waterfall::window(0, vp).last, 0);
+}
+
+#[test]
+fn scroll_to_show_moves_only_when_needed() {
+    let vp = Viewport { scroll_top_px: 0.0, height_px: 240.0 };
+    assert_eq!(waterfall::scroll_to_show(100, vp, 3), None);
+    let down = waterfall::scroll_to_show(100, vp, 50).expect("scrolls");
+    let w = waterfall::window(100, Viewport { scroll_top_px: down, height_px: 240.0 });
+    assert!(w.first <= 50 && 50 < w.last);
+    // In a scaled million-row list the target row ends up drawn.
+    let big = waterfall::scroll_to_show(1_000_000, vp, 765_432).expect("scrolls");
+    let w = waterfall::window(1_000_000, Viewport { scroll_top_px: big, height_px: 240.0 });
+    assert!(w.first <= 765_432 && 765_432 < w.last, "{w:?}");
+}
+
+#[test]
+fn bars_are_percent_of_the_window() {
+    let set = tree();
+    let t = &set.traces[0];
+    let win = TimeWindow::of_trace(t.duration_ns);
+    let b = waterfall::bar(&set.spans[idx(&set, "B") as usize], t.start_ns, win);
+    assert!((b.left_pct - 10.0).abs() < 1e-9 && (b.width_pct - 30.0).abs() < 1e-9);
+    // Zoomed to 500..1000 ms, B is off screen and C starts at 0 %.
+    let z = win.sub(0.5, 1.0);
+    assert!(waterfall::bar(&set.spans[idx(&set, "B") as usize], t.start_ns, z).off_screen);
+    let c = waterfall::bar(&set.spans[idx(&set, "C") as usize], t.start_ns, z);
+    assert!(c.left_pct.abs() < 1e-9 && (c.width_pct - 80.0).abs() < 1e-9);
+    assert!(c.label_left && c.label_inside, "{c:?}");
+    assert!(!b.label_inside);
+}
+
+#[test]
+fn zoom_and_pan_stay_in_bounds() {
+    let all = TimeWindow { start_ns: 0.0, end_ns: 1e9 };
+    let z = all.zoom(0.5, 0.5, all);
+    assert_eq!((z.start_ns, z.end_ns), (2.5e8, 7.5e8));
+    let p = z.pan(10.0, all);
+    assert_eq!((p.start_ns, p.end_ns), (5e8, 1e9));
+    let out = z.zoom(100.0, 0.0, all);
+    assert_eq!(out, all);
+}
+
+#[test]
+fn self_time_subtracts_child_cover() {
+    let set = tree();
+    // A: 1000 ms minus B (300) and C (400).
+    assert_eq!(waterfall::self_time_ns(&set, idx(&set, "A")), 300_000_000);
+    assert_eq!(waterfall::self_time_ns(&set, idx(&set, "B")), 200_000_000);
+    assert_eq!(waterfall::self_time_ns(&set, idx(&set, "D")), 50_000_000);
+    let seg = waterfall::child_cover_segments(&set, idx(&set, "A"), 8);
+    assert_eq!(seg.len(), 2);
+    assert!((seg[0].0 - 10.0).abs() < 1e-9 && (seg[0].1 - 30.0).abs() < 1e-9);
+    assert_eq!(waterfall::event_ticks(&set, idx(&set, "C"), 10), vec![37.5]);
+}
+
+#[test]
+fn ticks_pick_a_readable_unit() {
+    let t = axis::ticks(0.0, 3.841e9, 8);
+    assert_eq!(t.first().map(|t| t.label.as_str()), Some("0.0 s"));
+    assert!(t.iter().any(|t| t.label == "2.5 s"), "{t:?}");
+    let t = axis::ticks(0.0, 2.0e6, 5);
+    assert_eq!(t[1].label, "0.5 ms");
+    let t = axis::ticks(0.0, 900e3, 3);
+    assert_eq!(t[1].label, "500 µs");
+    let t = axis::ticks(0.0, 40e6, 4);
+    assert_eq!(t[1].label, "10 ms");
+    assert!(t.iter().all(|x| x.pct >= 0.0 && x.pct <= 100.0));
+    let t = axis::ticks(1500.0, 1800.0, 3);
+    assert_eq!(t.iter().map(|x| x.label.as_str()).collect::<Vec<_>>(), ["1.5 µs", "1.6 µs", "1.7 µs", "1.8 µs"]);
+}
+
+#[test]
+fn find_terms() {
+    let set = tree();
+    let q = |s: &str| names(&set, &find::parse(s).find(&set, 0));
+    // "B" by name, C and F by their service "db", F by its name too.
+    assert_eq!(q("b"), ["B", "C", "F"]);
+    assert_eq!(q("service=auth"), ["B", "D"]);
+    assert_eq!(q("service:db"), ["C", "F"]);
+    assert_eq!(q("http.route=/r/C"), ["C"]);
+    assert_eq!(q("duration>100ms"), ["A", "B", "C"]);
+    assert_eq!(q("duration<=50ms"), ["D", "E"]);
+    assert_eq!(q("error"), ["F"]);
+    assert_eq!(q("service=db errors"), ["F"]);
+    assert_eq!(q("name:\"f <b>\""), ["F"]);
+    assert_eq!(q("n=3"), ["D"]);
+    assert!(q("").is_empty());
+    assert_eq!(find::parse_duration_ns("1.5s"), Some(1_500_000_000));
+    assert_eq!(find::parse_duration_ns("250us"), Some(250_000));
+    assert_eq!(find::parse_duration_ns("fast"), None);
+}
+
+#[test]
+fn palette_is_stable_and_distinct() {
+    let a = palette::assign(["api", "auth", "db", "cache"]);
+    let b = palette::assign(["cache", "db", "api", "auth", "api"]);
+    assert_eq!(a, b);
+    let mut slots: Vec<usize> = a.values().copied().collect();
+    slots.sort_unstable();
+    slots.dedup();
+    assert_eq!(slots.len(), 4);
+    assert_eq!(palette::assign(["api"])["api"], palette::preferred_slot("api"));
+}
+
+#[test]
+fn minimap_counts_per_cell() {
+    let set = tree();
+    let d = minimap::density(&set, 0, 10, 6);
+    assert_eq!((d.cols, d.rows), (10, 6));
+    // Row 0 is A, covering every column.
+    assert!((0..10).all(|c| d.at(c, 0) == 1));
+    // Row 1 is B (100..400 ms): columns 1..4.
+    assert_eq!((0..10).map(|c| d.at(c, 1)).collect::<Vec<_>>(), [0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(d.errors.iter().sum::<u32>(), 1);
+    // Fewer pixel rows than spans: buckets add up.
+    let d2 = minimap::density(&set, 0, 10, 2);
+    assert_eq!(d2.counts.iter().map(|&x| x as usize).sum::<usize>(), d.counts.iter().map(|&x| x as usize).sum::<usize>());
+}
+
+#[test]
+fn deep_link_round_trips() {
+    let d = DeepLink {
+        trace: Some("0af7651916cd43dd8448eb211c80319c".into()),
+        span: Some("000000000000000b".into()),
+        zoom: Some((100, 2000)),
+        find: Some("service=auth duration>1ms & \"x\"".into()),
+        only_matching: true,
+        tab: None,
+    };
+    let h = d.to_hash();
+    assert!(!h.contains(' '));
+    assert_eq!(DeepLink::from_hash(&format!("#{h}")), d);
+    assert_eq!(DeepLink::from_hash("#zoom=5-1&junk&trace="), DeepLink::default());
+}
