@@ -1,0 +1,57 @@
+//! Guards the one-way pipeline: the pure core and the view model never use browser
+//! crates, so they build and test natively and run unchanged in the CLI. Also guards
+//! the rule that core code never reads the system clock (it panics in wasm).
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn core_and_view_model_use_no_browser_crates_and_no_clock() {
+    let banned = ["leptos", "web_sys", "js_sys", "gloo", "wasm_bindgen", "std::time::SystemTime", "Instant::now"];
+    let mut found = Vec::new();
+    for dir in ["src/core", "src/view_model"] {
+        for f in rust_files(Path::new(dir)) {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                for b in banned {
+                    if code.contains(b) {
+                        found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "browser crates or clock use in pure code:\n{}", found.join("\n"));
+}
+
+#[test]
+fn every_module_opens_with_a_doc_line() {
+    let mut missing = Vec::new();
+    for dir in ["src/core", "src/view_model", "src/ui", "src/bin"] {
+        for f in rust_files(Path::new(dir)) {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            if !text.trim_start().starts_with("//!") {
+                missing.push(f.display().to_string());
+            }
+        }
+    }
+    assert!(missing.is_empty(), "modules without a //! line: {missing:?}");
+}
