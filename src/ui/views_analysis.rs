@@ -296,8 +296,9 @@ struct GraphData {
 
 /// Edges drawn by default; denser graphs show their busiest edges.
 const DEFAULT_MAX_EDGES: usize = 60;
-/// Below this zoom labels are hard to read; a large graph opens at this scale.
-const MIN_READABLE_SCALE: f64 = 0.75;
+/// Below this zoom the 12 px labels drop under ~8 px on screen; a larger graph opens at
+/// this scale on its root side instead of fitted.
+const MIN_READABLE_SCALE: f64 = 0.68;
 
 fn fit(l: &GraphLayout) -> ViewBox {
     ViewBox { x: 0.0, y: 0.0, w: l.width_px.max(200.0), h: l.height_px.max(120.0) }

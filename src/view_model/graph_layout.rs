@@ -54,11 +54,11 @@ impl Default for LayoutConfig {
     fn default() -> Self {
         LayoutConfig {
             char_width_px: 7.2,
-            node_padding_px: 24.0,
+            node_padding_px: 20.0,
             min_node_width_px: 64.0,
             max_label_chars: 48,
             node_height_px: 32.0,
-            layer_gap_px: 90.0,
+            layer_gap_px: 72.0,
             node_gap_px: 22.0,
             dummy_height_px: 10.0,
             dummy_gap_px: 4.0,
