@@ -106,12 +106,14 @@ const LLM_CSS: &str = r#"
 .llm-card .k { font-size: 0.78rem; opacity: 0.75; }
 .llm-card .v { font-size: 1.2rem; font-weight: 600; font-variant-numeric: tabular-nums; }
 .llm-card .sub { font-size: 0.78rem; opacity: 0.8; }
+.llm-trace { display: flex; flex-direction: column; gap: 12px; }
+.llm-trace > h2 { margin: 0; }
 .llm-extremes { display: flex; gap: 8px; flex-wrap: wrap; }
 .llm-extremes button { text-align: left; }
 .llm-table-wrap { overflow: auto; max-height: 420px; border: 1px solid var(--border, #8886); border-radius: 6px; }
 .llm-table { border-collapse: collapse; width: 100%; font-size: 0.84rem; font-variant-numeric: tabular-nums; }
 .llm-table th, .llm-table td { padding: 4px 8px; border-bottom: 1px solid var(--border, #8884); white-space: nowrap; text-align: left; }
-.llm-table th { position: sticky; top: 0; background: var(--bg, Canvas); z-index: 1; }
+.llm-table th { position: sticky; top: 0; background: var(--bg, Canvas); z-index: 1; white-space: normal; vertical-align: bottom; min-width: 3.5em; }
 .llm-table th button { all: unset; cursor: pointer; font-weight: 600; }
 .llm-table th button:focus-visible { outline: 2px solid var(--accent, #2f6fdb); }
 .llm-table .num { text-align: right; }
@@ -151,6 +153,7 @@ const LLM_CSS: &str = r#"
 .prices-dialog .error { color: var(--error, #d63333); font-weight: 600; white-space: pre-wrap; }
 .prices-dialog .ok { color: var(--ok, #2b8a3e); }
 .prices-dialog .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 8px 0; }
+.prices-dialog .row .spacer { flex: 1; }
 .prices-dialog .drop-hint { border: 1px dashed var(--border, #8888); border-radius: 6px; padding: 8px; text-align: center; opacity: 0.85; }
 "#;
 
@@ -322,7 +325,7 @@ fn summary_view(app: AppState, s: &TraceLlmSummary, calls: &[LlmCall]) -> impl I
     view! {
         <div class="llm-cards">
             {card("LLM calls", format::thousands(t.calls), Some(format!("{} error{}, {} rate-limited", t.errors, if t.errors == 1 { "" } else { "s" }, t.rate_limited)), "llm-calls-count")}
-            {card("Cost", llm::usd_text(t.cost_usd), cost_sub, "llm-total-cost")}
+            {card("Cost", if t.priced_calls == 0 { "unknown".to_string() } else { llm::usd_text(t.cost_usd) }, cost_sub, "llm-total-cost")}
             {card("Input tokens", format::thousands(t.input_tokens), Some(format!("{} cached read, {} cache write", format::thousands(t.cache_read_tokens), format::thousands(t.cache_creation_tokens))), "llm-input-tokens")}
             {card("Output tokens", format::thousands(t.output_tokens), Some(format!("{} reasoning", format::thousands(t.reasoning_tokens))), "llm-output-tokens")}
             {card("Waiting on LLM", pct(s.wall_share), Some(format!("{} of {} wall time", format::duration(s.llm_wall_ns), format::duration(s.trace_duration_ns))), "llm-wall-share")}
@@ -407,11 +410,11 @@ pub fn LlmView() -> impl IntoView {
             let theme = if dark { ChartTheme::dark() } else { ChartTheme::light() };
             let by_model = llm::group_calls(set, &a.calls, llm::GroupBy::Model);
             let lat = llm::latency_by_model(&a.calls);
-            let bar_h = |n: usize| (90 + 40 * n as u32).clamp(200, 900);
+            let bar_h = |n: usize| (110 + 40 * n as u32).clamp(230, 900);
             let svgs = [
                 ("llm-chart-cost-by-model", charts::cost_by_model_svg(&by_model, &theme, 620, bar_h(by_model.len()))),
-                ("llm-chart-cost-over-time", charts::cost_over_time_svg(&a.calls, &theme, 620, 280)),
-                ("llm-chart-tokens", charts::tokens_scatter_svg(&a.calls, &theme, 620, 300)),
+                ("llm-chart-cost-over-time", charts::cost_over_time_svg(&a.calls, &theme, 620, 300)),
+                ("llm-chart-tokens", charts::tokens_scatter_svg(&a.calls, &theme, 620, 320)),
                 ("llm-chart-latency", charts::latency_by_model_svg(&lat, &theme, 620, bar_h(lat.len()))),
             ];
             let charts_view = svgs

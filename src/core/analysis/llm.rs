@@ -996,8 +996,9 @@ fn union_ns(iv: &mut [(u64, u64)]) -> u64 {
     total
 }
 
-/// USD for LLM-sized amounts: `$0.017721` (6 decimals below $1, trailing zeros
-/// trimmed), `$0.0000492` (3 significant digits below a cent), `$12.34` from $1 up.
+/// USD for LLM-sized amounts: `$0.017721`, `$0.003459` (6 decimals below $1,
+/// trailing zeros trimmed), `$0.0000492` (3 significant digits when that is finer),
+/// `$12.34` from $1 up.
 pub fn usd_text(v: f64) -> String {
     if !v.is_finite() {
         return "unknown".to_string();
@@ -1009,12 +1010,10 @@ pub fn usd_text(v: f64) -> String {
     }
     let body = if a >= 1.0 {
         format!("{a:.2}")
-    } else if a >= 0.01 {
-        let s = format!("{a:.6}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
-        // 3 significant digits.
-        let digits = (-a.log10().floor()) as usize + 2;
+        // Micro-dollars (6 decimals), or 3 significant digits when that is finer,
+        // so $0.003459 and $0.017721 keep the same precision.
+        let digits = ((-a.log10().floor()) as usize + 2).max(6);
         let s = format!("{a:.digits$}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     };
@@ -1579,7 +1578,8 @@ pub fn group_table(rows: &[GroupRow], by: GroupBy) -> LlmTable {
             vec![
                 Cell::text(r.key.clone()),
                 Cell::int(r.totals.calls),
-                Cell::usd(Some(r.totals.cost_usd)),
+                // A group with no priced call has an unknown cost, never $0.
+                Cell::usd((r.totals.priced_calls > 0).then_some(r.totals.cost_usd)),
                 Cell::int(r.totals.unpriced_calls),
                 Cell::int(r.totals.input_tokens),
                 Cell::int(r.totals.output_tokens),
@@ -1965,4 +1965,32 @@ pub fn span_messages(set: &TraceSet, span: u32) -> Vec<ChatMessage> {
     }
     out.retain(|m| !m.text.trim().is_empty());
     out
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::usd_text;
+
+    #[test]
+    fn keeps_micro_dollars_below_a_cent() {
+        assert_eq!(usd_text(0.003459), "$0.003459");
+        assert_eq!(usd_text(0.00075), "$0.00075");
+        assert_eq!(usd_text(0.027157), "$0.027157");
+        assert_eq!(usd_text(0.0000312), "$0.0000312");
+        assert_eq!(usd_text(0.005), "$0.005");
+        assert_eq!(usd_text(-0.003459), "-$0.003459");
+    }
+
+    #[test]
+    fn a_group_with_only_unpriced_calls_has_unknown_cost() {
+        use super::{group_table, GroupBy, GroupRow, LlmTotals};
+        let unpriced = GroupRow { key: "acme-mystery-7b".into(), totals: LlmTotals { calls: 2, unpriced_calls: 2, ..Default::default() } };
+        let mixed = GroupRow { key: "gpt-4o-mini".into(), totals: LlmTotals { calls: 2, priced_calls: 1, unpriced_calls: 1, cost_usd: 0.00075, ..Default::default() } };
+        let t = group_table(&[mixed, unpriced], GroupBy::Model);
+        let cost = t.columns.iter().position(|c| c.name == "Cost").unwrap_or(usize::MAX);
+        assert_eq!(t.rows[0][cost].text, "$0.00075");
+        assert_eq!(t.rows[1][cost].text, "unknown");
+        assert_eq!(t.rows[1][cost].raw, "");
+        assert!(t.to_csv().contains("acme-mystery-7b,2,,2,"));
+    }
 }

@@ -96,6 +96,13 @@ impl Colors {
 }
 
 const FONT: &str = "sans-serif";
+/// Font sizes as given to plotters (its SVG backend writes them ÷ 1.24: 16 → 12.9 px).
+const TITLE_SIZE: f64 = 20.0;
+const LABEL_SIZE: f64 = 16.0;
+/// Average character width in px of a label at [`LABEL_SIZE`] (for layout guesses).
+const LABEL_CHAR_PX: f64 = 7.4;
+/// Height of the x axis area (tick labels and the axis description).
+const X_LABEL_AREA_PX: u32 = 46;
 const MAX_LABEL_CHARS: usize = 28;
 
 /// Shortens a label to `MAX_LABEL_CHARS` characters with "…".
@@ -109,10 +116,49 @@ pub fn short_label(s: &str) -> String {
     }
 }
 
-/// Width in px reserved for the longest of `labels` at 12 px.
+/// Width in px reserved for the longest of `labels` at [`LABEL_SIZE`].
 fn label_width_px(labels: &[String], width_px: u32) -> u32 {
-    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
-    (chars * 7 + 16).clamp(40, (width_px * 45 / 100).max(40))
+    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as f64;
+    ((chars * LABEL_CHAR_PX) as u32 + 16).clamp(40, (width_px * 45 / 100).max(40))
+}
+
+/// Estimated width in px of a label at [`LABEL_SIZE`].
+fn text_px(s: &str) -> f64 {
+    s.chars().count() as f64 * LABEL_CHAR_PX
+}
+
+/// Where a bar's value label goes: inside the bar's end when it fits there,
+/// otherwise after `outside_from` (the bar or whisker end). `plot_px` is the width
+/// of the plotting area, `x_max` the axis maximum.
+fn label_inside(bar: f64, label: &str, x_max: f64, plot_px: f64) -> bool {
+    if x_max <= 0.0 {
+        return false;
+    }
+    bar / x_max * plot_px >= text_px(label) + 10.0
+}
+
+/// Widens `base` (the axis maximum) so that labels drawn after their bar still fit
+/// in the plot. `bars` holds (bar end, end after which an outside label starts,
+/// label). Bars keep at least a third of their width (`base` × 3 at most).
+fn fit_x_max(bars: &[(f64, f64, String)], base: f64, plot_px: f64) -> f64 {
+    let mut x_max = base;
+    for _ in 0..4 {
+        let mut need = x_max;
+        for (bar, out_end, label) in bars {
+            if !label_inside(*bar, label, x_max, plot_px) {
+                let room = plot_px - text_px(label) - 12.0;
+                if room > plot_px * 0.2 {
+                    need = need.max(out_end * plot_px / room);
+                }
+            }
+        }
+        let need = need.min(base * 3.0);
+        if need <= x_max {
+            break;
+        }
+        x_max = need;
+    }
+    x_max
 }
 
 type DrawResult = Result<(), String>;
@@ -143,9 +189,9 @@ fn message_svg(w: u32, h: u32, c: &Colors, title: &str, text: &str) -> String {
     {
         let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
         let _ = root.fill(&c.bg);
-        let title_style = TextStyle::from((FONT, 16).into_font()).color(&c.fg);
+        let title_style = TextStyle::from((FONT, TITLE_SIZE).into_font()).color(&c.fg);
         let _ = root.draw(&Text::new(title.to_string(), (10, 10), title_style));
-        let body = TextStyle::from((FONT, 13).into_font()).color(&c.fg);
+        let body = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&c.fg);
         let _ = root.draw(&Text::new(text.to_string(), (10, (h / 2) as i32), body));
         let _ = root.present();
     }
@@ -167,13 +213,20 @@ pub fn cost_by_model_svg(rows: &[GroupRow], theme: &ChartTheme, width_px: u32, h
     let labels: Vec<String> = (0..n).map(|i| short_label(&rows[n - 1 - i].key)).collect();
     let values: Vec<(f64, bool)> = (0..n).map(|i| (rows[n - 1 - i].totals.cost_usd, rows[n - 1 - i].totals.priced_calls > 0)).collect();
     let max = values.iter().map(|v| v.0).fold(0.0f64, f64::max);
-    let x_max = if max > 0.0 { max * 1.25 } else { 1e-6 };
     let label_w = label_width_px(&labels, width_px);
+    // Plot width: the chart less its margins and the label area.
+    let plot_px = width_px.clamp(120, 4000).saturating_sub(20 + label_w) as f64;
+    let x_max = if max > 0.0 {
+        let bars: Vec<(f64, f64, String)> = values.iter().filter(|v| v.1).map(|v| (v.0, v.0, format!(" {}", usd_text(v.0)))).collect();
+        fit_x_max(&bars, max * 1.15, plot_px)
+    } else {
+        1e-6
+    };
     render(width_px, height_px, &c, title, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 16).into_font().color(&c.fg))
+            .caption(title, (FONT, TITLE_SIZE).into_font().color(&c.fg))
             .margin(10)
-            .x_label_area_size(36)
+            .x_label_area_size(X_LABEL_AREA_PX)
             .y_label_area_size(label_w)
             .build_cartesian_2d(0f64..x_max, (0i32..n as i32).into_segmented())
             .map_err(err)?;
@@ -192,9 +245,9 @@ pub fn cost_by_model_svg(rows: &[GroupRow], theme: &ChartTheme, width_px: u32, h
             .x_labels(5)
             .y_label_formatter(&fmt_y)
             .x_label_formatter(&fmt_x)
-            .label_style((FONT, 12).into_font().color(&c.fg))
+            .label_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
             .x_desc("cost (USD, priced calls)")
-            .axis_desc_style((FONT, 12).into_font().color(&c.fg))
+            .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
             .draw()
             .map_err(err)?;
         let color = c.series(0);
@@ -205,14 +258,14 @@ pub fn cost_by_model_svg(rows: &[GroupRow], theme: &ChartTheme, width_px: u32, h
                 r
             }))
             .map_err(err)?;
-        let outside = TextStyle::from((FONT, 12).into_font()).color(&c.fg).pos(Pos::new(HPos::Left, VPos::Center));
-        let inside = TextStyle::from((FONT, 12).into_font()).color(&c.bg).pos(Pos::new(HPos::Right, VPos::Center));
+        let outside = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&c.fg).pos(Pos::new(HPos::Left, VPos::Center));
+        let inside = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&c.bg).pos(Pos::new(HPos::Right, VPos::Center));
         chart
             .draw_series(values.iter().enumerate().map(|(i, v)| {
                 let y = SegmentValue::CenterOf(i as i32);
                 if !v.1 {
                     Text::new(" cost unknown".to_string(), (0.0, y), outside.clone())
-                } else if v.0 > x_max * 0.6 {
+                } else if label_inside(v.0, &usd_text(v.0), x_max, plot_px) {
                     // Long bar: the label goes inside, at its end.
                     Text::new(format!("{} ", usd_text(v.0)), (v.0, y), inside.clone())
                 } else {
@@ -224,7 +277,8 @@ pub fn cost_by_model_svg(rows: &[GroupRow], theme: &ChartTheme, width_px: u32, h
     })
 }
 
-/// Cumulative priced cost over time (x: time since the first call, by call start).
+/// Cumulative priced cost over time (x: time since the first call, by call start;
+/// the axis runs to the end of the last call, priced or not).
 pub fn cost_over_time_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, height_px: u32) -> String {
     let c = Colors::of(theme);
     let title = "Cumulative cost over time (USD)";
@@ -233,23 +287,25 @@ pub fn cost_over_time_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, 
         return message_svg(width_px.clamp(120, 4000), height_px.clamp(80, 4000), &c, title, "No priced LLM calls");
     }
     priced.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let t0 = priced[0].0;
+    let t0 = calls.iter().map(|k| k.start_ns).min().unwrap_or(priced[0].0);
+    let t_end = calls.iter().map(|k| k.start_ns.saturating_add(k.latency_ns)).max().unwrap_or(t0);
     let mut cum = 0.0;
     let points: Vec<(f64, f64)> = priced
         .iter()
         .map(|(t, v)| {
             cum += v;
-            ((t - t0) as f64 / 1e9, cum)
+            (t.saturating_sub(t0) as f64 / 1e9, cum)
         })
         .collect();
-    let x_max = points.last().map(|p| p.0).unwrap_or(0.0).max(1e-3) * 1.05;
+    let last_x = points.last().map(|p| p.0).unwrap_or(0.0);
+    let x_max = (t_end.saturating_sub(t0) as f64 / 1e9).max(last_x * 1.05).max(1e-3);
     let y_max = if cum > 0.0 { cum * 1.15 } else { 1e-6 };
     render(width_px, height_px, &c, title, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 16).into_font().color(&c.fg))
+            .caption(title, (FONT, TITLE_SIZE).into_font().color(&c.fg))
             .margin(10)
-            .x_label_area_size(36)
-            .y_label_area_size(70)
+            .x_label_area_size(X_LABEL_AREA_PX)
+            .y_label_area_size(84)
             .build_cartesian_2d(0f64..x_max, 0f64..y_max)
             .map_err(err)?;
         let fmt_x = |v: &f64| if *v <= 0.0 { "0".to_string() } else { format::duration((v * 1e9) as u64) };
@@ -263,9 +319,9 @@ pub fn cost_over_time_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, 
             .y_labels(5)
             .x_label_formatter(&fmt_x)
             .y_label_formatter(&fmt_y)
-            .label_style((FONT, 12).into_font().color(&c.fg))
+            .label_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
             .x_desc("time since first call")
-            .axis_desc_style((FONT, 12).into_font().color(&c.fg))
+            .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
             .draw()
             .map_err(err)?;
         let color = c.series(0);
@@ -298,10 +354,10 @@ pub fn tokens_scatter_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, 
     let y_max = calls.iter().map(|k| k.output_tokens).max().unwrap_or(0).max(1) as f64 * 1.15;
     render(width_px, height_px, &c, title, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 16).into_font().color(&c.fg))
+            .caption(title, (FONT, TITLE_SIZE).into_font().color(&c.fg))
             .margin(10)
-            .x_label_area_size(36)
-            .y_label_area_size(60)
+            .x_label_area_size(X_LABEL_AREA_PX)
+            .y_label_area_size(72)
             .build_cartesian_2d(0f64..x_max, 0f64..y_max)
             .map_err(err)?;
         let fmt = |v: &f64| format::thousands(v.max(0.0).round() as u64);
@@ -314,10 +370,10 @@ pub fn tokens_scatter_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, 
             .y_labels(5)
             .x_label_formatter(&fmt)
             .y_label_formatter(&fmt)
-            .label_style((FONT, 12).into_font().color(&c.fg))
+            .label_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
             .x_desc("input tokens")
             .y_desc("output tokens")
-            .axis_desc_style((FONT, 12).into_font().color(&c.fg))
+            .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
             .draw()
             .map_err(err)?;
         for (i, m) in models.iter().enumerate() {
@@ -338,7 +394,7 @@ pub fn tokens_scatter_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, 
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(c.bg.mix(0.85))
             .border_style(c.grid)
-            .label_font((FONT, 12).into_font().color(&c.fg))
+            .label_font((FONT, LABEL_SIZE).into_font().color(&c.fg))
             .draw()
             .map_err(err)?;
         Ok(())
@@ -358,13 +414,24 @@ pub fn latency_by_model_svg(rows: &[LatencyRow], theme: &ChartTheme, width_px: u
     let ordered: Vec<&LatencyRow> = (0..n).map(|i| rows[n - 1 - i]).collect();
     let labels: Vec<String> = ordered.iter().map(|r| short_label(&r.model)).collect();
     let max_ms = ordered.iter().map(|r| r.p95_ns.max(r.p50_ns)).max().unwrap_or(0) as f64 / 1e6;
-    let x_max = if max_ms > 0.0 { max_ms * 1.3 } else { 1.0 };
     let label_w = label_width_px(&labels, width_px);
+    // Plot width: the chart less its margins and the label area.
+    let plot_px = width_px.clamp(120, 4000).saturating_sub(20 + label_w) as f64;
+    let bar_label = |r: &LatencyRow| format!("p50 {} · p95 {} · n={}", format::duration(r.p50_ns), format::duration(r.p95_ns), r.calls);
+    let x_max = if max_ms > 0.0 {
+        let bars: Vec<(f64, f64, String)> = ordered
+            .iter()
+            .map(|r| (r.p50_ns as f64 / 1e6, r.p95_ns.max(r.p50_ns) as f64 / 1e6, format!(" {}", bar_label(r))))
+            .collect();
+        fit_x_max(&bars, max_ms * 1.15, plot_px)
+    } else {
+        1.0
+    };
     render(width_px, height_px, &c, title, |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 16).into_font().color(&c.fg))
+            .caption(title, (FONT, TITLE_SIZE).into_font().color(&c.fg))
             .margin(10)
-            .x_label_area_size(36)
+            .x_label_area_size(X_LABEL_AREA_PX)
             .y_label_area_size(label_w)
             .build_cartesian_2d(0f64..x_max, (0i32..n as i32).into_segmented())
             .map_err(err)?;
@@ -383,9 +450,9 @@ pub fn latency_by_model_svg(rows: &[LatencyRow], theme: &ChartTheme, width_px: u
             .x_labels(5)
             .y_label_formatter(&fmt_y)
             .x_label_formatter(&fmt_x)
-            .label_style((FONT, 12).into_font().color(&c.fg))
+            .label_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
             .x_desc("latency")
-            .axis_desc_style((FONT, 12).into_font().color(&c.fg))
+            .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
             .draw()
             .map_err(err)?;
         let bar = c.series(1);
@@ -405,14 +472,14 @@ pub fn latency_by_model_svg(rows: &[LatencyRow], theme: &ChartTheme, width_px: u
                 PathElement::new(vec![(r.p50_ns as f64 / 1e6, y.clone()), (r.p95_ns as f64 / 1e6, y)], c.fg.stroke_width(2))
             }))
             .map_err(err)?;
-        let outside = TextStyle::from((FONT, 12).into_font()).color(&c.fg).pos(Pos::new(HPos::Left, VPos::Center));
-        let inside = TextStyle::from((FONT, 12).into_font()).color(&c.bg).pos(Pos::new(HPos::Right, VPos::Center));
+        let outside = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&c.fg).pos(Pos::new(HPos::Left, VPos::Center));
+        let inside = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&c.bg).pos(Pos::new(HPos::Right, VPos::Center));
         chart
             .draw_series(ordered.iter().enumerate().map(|(i, r)| {
-                let label = format!("p50 {} · p95 {} · n={}", format::duration(r.p50_ns), format::duration(r.p95_ns), r.calls);
+                let label = bar_label(r);
                 let y = SegmentValue::CenterOf(i as i32);
                 let p50_ms = r.p50_ns as f64 / 1e6;
-                if p50_ms > x_max * 0.6 {
+                if label_inside(p50_ms, &label, x_max, plot_px) {
                     Text::new(format!("{label} "), (p50_ms, y), inside.clone())
                 } else {
                     Text::new(format!(" {label}"), (r.p95_ns.max(r.p50_ns) as f64 / 1e6, y), outside.clone())
