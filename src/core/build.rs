@@ -167,6 +167,10 @@ impl SetBuilder {
     }
 
     /// Builds the trace set. Consumes the builder.
+    ///
+    /// Cost: a few sequential passes over the raw spans and one hash map per trace for
+    /// the id lookup. Traces are built one at a time in their final order, straight
+    /// into the output, with scratch buffers reused from trace to trace.
     pub fn finish(mut self) -> TraceSet {
         let unknown = self.strings.intern(UNKNOWN_SERVICE);
         self.unknown_service = Some(unknown);
@@ -184,376 +188,77 @@ impl SetBuilder {
             self.resources.push(Resource { service: unknown, attrs: Range32::default(), dropped_attrs: 0, schema_url: StrId::EMPTY });
             missing_service.push(true);
         }
-        for i in 0..n {
-            let r = self.spans[i].resource as usize;
-            if r >= self.resources.len() {
-                self.spans[i].resource = 0;
-            }
-            if missing_service.get(self.spans[i].resource as usize).copied().unwrap_or(false) {
-                let id = self.spans[i].span_id.to_text(&self.strings);
-                self.warnings.push(RawWarning {
-                    kind: WarningKind::MissingService,
-                    span: i as u32,
-                    message: format!("span {id} has no service name; shown as {UNKNOWN_SERVICE}"),
-                });
-            }
-        }
         if self.scopes.is_empty() {
             self.empty_scope();
         }
 
-        // Group spans by trace id, in input order of first appearance.
-        let mut trace_index: HashMap<TraceId, u32> = HashMap::default();
-        let mut groups: Vec<Vec<u32>> = Vec::new();
-        for (i, s) in self.spans.iter().enumerate() {
-            let g = *trace_index.entry(s.trace_id).or_insert_with(|| {
-                groups.push(Vec::new());
-                groups.len() as u32 - 1
-            });
-            groups[g as usize].push(i as u32);
-        }
-
-        // Per raw span: extra flags and warnings found while building.
-        let mut flags: Vec<u16> = self.spans.iter().map(|s| s.flags).collect();
+        // One pass over the raw spans: fix resource indices, flag and warn about missing
+        // services, timestamps and durations, and group the spans by trace.
         let mut warn_by_raw: Vec<RawWarning> = std::mem::take(&mut self.warnings);
-
-        struct BuiltTrace {
-            trace_id: TraceId,
-            order: Vec<u32>,   // raw indices in pre-order
-            parent: Vec<u32>,  // position in `order` of the parent, or NO_SPAN
-            depth: Vec<u32>,
-            subtree_end: Vec<u32>,
-            child_count: Vec<u32>,
-            start: Vec<TimeNs>,
-            root_pos: u32,
-        }
-
-        let mut built: Vec<BuiltTrace> = Vec::with_capacity(groups.len());
-        for group in &groups {
-            built.push(build_trace(&self.spans, group, &mut flags, &mut warn_by_raw, &self.strings));
-        }
-
-        fn build_trace(
-            spans: &[RawSpan],
-            group: &[u32],
-            flags: &mut [u16],
-            warnings: &mut Vec<RawWarning>,
-            strings: &Strings,
-        ) -> BuiltTrace {
-            let m = group.len();
-            let sid = |raw: u32| spans[raw as usize].span_id.to_text(strings);
-            // 1. Id map: the first span with an id wins. Where spans share an id and one
-            //    is a Zipkin shared server half, the RPC pair is the server half and the
-            //    first CLIENT span of that id (else the first non-server span): the server
-            //    half becomes the client half's child and takes over the id for children.
-            //    Every other span with that id is a duplicate.
-            let mut by_id: HashMap<SpanId, u32> = HashMap::with_capacity_and_hasher(m, Default::default());
-            let mut repeated: Vec<u32> = Vec::new();
-            for (pos, &raw) in group.iter().enumerate() {
-                let s = &spans[raw as usize];
-                if by_id.contains_key(&s.span_id) {
-                    repeated.push(pos as u32);
-                } else {
-                    by_id.insert(s.span_id, pos as u32);
-                }
+        let mut flags: Vec<u16> = Vec::with_capacity(n);
+        let mut grouper = Grouper::default();
+        for (i, s) in self.spans.iter_mut().enumerate() {
+            if s.resource as usize >= self.resources.len() {
+                s.resource = 0;
             }
-            // client half of a shared server span (local position)
-            let mut shared_parent: Vec<u32> = vec![NO_SPAN; m];
-            if !repeated.is_empty() {
-                let mut same: HashMap<SpanId, Vec<u32>> = HashMap::default();
-                for &pos in &repeated {
-                    let id = spans[group[pos as usize] as usize].span_id;
-                    let first = by_id.get(&id).copied().unwrap_or(pos);
-                    same.entry(id).or_insert_with(|| vec![first]).push(pos);
-                }
-                let mut ids: Vec<SpanId> = same.keys().copied().collect();
-                ids.sort_unstable();
-                for id in ids {
-                    let Some(list) = same.get(&id) else { continue };
-                    let is_server = |p: u32| spans[group[p as usize] as usize].flags & span_flags::SHARED_SERVER != 0;
-                    let server = list.iter().copied().find(|&p| is_server(p));
-                    let client = server.and_then(|_| {
-                        list.iter()
-                            .copied()
-                            .find(|&p| !is_server(p) && spans[group[p as usize] as usize].kind == SpanKind::Client)
-                            .or_else(|| list.iter().copied().find(|&p| !is_server(p)))
-                    });
-                    let keep: Vec<u32> = match (server, client) {
-                        (Some(sv), Some(cl)) => {
-                            shared_parent[sv as usize] = cl;
-                            by_id.insert(id, sv);
-                            vec![sv, cl]
-                        }
-                        _ => vec![list[0]],
-                    };
-                    for &p in list {
-                        if keep.contains(&p) {
-                            continue;
-                        }
-                        let raw = group[p as usize];
-                        flags[raw as usize] |= span_flags::DUPLICATE_ID;
-                        warnings.push(RawWarning {
-                            kind: WarningKind::DuplicateSpanId,
-                            span: raw,
-                            message: format!("span id {} appears more than once; children attach to the first", sid(raw)),
-                        });
-                    }
-                }
+            let mut f = s.flags;
+            let id = |s: &RawSpan| s.span_id.to_text(&self.strings);
+            if missing_service[s.resource as usize] {
+                warn_by_raw.push(RawWarning {
+                    kind: WarningKind::MissingService,
+                    span: i as u32,
+                    message: format!("span {} has no service name; shown as {UNKNOWN_SERVICE}", id(s)),
+                });
             }
-            // 2. Resolve parents.
-            let mut parent: Vec<u32> = vec![NO_SPAN; m];
-            for pos in 0..m {
-                let raw = group[pos];
-                let s = &spans[raw as usize];
-                if shared_parent[pos] != NO_SPAN {
-                    parent[pos] = shared_parent[pos];
-                    continue;
-                }
-                let Some(pid) = s.parent_id else { continue };
-                if pid == s.span_id {
-                    flags[raw as usize] |= span_flags::SELF_PARENT;
-                    warnings.push(RawWarning {
-                        kind: WarningKind::SelfParent,
-                        span: raw,
-                        message: format!("span {} names itself as its parent; shown as a root", sid(raw)),
-                    });
-                    continue;
-                }
-                match by_id.get(&pid) {
-                    Some(&p) if p as usize != pos => parent[pos] = p,
-                    _ => {
-                        flags[raw as usize] |= span_flags::ORPHAN;
-                        warnings.push(RawWarning {
-                            kind: WarningKind::Orphan,
-                            span: raw,
-                            message: format!(
-                                "parent {} of span {} is not loaded; shown as a root of its own subtree",
-                                pid.to_text(strings),
-                                sid(raw)
-                            ),
-                        });
-                    }
-                }
-            }
-            // 3. Break cycles. Walk up from each unvisited span with colors; a span met
-            //    again on the current path closes a cycle.
-            let start_key = |pos: u32| -> (TimeNs, SpanId) {
-                let s = &spans[group[pos as usize] as usize];
-                (s.start_ns.unwrap_or(u64::MAX), s.span_id)
-            };
-            let mut color: Vec<u8> = vec![0; m]; // 0 new, 1 on path, 2 done
-            let mut path: Vec<u32> = Vec::new();
-            for first in 0..m as u32 {
-                if color[first as usize] != 0 {
-                    continue;
-                }
-                path.clear();
-                let mut cur = first;
-                loop {
-                    if cur == NO_SPAN || color[cur as usize] == 2 {
-                        break;
-                    }
-                    if color[cur as usize] == 1 {
-                        // Cycle: from `cur` along the path to its end.
-                        let at = path.iter().position(|&p| p == cur).unwrap_or(0);
-                        let cycle = &path[at..];
-                        let breaker = cycle.iter().copied().min_by_key(|&p| start_key(p)).unwrap_or(cur);
-                        parent[breaker as usize] = NO_SPAN;
-                        let raw = group[breaker as usize];
-                        flags[raw as usize] |= span_flags::CYCLE;
-                        warnings.push(RawWarning {
-                            kind: WarningKind::Cycle,
-                            span: raw,
-                            message: format!(
-                                "span {} is part of a parent cycle of {} spans; the cycle is cut here and it is shown as a root",
-                                sid(raw),
-                                cycle.len()
-                            ),
-                        });
-                        break;
-                    }
-                    color[cur as usize] = 1;
-                    path.push(cur);
-                    cur = parent[cur as usize];
-                }
-                for &p in &path {
-                    color[p as usize] = 2;
-                }
-            }
-            // 4. Children lists, siblings sorted by (start, span id, input order).
-            let mut child_count = vec![0u32; m];
-            for pos in 0..m {
-                if parent[pos] != NO_SPAN {
-                    child_count[parent[pos] as usize] += 1;
-                }
-            }
-            let mut child_start = vec![0u32; m + 1];
-            for pos in 0..m {
-                child_start[pos + 1] = child_start[pos] + child_count[pos];
-            }
-            let mut fill = child_start.clone();
-            let mut children = vec![0u32; child_start[m] as usize];
-            for pos in 0..m {
-                let p = parent[pos];
-                if p != NO_SPAN {
-                    children[fill[p as usize] as usize] = pos as u32;
-                    fill[p as usize] += 1;
-                }
-            }
-            let sort_key = |pos: &u32| -> (TimeNs, SpanId, u32) {
-                let (t, id) = start_key(*pos);
-                (t, id, *pos)
-            };
-            for pos in 0..m {
-                let r = child_start[pos] as usize..child_start[pos + 1] as usize;
-                children[r].sort_unstable_by_key(sort_key);
-            }
-            // 5. Trace root: earliest-starting span with no parent reference at all;
-            //    else the earliest-starting span. Ties: longer duration, smaller id.
-            let root_rank = |pos: u32| {
-                let s = &spans[group[pos as usize] as usize];
-                (s.start_ns.unwrap_or(u64::MAX), std::cmp::Reverse(s.duration_ns.unwrap_or(0)), s.span_id, pos)
-            };
-            let no_ref_root = (0..m as u32)
-                .filter(|&p| spans[group[p as usize] as usize].parent_id.is_none() && shared_parent[p as usize] == NO_SPAN)
-                .min_by_key(|&p| root_rank(p));
-            let trace_root = no_ref_root.or_else(|| (0..m as u32).min_by_key(|&p| root_rank(p))).unwrap_or(0);
-            // The root of the trace root's subtree goes first; then other roots by start.
-            let mut top = trace_root;
-            let mut guard = 0;
-            while parent[top as usize] != NO_SPAN && guard <= m {
-                top = parent[top as usize];
-                guard += 1;
-            }
-            let mut roots: Vec<u32> = (0..m as u32).filter(|&p| parent[p as usize] == NO_SPAN && p != top).collect();
-            roots.sort_unstable_by_key(sort_key);
-            roots.insert(0, top);
-            // 6. Pre-order DFS with an explicit stack.
-            let mut order: Vec<u32> = Vec::with_capacity(m);
-            let mut new_pos = vec![NO_SPAN; m];
-            let mut out_parent = Vec::with_capacity(m);
-            let mut depth = Vec::with_capacity(m);
-            let mut stack: Vec<(u32, u32)> = Vec::new(); // (local pos, depth)
-            for &r in &roots {
-                stack.push((r, 0));
-                while let Some((pos, d)) = stack.pop() {
-                    new_pos[pos as usize] = order.len() as u32;
-                    order.push(pos);
-                    depth.push(d);
-                    let p = parent[pos as usize];
-                    out_parent.push(if p == NO_SPAN { NO_SPAN } else { new_pos[p as usize] });
-                    let r = child_start[pos as usize] as usize..child_start[pos as usize + 1] as usize;
-                    for &c in children[r].iter().rev() {
-                        stack.push((c, d + 1));
-                    }
-                }
-            }
-            // subtree_end: walk backwards, each span's end is the max of its children's ends.
-            let mut subtree_end: Vec<u32> = (1..=m as u32).collect();
-            for i in (0..m).rev() {
-                let p = out_parent[i];
-                if p != NO_SPAN {
-                    let e = subtree_end[i];
-                    if e > subtree_end[p as usize] {
-                        subtree_end[p as usize] = e;
-                    }
-                }
-            }
-            // 7. Times: a missing timestamp takes the parent's start; clock skew.
-            let mut start = vec![0u64; m];
-            for i in 0..m {
-                let raw = group[order[i] as usize];
-                let s = &spans[raw as usize];
-                let p = out_parent[i];
-                match s.start_ns {
-                    Some(t) => {
-                        start[i] = t;
-                        if p != NO_SPAN {
-                            let praw = group[order[p as usize] as usize];
-                            if let Some(pt) = spans[praw as usize].start_ns {
-                                if t < pt {
-                                    flags[raw as usize] |= span_flags::CLOCK_SKEW;
-                                    warnings.push(RawWarning {
-                                        kind: WarningKind::ClockSkew,
-                                        span: raw,
-                                        message: format!(
-                                            "span {} starts {} before its parent (clock skew?); times are shown as recorded",
-                                            sid(raw),
-                                            crate::core::format::duration(pt - t)
-                                        ),
-                                    });
-                                }
-                            }
-                        }
-                    }
-                    None => {
-                        start[i] = if p == NO_SPAN { 0 } else { start[p as usize] };
-                    }
-                }
-            }
-            let child_count_out: Vec<u32> = order.iter().map(|&pos| child_count[pos as usize]).collect();
-            let order_raw: Vec<u32> = order.iter().map(|&pos| group[pos as usize]).collect();
-            BuiltTrace {
-                trace_id: spans[group[0] as usize].trace_id,
-                order: order_raw,
-                parent: out_parent,
-                depth,
-                subtree_end,
-                child_count: child_count_out,
-                start,
-                root_pos: new_pos[trace_root as usize],
-            }
-        }
-
-        // Missing timestamps/durations and negative durations: warnings per raw span.
-        for (i, s) in self.spans.iter().enumerate() {
-            let id = || s.span_id.to_text(&self.strings);
             if s.start_ns.is_none() {
-                flags[i] |= span_flags::MISSING_TIMESTAMP;
+                f |= span_flags::MISSING_TIMESTAMP;
                 warn_by_raw.push(RawWarning {
                     kind: WarningKind::MissingTimestamp,
                     span: i as u32,
-                    message: format!("span {} has no timestamp; shown at its parent's start", id()),
+                    message: format!("span {} has no timestamp; shown at its parent's start", id(s)),
                 });
             }
             if s.duration_ns.is_none() && s.flags & span_flags::NEGATIVE_DURATION == 0 {
-                flags[i] |= span_flags::MISSING_DURATION;
+                f |= span_flags::MISSING_DURATION;
                 warn_by_raw.push(RawWarning {
                     kind: WarningKind::MissingDuration,
                     span: i as u32,
-                    message: format!("span {} has no duration; shown as 0", id()),
+                    message: format!("span {} has no duration; shown as 0", id(s)),
                 });
             }
+            flags.push(f);
+            grouper.add(s.trace_id, s.start_ns);
         }
+        let groups = grouper.finish();
 
-        // Order traces by (start, trace id text).
-        let mut trace_start: Vec<(TimeNs, String, usize)> = built
-            .iter()
-            .enumerate()
-            .map(|(k, b)| {
-                let st = b
-                    .order
-                    .iter()
-                    .filter_map(|&raw| self.spans[raw as usize].start_ns)
-                    .min()
-                    .unwrap_or(0);
-                (st, b.trace_id.to_text(&self.strings), k)
-            })
+        // Order traces by (start, trace id text, first appearance).
+        let mut trace_order: Vec<(TimeNs, String, usize)> = (0..groups.len())
+            .map(|g| (groups.start_ns[g], self.spans[groups.members(g)[0] as usize].trace_id.to_text(&self.strings), g))
             .collect();
-        trace_start.sort();
+        trace_order.sort();
 
-        // Map raw index -> final index, then emit spans.
+        // Build each trace and write its spans in pre-order.
         let mut final_of_raw = vec![NO_SPAN; n];
         let mut out_spans: Vec<Span> = Vec::with_capacity(n);
-        let mut traces: Vec<Trace> = Vec::with_capacity(built.len());
-        for (t_idx, (t_start, _, k)) in trace_start.iter().enumerate() {
-            let b = &built[*k];
+        let mut traces: Vec<Trace> = Vec::with_capacity(groups.len());
+        let mut scratch = TraceScratch::default();
+        let last_scope = self.scopes.len().saturating_sub(1) as u32;
+        for (t_idx, &(t_start, _, g)) in trace_order.iter().enumerate() {
+            let group = groups.members(g);
+            scratch.build(&self.spans, group, &mut flags, &mut warn_by_raw, &self.strings);
+            let b = &scratch;
             let base = out_spans.len() as u32;
-            let mut end_max = *t_start;
+            let mut end_max = t_start;
             let mut any_ts = false;
             let mut errors = 0u32;
             let mut max_depth = 0u32;
-            for (i, &raw) in b.order.iter().enumerate() {
+            // The raw spans are read in input order and each is written to its pre-order
+            // slot: the output region of one trace is small enough to stay in cache, while
+            // reading the bigger raw spans in pre-order would jump around memory.
+            out_spans.resize(base as usize + group.len(), BLANK_SPAN);
+            let out = &mut out_spans[base as usize..];
+            for (pos, &raw) in group.iter().enumerate() {
+                let i = b.new_pos[pos] as usize;
                 final_of_raw[raw as usize] = base + i as u32;
                 let r = &self.spans[raw as usize];
                 let f = flags[raw as usize];
@@ -566,14 +271,14 @@ impl SetBuilder {
                     errors += 1;
                 }
                 max_depth = max_depth.max(b.depth[i] + 1);
-                out_spans.push(Span {
+                out[i] = Span {
                     trace: t_idx as u32,
                     span_id: r.span_id,
                     parent_id: r.parent_id,
-                    parent: if b.parent[i] == NO_SPAN { NO_SPAN } else { base + b.parent[i] },
+                    parent: if b.out_parent[i] == NO_SPAN { NO_SPAN } else { base + b.out_parent[i] },
                     subtree_end: base + b.subtree_end[i],
                     depth: b.depth[i],
-                    child_count: b.child_count[i],
+                    child_count: b.child_count[pos],
                     start_ns: b.start[i],
                     duration_ns: dur,
                     name: r.name,
@@ -581,7 +286,7 @@ impl SetBuilder {
                     status: r.status,
                     status_message: r.status_message,
                     resource: r.resource,
-                    scope: r.scope.min(self.scopes.len().saturating_sub(1) as u32),
+                    scope: r.scope.min(last_scope),
                     attrs: r.attrs,
                     events: r.events,
                     links: r.links,
@@ -592,19 +297,23 @@ impl SetBuilder {
                     dropped_links: r.dropped_links,
                     flags: f,
                     input_index: raw,
-                });
+                };
             }
             traces.push(Trace {
-                trace_id: b.trace_id,
+                trace_id: self.spans[group[0] as usize].trace_id,
                 spans: Range32::new(base as usize, out_spans.len()),
                 root: base + b.root_pos,
-                start_ns: *t_start,
+                start_ns: t_start,
                 duration_ns: if any_ts { end_max - t_start } else { 0 },
                 max_depth,
                 errors,
                 warnings: Range32::default(),
             });
         }
+        drop(scratch);
+        drop(groups);
+        // The raw spans are copied out; free them before the warnings are sorted.
+        self.spans = Vec::new();
 
         // Warnings: grouped by trace, within a trace by span position then kind.
         let mut keyed: Vec<(u32, u32, WarningKind, usize)> = Vec::with_capacity(warn_by_raw.len());
@@ -635,6 +344,12 @@ impl SetBuilder {
         let set_warnings = Range32::new(set_begin, warnings.len());
 
         self.strings.freeze();
+        // The arenas grew by doubling while reading; give the slack back (in wasm the
+        // capacity is memory the tab holds for as long as the set lives).
+        self.attrs.shrink_to_fit();
+        self.values.shrink_to_fit();
+        self.events.shrink_to_fit();
+        self.links.shrink_to_fit();
         TraceSet {
             strings: self.strings,
             traces,
@@ -649,5 +364,420 @@ impl SetBuilder {
             set_warnings,
             sources: self.sources,
         }
+    }
+}
+
+/// Filler for output slots that are overwritten right away.
+const BLANK_SPAN: Span = Span {
+    trace: 0,
+    span_id: SpanId::Hex(0),
+    parent_id: None,
+    parent: NO_SPAN,
+    subtree_end: 0,
+    depth: 0,
+    child_count: 0,
+    start_ns: 0,
+    duration_ns: 0,
+    name: StrId::EMPTY,
+    kind: SpanKind::Unspecified,
+    status: StatusCode::Unset,
+    status_message: StrId::EMPTY,
+    resource: 0,
+    scope: 0,
+    attrs: Range32 { start: 0, len: 0 },
+    events: Range32 { start: 0, len: 0 },
+    links: Range32 { start: 0, len: 0 },
+    trace_state: StrId::EMPTY,
+    w3c_flags: 0,
+    dropped_attrs: 0,
+    dropped_events: 0,
+    dropped_links: 0,
+    flags: 0,
+    input_index: 0,
+};
+
+/// Assigns raw spans to traces, in order of first appearance of each trace id.
+#[derive(Default)]
+struct Grouper {
+    index: HashMap<TraceId, u32>,
+    /// The last trace id seen and its group: spans of one trace usually come
+    /// together, so most spans skip the hash lookup.
+    last: Option<(TraceId, u32)>,
+    group_of: Vec<u32>,
+    sizes: Vec<u32>,
+    start_ns: Vec<Option<TimeNs>>,
+}
+
+impl Grouper {
+    fn add(&mut self, trace_id: TraceId, start_ns: Option<TimeNs>) {
+        let g = match self.last {
+            Some((tid, g)) if tid == trace_id => g,
+            _ => {
+                let (sizes, starts) = (&mut self.sizes, &mut self.start_ns);
+                let g = *self.index.entry(trace_id).or_insert_with(|| {
+                    sizes.push(0);
+                    starts.push(None);
+                    sizes.len() as u32 - 1
+                });
+                self.last = Some((trace_id, g));
+                g
+            }
+        };
+        self.group_of.push(g);
+        self.sizes[g as usize] += 1;
+        if let Some(t) = start_ns {
+            let m = &mut self.start_ns[g as usize];
+            *m = Some(m.map_or(t, |m| m.min(t)));
+        }
+    }
+
+    fn finish(self) -> Groups {
+        let mut bounds: Vec<u32> = Vec::with_capacity(self.sizes.len() + 1);
+        bounds.push(0);
+        for &c in &self.sizes {
+            bounds.push(bounds[bounds.len() - 1] + c);
+        }
+        let mut fill: Vec<u32> = bounds[..self.sizes.len()].to_vec();
+        let mut members = vec![0u32; self.group_of.len()];
+        for (i, &g) in self.group_of.iter().enumerate() {
+            members[fill[g as usize] as usize] = i as u32;
+            fill[g as usize] += 1;
+        }
+        Groups { members, bounds, start_ns: self.start_ns.into_iter().map(|t| t.unwrap_or(0)).collect() }
+    }
+}
+
+/// Raw spans grouped by trace id, in order of first appearance: group `g` holds the
+/// raw indices `members[bounds[g]..bounds[g + 1]]` in input order.
+struct Groups {
+    members: Vec<u32>,
+    bounds: Vec<u32>,
+    /// Earliest start of each group among spans that have one (0 when none has).
+    start_ns: Vec<TimeNs>,
+}
+
+impl Groups {
+    fn len(&self) -> usize {
+        self.bounds.len() - 1
+    }
+    fn members(&self, g: usize) -> &[u32] {
+        &self.members[self.bounds[g] as usize..self.bounds[g + 1] as usize]
+    }
+}
+
+/// One trace's tree, laid out by [`TraceScratch::build`]. Per-span vectors indexed by
+/// "pos" follow the group's input order; those indexed by "i" follow the pre-order.
+/// The buffers are kept from one trace to the next to save allocations.
+#[derive(Default)]
+struct TraceScratch {
+    // ── by pos (input order within the trace) ──
+    /// (start or u64::MAX, span id): the sibling and cycle-breaking key, gathered once
+    /// so that sorting does not chase the raw spans.
+    key: Vec<(TimeNs, SpanId)>,
+    /// The parent reference as read.
+    parent_ref: Vec<Option<SpanId>>,
+    /// Duration, 0 when missing.
+    duration: Vec<DurNs>,
+    by_id: HashMap<SpanId, u32>,
+    repeated: Vec<u32>,
+    /// Client half of a Zipkin shared server span.
+    shared_parent: Vec<u32>,
+    parent: Vec<u32>,
+    color: Vec<u8>,
+    path: Vec<u32>,
+    child_count: Vec<u32>,
+    child_start: Vec<u32>,
+    fill: Vec<u32>,
+    children: Vec<u32>,
+    roots: Vec<u32>,
+    new_pos: Vec<u32>,
+    stack: Vec<(u32, u32)>,
+    // ── by i (pre-order) ──
+    /// pos of the i-th span.
+    order: Vec<u32>,
+    /// i of the parent, or NO_SPAN.
+    out_parent: Vec<u32>,
+    depth: Vec<u32>,
+    subtree_end: Vec<u32>,
+    start: Vec<TimeNs>,
+    /// i of the trace root.
+    root_pos: u32,
+}
+
+/// Clears `v` and fills it with `m` copies of `x`, keeping its allocation.
+fn reset<T: Clone>(v: &mut Vec<T>, m: usize, x: T) {
+    v.clear();
+    v.resize(m, x);
+}
+
+impl TraceScratch {
+    /// Links parents, breaks cycles, sorts siblings and lays the trace out in pre-order.
+    /// `group` holds the raw indices of the trace's spans in input order.
+    fn build(&mut self, spans: &[RawSpan], group: &[u32], flags: &mut [u16], warnings: &mut Vec<RawWarning>, strings: &Strings) {
+        let m = group.len();
+        let sid = |raw: u32| spans[raw as usize].span_id.to_text(strings);
+        // One gather of the fields the tree needs, so that later steps read small
+        // arrays instead of chasing the raw spans.
+        self.key.clear();
+        self.parent_ref.clear();
+        self.duration.clear();
+        for &raw in group {
+            let s = &spans[raw as usize];
+            self.key.push((s.start_ns.unwrap_or(u64::MAX), s.span_id));
+            self.parent_ref.push(s.parent_id);
+            self.duration.push(s.duration_ns.unwrap_or(0));
+        }
+        // 1. Id map: the first span with an id wins. Where spans share an id and one
+        //    is a Zipkin shared server half, the RPC pair is the server half and the
+        //    first CLIENT span of that id (else the first non-server span): the server
+        //    half becomes the client half's child and takes over the id for children.
+        //    Every other span with that id is a duplicate.
+        if self.by_id.capacity() > 4 * m + 64 {
+            // A big map left by an earlier trace would make clearing cost its capacity.
+            self.by_id = HashMap::default();
+        }
+        self.by_id.clear();
+        self.by_id.reserve(m);
+        self.repeated.clear();
+        for (pos, &(_, id)) in self.key.iter().enumerate() {
+            match self.by_id.entry(id) {
+                std::collections::hash_map::Entry::Occupied(_) => self.repeated.push(pos as u32),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(pos as u32);
+                }
+            }
+        }
+        reset(&mut self.shared_parent, m, NO_SPAN);
+        if !self.repeated.is_empty() {
+            let by_id = &mut self.by_id;
+            let mut same: HashMap<SpanId, Vec<u32>> = HashMap::default();
+            for &pos in &self.repeated {
+                let id = self.key[pos as usize].1;
+                let first = by_id.get(&id).copied().unwrap_or(pos);
+                same.entry(id).or_insert_with(|| vec![first]).push(pos);
+            }
+            let mut ids: Vec<SpanId> = same.keys().copied().collect();
+            ids.sort_unstable();
+            for id in ids {
+                let Some(list) = same.get(&id) else { continue };
+                let is_server = |p: u32| spans[group[p as usize] as usize].flags & span_flags::SHARED_SERVER != 0;
+                let server = list.iter().copied().find(|&p| is_server(p));
+                let client = server.and_then(|_| {
+                    list.iter()
+                        .copied()
+                        .find(|&p| !is_server(p) && spans[group[p as usize] as usize].kind == SpanKind::Client)
+                        .or_else(|| list.iter().copied().find(|&p| !is_server(p)))
+                });
+                let keep: Vec<u32> = match (server, client) {
+                    (Some(sv), Some(cl)) => {
+                        self.shared_parent[sv as usize] = cl;
+                        by_id.insert(id, sv);
+                        vec![sv, cl]
+                    }
+                    _ => vec![list[0]],
+                };
+                for &p in list {
+                    if keep.contains(&p) {
+                        continue;
+                    }
+                    let raw = group[p as usize];
+                    flags[raw as usize] |= span_flags::DUPLICATE_ID;
+                    warnings.push(RawWarning {
+                        kind: WarningKind::DuplicateSpanId,
+                        span: raw,
+                        message: format!("span id {} appears more than once; children attach to the first", sid(raw)),
+                    });
+                }
+            }
+        }
+        // 2. Resolve parents.
+        reset(&mut self.parent, m, NO_SPAN);
+        for (pos, &raw) in group.iter().enumerate() {
+            if self.shared_parent[pos] != NO_SPAN {
+                self.parent[pos] = self.shared_parent[pos];
+                continue;
+            }
+            let Some(pid) = self.parent_ref[pos] else { continue };
+            if pid == self.key[pos].1 {
+                flags[raw as usize] |= span_flags::SELF_PARENT;
+                warnings.push(RawWarning {
+                    kind: WarningKind::SelfParent,
+                    span: raw,
+                    message: format!("span {} names itself as its parent; shown as a root", sid(raw)),
+                });
+                continue;
+            }
+            match self.by_id.get(&pid) {
+                Some(&p) if p as usize != pos => self.parent[pos] = p,
+                _ => {
+                    flags[raw as usize] |= span_flags::ORPHAN;
+                    warnings.push(RawWarning {
+                        kind: WarningKind::Orphan,
+                        span: raw,
+                        message: format!(
+                            "parent {} of span {} is not loaded; shown as a root of its own subtree",
+                            pid.to_text(strings),
+                            sid(raw)
+                        ),
+                    });
+                }
+            }
+        }
+        // 3. Break cycles. Walk up from each unvisited span with colors; a span met
+        //    again on the current path closes a cycle.
+        reset(&mut self.color, m, 0u8); // 0 new, 1 on path, 2 done
+        for first in 0..m as u32 {
+            if self.color[first as usize] != 0 {
+                continue;
+            }
+            self.path.clear();
+            let mut cur = first;
+            loop {
+                if cur == NO_SPAN || self.color[cur as usize] == 2 {
+                    break;
+                }
+                if self.color[cur as usize] == 1 {
+                    // Cycle: from `cur` along the path to its end.
+                    let at = self.path.iter().position(|&p| p == cur).unwrap_or(0);
+                    let cycle = &self.path[at..];
+                    let breaker = cycle.iter().copied().min_by_key(|&p| self.key[p as usize]).unwrap_or(cur);
+                    self.parent[breaker as usize] = NO_SPAN;
+                    let raw = group[breaker as usize];
+                    flags[raw as usize] |= span_flags::CYCLE;
+                    warnings.push(RawWarning {
+                        kind: WarningKind::Cycle,
+                        span: raw,
+                        message: format!(
+                            "span {} is part of a parent cycle of {} spans; the cycle is cut here and it is shown as a root",
+                            sid(raw),
+                            cycle.len()
+                        ),
+                    });
+                    break;
+                }
+                self.color[cur as usize] = 1;
+                self.path.push(cur);
+                cur = self.parent[cur as usize];
+            }
+            for &p in &self.path {
+                self.color[p as usize] = 2;
+            }
+        }
+        // 4. Children lists (CSR), siblings sorted by (start, span id, input order).
+        reset(&mut self.child_count, m, 0);
+        for &p in &self.parent {
+            if p != NO_SPAN {
+                self.child_count[p as usize] += 1;
+            }
+        }
+        reset(&mut self.child_start, m + 1, 0);
+        for pos in 0..m {
+            self.child_start[pos + 1] = self.child_start[pos] + self.child_count[pos];
+        }
+        self.fill.clear();
+        self.fill.extend_from_slice(&self.child_start[..m]);
+        reset(&mut self.children, self.child_start[m] as usize, 0);
+        for (pos, &p) in self.parent.iter().enumerate() {
+            if p != NO_SPAN {
+                self.children[self.fill[p as usize] as usize] = pos as u32;
+                self.fill[p as usize] += 1;
+            }
+        }
+        let key = &self.key;
+        let sort_key = |pos: &u32| -> (TimeNs, SpanId, u32) {
+            let (t, id) = key[*pos as usize];
+            (t, id, *pos)
+        };
+        for pos in 0..m {
+            let r = self.child_start[pos] as usize..self.child_start[pos + 1] as usize;
+            if r.len() > 1 {
+                self.children[r].sort_unstable_by_key(sort_key);
+            }
+        }
+        // 5. Trace root: earliest-starting span with no parent reference at all;
+        //    else the earliest-starting span. Ties: longer duration, smaller id.
+        let duration = &self.duration;
+        let root_rank = |pos: u32| {
+            let (start, id) = key[pos as usize];
+            (start, std::cmp::Reverse(duration[pos as usize]), id, pos)
+        };
+        let (shared_parent, parent_ref) = (&self.shared_parent, &self.parent_ref);
+        let no_ref_root = (0..m as u32)
+            .filter(|&p| parent_ref[p as usize].is_none() && shared_parent[p as usize] == NO_SPAN)
+            .min_by_key(|&p| root_rank(p));
+        let trace_root = no_ref_root.or_else(|| (0..m as u32).min_by_key(|&p| root_rank(p))).unwrap_or(0);
+        // The root of the trace root's subtree goes first; then other roots by start.
+        let mut top = trace_root;
+        let mut guard = 0;
+        while self.parent[top as usize] != NO_SPAN && guard <= m {
+            top = self.parent[top as usize];
+            guard += 1;
+        }
+        self.roots.clear();
+        self.roots.extend((0..m as u32).filter(|&p| self.parent[p as usize] == NO_SPAN && p != top));
+        self.roots.sort_unstable_by_key(sort_key);
+        self.roots.insert(0, top);
+        // 6. Pre-order DFS with an explicit stack.
+        self.order.clear();
+        reset(&mut self.new_pos, m, NO_SPAN);
+        self.out_parent.clear();
+        self.depth.clear();
+        self.stack.clear(); // (pos, depth)
+        for &r in &self.roots {
+            self.stack.push((r, 0));
+            while let Some((pos, d)) = self.stack.pop() {
+                self.new_pos[pos as usize] = self.order.len() as u32;
+                self.order.push(pos);
+                self.depth.push(d);
+                let p = self.parent[pos as usize];
+                self.out_parent.push(if p == NO_SPAN { NO_SPAN } else { self.new_pos[p as usize] });
+                let r = self.child_start[pos as usize] as usize..self.child_start[pos as usize + 1] as usize;
+                for &c in self.children[r].iter().rev() {
+                    self.stack.push((c, d + 1));
+                }
+            }
+        }
+        // subtree_end: walk backwards, each span's end is the max of its children's ends.
+        self.subtree_end.clear();
+        self.subtree_end.extend(1..=m as u32);
+        for i in (0..m).rev() {
+            let p = self.out_parent[i];
+            if p != NO_SPAN {
+                let e = self.subtree_end[i];
+                if e > self.subtree_end[p as usize] {
+                    self.subtree_end[p as usize] = e;
+                }
+            }
+        }
+        // 7. Times: a missing timestamp takes the parent's start; clock skew.
+        reset(&mut self.start, m, 0);
+        for i in 0..m {
+            let pos = self.order[i] as usize;
+            let t = self.key[pos].0;
+            let p = self.out_parent[i];
+            if t != u64::MAX || spans[group[pos] as usize].start_ns.is_some() {
+                self.start[i] = t;
+                if p != NO_SPAN {
+                    let ppos = self.order[p as usize] as usize;
+                    let pt = self.key[ppos].0;
+                    if t < pt && spans[group[ppos] as usize].start_ns.is_some() {
+                        let raw = group[pos];
+                        flags[raw as usize] |= span_flags::CLOCK_SKEW;
+                        warnings.push(RawWarning {
+                            kind: WarningKind::ClockSkew,
+                            span: raw,
+                            message: format!(
+                                "span {} starts {} before its parent (clock skew?); times are shown as recorded",
+                                sid(raw),
+                                crate::core::format::duration(pt - t)
+                            ),
+                        });
+                    }
+                }
+            } else {
+                self.start[i] = if p == NO_SPAN { 0 } else { self.start[p as usize] };
+            }
+        }
+        self.root_pos = self.new_pos[trace_root as usize];
     }
 }

@@ -2,8 +2,15 @@
 //!
 //! All text of a [`super::TraceSet`] lives in one buffer; a `StrId` is an index into
 //! its offset table. Interning happens while building; afterwards the table is read-only.
+//!
+//! The interning index keeps no copy of the text: it maps a 64-bit hash of a string
+//! to the id of the first string with that hash, and the text is compared in the
+//! buffer. The rare string whose hash is already taken by different text goes to a
+//! small side map keyed by the text itself.
 
-use rustc_hash::FxHashMap as HashMap;
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 
 /// A handle to an interned string. `StrId::EMPTY` is `""`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21,13 +28,26 @@ impl StrId {
 pub struct Strings {
     data: String,
     ends: Vec<u32>,
-    lookup: HashMap<Box<str>, u32>,
+    lookup: Index,
+}
+
+/// The interning index (empty once frozen).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Index {
+    /// Hash of the text → the first interned string with that hash.
+    by_hash: HashMap<u64, u32>,
+    /// Interned strings whose hash was already taken by other text.
+    collided: HashMap<Box<str>, u32>,
 }
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings { data: String::new(), ends: vec![0], lookup: HashMap::default() }
+        Strings { data: String::new(), ends: vec![0], lookup: Index::default() }
     }
+}
+
+fn text_hash(s: &str) -> u64 {
+    FxBuildHasher.hash_one(s)
 }
 
 impl Strings {
@@ -36,12 +56,23 @@ impl Strings {
         if s.is_empty() {
             return StrId::EMPTY;
         }
-        if let Some(&i) = self.lookup.get(s) {
-            return StrId(i);
+        let h = text_hash(s);
+        match self.lookup.by_hash.get(&h) {
+            Some(&i) if self.get(StrId(i)) == s => StrId(i),
+            Some(_) => {
+                if let Some(&i) = self.lookup.collided.get(s) {
+                    return StrId(i);
+                }
+                let id = self.push_unique(s);
+                self.lookup.collided.insert(s.into(), id.0);
+                id
+            }
+            None => {
+                let id = self.push_unique(s);
+                self.lookup.by_hash.insert(h, id.0);
+                id
+            }
         }
-        let id = self.push_unique(s);
-        self.lookup.insert(s.into(), id.0);
-        id
     }
     /// Appends `s` without deduplication (for long one-off values such as prompts).
     pub fn push_unique(&mut self, s: &str) -> StrId {
@@ -73,11 +104,17 @@ impl Strings {
         if s.is_empty() {
             return Some(StrId::EMPTY);
         }
-        self.lookup.get(s).map(|&i| StrId(i))
+        match self.lookup.by_hash.get(&text_hash(s)) {
+            Some(&i) if self.get(StrId(i)) == s => Some(StrId(i)),
+            Some(_) => self.lookup.collided.get(s).map(|&i| StrId(i)),
+            None => None,
+        }
     }
-    /// Drops the interning index (after building, to save memory).
+    /// Drops the interning index and spare capacity (after building, to save memory).
     pub fn freeze(&mut self) {
-        self.lookup = HashMap::default();
+        self.lookup = Index::default();
+        self.data.shrink_to_fit();
+        self.ends.shrink_to_fit();
     }
     /// Raw parts, for the snapshot codec.
     pub fn raw_parts(&self) -> (&str, &[u32]) {
@@ -95,6 +132,43 @@ impl Strings {
             }
             prev = e;
         }
-        Some(Strings { data, ends, lookup: HashMap::default() })
+        Some(Strings { data, ends, lookup: Index::default() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_dedupes_and_finds() {
+        let mut st = Strings::default();
+        let a = st.intern("alpha");
+        let b = st.intern("beta");
+        assert_ne!(a, b);
+        assert_eq!(st.intern("alpha"), a);
+        assert_eq!(st.find("beta"), Some(b));
+        assert_eq!(st.find("gamma"), None);
+        assert_eq!(st.intern(""), StrId::EMPTY);
+        let long = st.push_unique("alpha");
+        assert_ne!(long, a, "push_unique never dedupes");
+        assert_eq!(st.get(long), "alpha");
+        st.freeze();
+        assert_eq!(st.get(a), "alpha");
+        assert_eq!(st.get(b), "beta");
+    }
+
+    #[test]
+    fn hash_collisions_still_give_one_id_per_text() {
+        let mut st = Strings::default();
+        let a = st.intern("alpha");
+        // Pretend "beta" hashes like "alpha": its slot is taken by other text.
+        st.lookup.by_hash.insert(text_hash("beta"), a.0);
+        let b = st.intern("beta");
+        assert_ne!(a, b);
+        assert_eq!(st.get(b), "beta");
+        assert_eq!(st.intern("beta"), b);
+        assert_eq!(st.find("beta"), Some(b));
+        assert_eq!(st.intern("alpha"), a);
     }
 }

@@ -31,7 +31,7 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::util::{json_lines, parse_duration_ns, parse_rfc3339_ns, Num, Text};
+use super::util::{hex16, hex_u128, json_lines, parse_duration_ns, parse_rfc3339_ns, Num, Text};
 use super::ReadError;
 use crate::core::build::{RawSpan, SetBuilder};
 use crate::core::model::ids::{self, IdEncoding};
@@ -385,22 +385,13 @@ pub(crate) trait DocReader<'a> {
     fn finish(&mut self, _b: &mut SetBuilder, _first_span: usize) {}
 }
 
-/// Whether the text may be JSON Lines: its first non-blank line is a complete-looking
-/// value and another non-blank line follows. Cheap; `json_lines` confirms.
-fn maybe_json_lines(text: &str) -> bool {
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let Some(first) = lines.next() else { return false };
-    let complete = (first.starts_with('{') && first.ends_with('}')) || (first.starts_with('[') && first.ends_with(']'));
-    complete && first.len() > 1 && lines.next().is_some()
-}
-
 /// Reads a whole text (one document or JSON Lines) with `reader`. Invalid JSON in a
 /// single document is an error; in JSON Lines a bad line is skipped with a set-level
 /// warning unless no line could be read. A text with no spans leaves the builder as
 /// it was and returns `Ok` (the caller reports "no spans").
 pub(crate) fn read_docs<'a, R: DocReader<'a>>(b: &mut SetBuilder, text: &'a str, reader: &mut R) -> Result<(), ReadError> {
     let start = Mark::take(b);
-    let lines = if maybe_json_lines(text) { json_lines(text) } else { None };
+    let lines = json_lines(text);
     match lines {
         None => {
             if let Err(e) = reader.read_doc(b, text) {
@@ -582,23 +573,12 @@ pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 /// Same as [`ids::span_id`], with a fast path for plain hex of at most 16 digits
 /// (the common case, and exactly what `ids::span_id` would decode).
 pub(crate) fn decode_span_id(text: &str, enc: IdEncoding, b: &mut SetBuilder) -> (SpanId, bool) {
-    let bytes = text.as_bytes();
-    if enc == IdEncoding::Hex && !bytes.is_empty() && bytes.len() <= 16 {
-        let mut v: u64 = 0;
-        let mut all_hex = true;
-        for &c in bytes {
-            let d = match c {
-                b'0'..=b'9' => c - b'0',
-                b'a'..=b'f' => c - b'a' + 10,
-                b'A'..=b'F' => c - b'A' + 10,
-                _ => {
-                    all_hex = false;
-                    break;
-                }
-            };
-            v = (v << 4) | d as u64;
-        }
-        if all_hex {
+    if enc == IdEncoding::Hex && text.len() <= 16 {
+        let v = match <&[u8; 16]>::try_from(text.as_bytes()) {
+            Ok(full) => hex16(full),
+            Err(_) => hex_u128(text.as_bytes()).map(|v| v as u64),
+        };
+        if let Some(v) = v {
             return (SpanId::Hex(v), true);
         }
     }
@@ -1529,6 +1509,18 @@ fn bad_id_message(what: &str, text: &str, enc: IdEncoding) -> String {
     format!("{what} {:?} is not valid {expect}; kept as given", clip(text.trim()))
 }
 
+/// A `span.kind` tag value; the usual lower-case spellings without allocating.
+fn kind_of_tag(s: &str) -> SpanKind {
+    match s {
+        "server" => SpanKind::Server,
+        "client" => SpanKind::Client,
+        "producer" => SpanKind::Producer,
+        "consumer" => SpanKind::Consumer,
+        "internal" => SpanKind::Internal,
+        _ => SpanKind::parse(s),
+    }
+}
+
 /// Turns the gathered fields of one span into a raw span and its warnings.
 fn emit_span<'a>(ctx: &mut Ctx<'a, '_>, acc: SpanAcc<'a>) {
     let enc = ctx.docs.enc;
@@ -1690,7 +1682,7 @@ fn emit_span<'a>(ctx: &mut Ctx<'a, '_>, acc: SpanAcc<'a>) {
     for a in &b.attrs[tags.range.range()] {
         if a.key == keys.span_kind {
             if let AttrValue::Str(s) = a.value {
-                span.kind = SpanKind::parse(b.strings.get(s));
+                span.kind = kind_of_tag(b.strings.get(s));
             }
         } else if a.key == keys.error {
             error |= match a.value {
@@ -1745,16 +1737,19 @@ fn emit_span<'a>(ctx: &mut Ctx<'a, '_>, acc: SpanAcc<'a>) {
 
     let b = &mut *ctx.b;
     let raw = b.push_span(span);
-    let sid_show = span_id.to_text(&b.strings);
-    for (kind, msg) in problems {
-        b.warn(kind, raw, format!("span {sid_show}: {msg}"));
-    }
-    if acc.warnings.bad {
-        b.warn(WarningKind::Input, raw, format!("span {sid_show}: \"warnings\" is not a list; ignored"));
-    }
-    for w in &acc.warnings.items {
-        if let Some(t) = w.text() {
-            b.warn(WarningKind::Input, raw, format!("span {sid_show}: Jaeger warning: {t}"));
+    // The span id is formatted only for spans that have something to say.
+    if !problems.is_empty() || acc.warnings.bad || !acc.warnings.items.is_empty() {
+        let sid_show = span_id.to_text(&b.strings);
+        for (kind, msg) in problems {
+            b.warn(kind, raw, format!("span {sid_show}: {msg}"));
+        }
+        if acc.warnings.bad {
+            b.warn(WarningKind::Input, raw, format!("span {sid_show}: \"warnings\" is not a list; ignored"));
+        }
+        for w in &acc.warnings.items {
+            if let Some(t) = w.text() {
+                b.warn(WarningKind::Input, raw, format!("span {sid_show}: Jaeger warning: {t}"));
+            }
         }
     }
     if let Some(frame) = ctx.frames.last_mut() {

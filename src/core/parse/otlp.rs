@@ -6,13 +6,20 @@
 //! Lines with one request per line. Ids in hex (any case) or base64; kinds and
 //! status codes as numbers or enum names; nanosecond times as strings or numbers,
 //! exact past 2^53; typed attribute values including arrays, kv-lists and bytes.
+//!
+//! Performance: the document is walked by serde seeds, never collected. A span's
+//! scalar fields are borrowed from the input until its object closes; its
+//! attributes, events and links go straight into the builder's arenas as they are
+//! read, so no per-span vectors are allocated. Ids of exactly 32/16 hex digits and
+//! all-digit times take fast paths that give the same result as the general decoders.
 
 use std::borrow::Cow;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::util::{json_lines, LooseVec, Num, Text};
+use super::jaeger::{Mark, Scalar};
+use super::util::{hex16, json_lines, LooseVec, Num, Text};
 use super::ReadError;
 use crate::core::build::{RawSpan, SetBuilder};
 use crate::core::model::ids::{self, IdEncoding};
@@ -40,39 +47,62 @@ struct ScopeJ<'a> {
     dropped: Num,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct SpanJ<'a> {
-    #[serde(rename = "traceId", alias = "trace_id", borrow)]
+/// The keys of an OTLP span object, camelCase or snake_case.
+#[derive(Deserialize)]
+#[serde(field_identifier)]
+enum SpanKey {
+    #[serde(rename = "traceId", alias = "trace_id")]
+    TraceId,
+    #[serde(rename = "spanId", alias = "span_id")]
+    SpanId,
+    #[serde(rename = "parentSpanId", alias = "parent_span_id")]
+    ParentSpanId,
+    #[serde(rename = "traceState", alias = "trace_state")]
+    TraceState,
+    #[serde(rename = "flags")]
+    Flags,
+    #[serde(rename = "name")]
+    Name,
+    #[serde(rename = "kind")]
+    Kind,
+    #[serde(rename = "startTimeUnixNano", alias = "start_time_unix_nano")]
+    Start,
+    #[serde(rename = "endTimeUnixNano", alias = "end_time_unix_nano")]
+    End,
+    #[serde(rename = "attributes")]
+    Attributes,
+    #[serde(rename = "droppedAttributesCount", alias = "dropped_attributes_count")]
+    DroppedAttrs,
+    #[serde(rename = "events")]
+    Events,
+    #[serde(rename = "droppedEventsCount", alias = "dropped_events_count")]
+    DroppedEvents,
+    #[serde(rename = "links")]
+    Links,
+    #[serde(rename = "droppedLinksCount", alias = "dropped_links_count")]
+    DroppedLinks,
+    #[serde(rename = "status")]
+    Status,
+    #[serde(other)]
+    Other,
+}
+
+/// The scalar fields of one span, borrowed from the input while its object is read.
+/// Attributes, events and links do not wait here: they go to the arenas as they are read.
+#[derive(Default)]
+struct SpanFields<'a> {
     trace_id: Text<'a>,
-    #[serde(rename = "spanId", alias = "span_id", borrow)]
     span_id: Text<'a>,
-    #[serde(rename = "parentSpanId", alias = "parent_span_id", borrow)]
     parent_span_id: Text<'a>,
-    #[serde(rename = "traceState", alias = "trace_state", borrow)]
     trace_state: Text<'a>,
     flags: Num,
-    #[serde(borrow)]
     name: Text<'a>,
-    #[serde(borrow)]
-    kind: Text<'a>,
-    #[serde(rename = "startTimeUnixNano", alias = "start_time_unix_nano")]
+    kind: Scalar<'a>,
     start: Num,
-    #[serde(rename = "endTimeUnixNano", alias = "end_time_unix_nano")]
     end: Num,
-    #[serde(borrow)]
-    attributes: LooseVec<KeyValue<'a>>,
-    #[serde(rename = "droppedAttributesCount", alias = "dropped_attributes_count")]
     dropped_attrs: Num,
-    #[serde(borrow)]
-    events: LooseVec<EventJ<'a>>,
-    #[serde(rename = "droppedEventsCount", alias = "dropped_events_count")]
     dropped_events: Num,
-    #[serde(borrow)]
-    links: LooseVec<LinkJ<'a>>,
-    #[serde(rename = "droppedLinksCount", alias = "dropped_links_count")]
     dropped_links: Num,
-    #[serde(borrow)]
     status: Option<StatusJ<'a>>,
 }
 
@@ -162,79 +192,157 @@ enum Slot {
     Attr(usize),
 }
 
-/// Writes attributes into the arena. Nested arrays/kv-lists are laid out with a
-/// work queue (no recursion): each container reserves its contiguous range first.
-fn push_attrs(b: &mut SetBuilder, kvs: &[KeyValue<'_>]) -> Range32 {
-    let start = b.attrs.len();
-    for kv in kvs {
-        let key = b.strings.intern(&kv.key);
-        b.attrs.push(Attr { key, value: AttrValue::Empty });
-    }
-    let mut queue: Vec<(Slot, &AnyValue<'_>)> = Vec::new();
-    for (i, kv) in kvs.iter().enumerate() {
-        if let Some(v) = &kv.value {
-            queue.push((Slot::Attr(start + i), v));
+/// Converts a value that needs no range of its own (string, bool, int, double, bytes,
+/// or nothing). Returns `None` for arrays and kv-lists, which [`lay_out`] places.
+/// When a value carries several fields, the first in this order wins.
+fn scalar_value(b: &mut SetBuilder, v: &AnyValue<'_>) -> Option<AttrValue> {
+    let value = if let Some(s) = &v.string_value {
+        AttrValue::Str(b.str_value(s))
+    } else if let Some(bv) = &v.bool_value {
+        AttrValue::Bool(bv.as_str().map(|s| s.eq_ignore_ascii_case("true")).unwrap_or(false))
+    } else if let Some(n) = v.int_value {
+        match n {
+            Num::U(u) => match i64::try_from(u) {
+                Ok(i) => AttrValue::Int(i),
+                Err(_) => AttrValue::Str(b.strings.intern(&u.to_string())),
+            },
+            Num::I(i) => AttrValue::Int(i),
+            Num::F(f) => AttrValue::Int(f as i64),
+            Num::Bad | Num::Null => AttrValue::Empty,
         }
-    }
+    } else if let Some(n) = v.double_value {
+        n.as_f64().map(AttrValue::Double).unwrap_or(AttrValue::Empty)
+    } else if let Some(s) = &v.bytes_value {
+        AttrValue::Bytes(b.str_value(s))
+    } else if v.array_value.is_some() || v.kvlist_value.is_some() {
+        return None;
+    } else {
+        AttrValue::Empty
+    };
+    Some(value)
+}
+
+/// Lays out values whose slots are already reserved. Arrays and kv-lists are placed
+/// with a work queue (no recursion): each container reserves its contiguous range
+/// first, then its elements are queued.
+fn lay_out<'v>(b: &mut SetBuilder, mut queue: Vec<(Slot, &'v AnyValue<'v>)>) {
     while let Some((slot, v)) = queue.pop() {
-        let value = if let Some(s) = &v.string_value {
-            AttrValue::Str(b.str_value(s))
-        } else if let Some(bv) = &v.bool_value {
-            AttrValue::Bool(bv.as_str().map(|s| s.eq_ignore_ascii_case("true")).unwrap_or(false))
-        } else if let Some(n) = v.int_value {
-            match n {
-                Num::U(u) => match i64::try_from(u) {
-                    Ok(i) => AttrValue::Int(i),
-                    Err(_) => AttrValue::Str(b.strings.intern(&u.to_string())),
-                },
-                Num::I(i) => AttrValue::Int(i),
-                Num::F(f) => AttrValue::Int(f as i64),
-                Num::Bad | Num::Null => AttrValue::Empty,
-            }
-        } else if let Some(n) = v.double_value {
-            n.as_f64().map(AttrValue::Double).unwrap_or(AttrValue::Empty)
-        } else if let Some(s) = &v.bytes_value {
-            AttrValue::Bytes(b.str_value(s))
-        } else if let Some(arr) = &v.array_value {
-            let r0 = b.values.len();
-            b.values.extend(std::iter::repeat_n(AttrValue::Empty, arr.values.0.len()));
-            for (k, item) in arr.values.0.iter().enumerate() {
-                queue.push((Slot::Value(r0 + k), item));
-            }
-            AttrValue::Array(Range32::new(r0, b.values.len()))
-        } else if let Some(kvl) = &v.kvlist_value {
-            let r0 = b.attrs.len();
-            for kv in &kvl.values.0 {
-                let key = b.strings.intern(&kv.key);
-                b.attrs.push(Attr { key, value: AttrValue::Empty });
-            }
-            for (k, kv) in kvl.values.0.iter().enumerate() {
-                if let Some(inner) = &kv.value {
-                    queue.push((Slot::Attr(r0 + k), inner));
+        let value = match scalar_value(b, v) {
+            Some(value) => value,
+            None => {
+                if let Some(arr) = &v.array_value {
+                    let r0 = b.values.len();
+                    b.values.extend(std::iter::repeat_n(AttrValue::Empty, arr.values.0.len()));
+                    for (k, item) in arr.values.0.iter().enumerate() {
+                        queue.push((Slot::Value(r0 + k), item));
+                    }
+                    AttrValue::Array(Range32::new(r0, b.values.len()))
+                } else if let Some(kvl) = &v.kvlist_value {
+                    let r0 = b.attrs.len();
+                    for kv in &kvl.values.0 {
+                        let key = b.strings.intern(&kv.key);
+                        b.attrs.push(Attr { key, value: AttrValue::Empty });
+                    }
+                    for (k, kv) in kvl.values.0.iter().enumerate() {
+                        if let Some(inner) = &kv.value {
+                            queue.push((Slot::Attr(r0 + k), inner));
+                        }
+                    }
+                    AttrValue::KvList(Range32::new(r0, b.attrs.len()))
+                } else {
+                    AttrValue::Empty
                 }
             }
-            AttrValue::KvList(Range32::new(r0, b.attrs.len()))
-        } else {
-            AttrValue::Empty
         };
         match slot {
             Slot::Value(i) => b.values[i] = value,
             Slot::Attr(i) => b.attrs[i].value = value,
         }
     }
+}
+
+/// Writes already-read attributes into the arena (resources, scopes, events, links).
+fn push_attrs(b: &mut SetBuilder, kvs: &[KeyValue<'_>]) -> Range32 {
+    let start = b.attrs.len();
+    for kv in kvs {
+        let key = b.strings.intern(&kv.key);
+        b.attrs.push(Attr { key, value: AttrValue::Empty });
+    }
+    let queue = kvs.iter().enumerate().filter_map(|(i, kv)| Some((Slot::Attr(start + i), kv.value.as_ref()?))).collect();
+    lay_out(b, queue);
     Range32::new(start, start + kvs.len())
+}
+
+/// Streams a span's `attributes` list into the arena, one key/value at a time (no
+/// per-span vector). Scalars are stored at once; arrays and kv-lists wait until the
+/// list is complete, so that the span's own range stays contiguous, and are then
+/// laid out after it. `null` or a missing list is empty.
+struct AttrsSeed<'b> {
+    b: &'b mut SetBuilder,
+}
+
+impl<'de> DeserializeSeed<'de> for AttrsSeed<'_> {
+    type Value = Range32;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AttrsSeed<'_> {
+    type Value = Range32;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+    fn visit_none<E>(self) -> Result<Range32, E> {
+        Ok(Range32::new(self.b.attrs.len(), self.b.attrs.len()))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Range32, E> {
+        self.visit_none()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
+        d.deserialize_seq(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Range32, A::Error> {
+        let b = self.b;
+        let start = b.attrs.len();
+        let mut nested: Vec<(usize, AnyValue<'de>)> = Vec::new();
+        while let Some(kv) = seq.next_element::<KeyValue<'de>>()? {
+            let key = b.strings.intern(&kv.key);
+            let value = match kv.value {
+                None => AttrValue::Empty,
+                Some(v) => match scalar_value(b, &v) {
+                    Some(value) => value,
+                    None => {
+                        nested.push((b.attrs.len(), v));
+                        AttrValue::Empty
+                    }
+                },
+            };
+            b.attrs.push(Attr { key, value });
+        }
+        let end = b.attrs.len();
+        if !nested.is_empty() {
+            lay_out(b, nested.iter().map(|(i, v)| (Slot::Attr(*i), v)).collect());
+        }
+        Ok(Range32::new(start, end))
+    }
 }
 
 fn count(n: Num) -> u32 {
     n.as_u64().map(|v| v.min(u32::MAX as u64) as u32).unwrap_or(0)
 }
 
-fn kind_of(t: &Text<'_>) -> SpanKind {
-    match t.as_str() {
+/// A span kind given as a number (`2`) or an enum name (`"SPAN_KIND_SERVER"`).
+fn kind_of(k: &Scalar<'_>) -> SpanKind {
+    if let Scalar::U(v) = k {
+        // The common case, without formatting the number as text first.
+        return u8::try_from(*v).map(SpanKind::from_u8).unwrap_or(SpanKind::Unspecified);
+    }
+    match k.text() {
         None => SpanKind::Unspecified,
         Some(s) => match s.trim().parse::<u8>() {
             Ok(v) => SpanKind::from_u8(v),
-            Err(_) => SpanKind::parse(s),
+            Err(_) => SpanKind::parse(&s),
         },
     }
 }
@@ -266,10 +374,12 @@ pub fn read(b: &mut SetBuilder, text: &str) -> Result<(), ReadError> {
             let total = lines.len();
             let mut bad: Vec<(usize, ReadError)> = Vec::new();
             for (line_no, line) in lines {
-                let before = b.spans.len();
+                let mark = Mark::take(b);
                 if let Err(e) = read_doc(b, line) {
-                    // Drop the partial spans of a broken line; say so in a warning.
-                    b.spans.truncate(before);
+                    // Drop what a broken line added (spans, their attributes and
+                    // warnings, its resources), so that nothing of it attaches to the
+                    // spans of later lines; say so in a warning.
+                    mark.restore(b);
                     bad.push((line_no, ReadError::from_json(&e, line_no - 1)));
                 }
             }
@@ -365,9 +475,7 @@ impl<'de> Visitor<'de> for ListSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         match self.item {
             Item::Span { resource, scope } => {
-                while let Some(sp) = seq.next_element::<SpanJ<'de>>()? {
-                    convert_span(self.b, &sp, resource, scope);
-                }
+                while seq.next_element_seed(SpanSeed { b: &mut *self.b, resource, scope })?.is_some() {}
             }
             item => while seq.next_element_seed(ElemSeed { b: &mut *self.b, item })?.is_some() {},
         }
@@ -485,39 +593,138 @@ impl<'de> Visitor<'de> for ElemSeed<'_> {
     }
 }
 
-fn convert_span(b: &mut SetBuilder, sp: &SpanJ<'_>, resource: u32, scope: u32) {
+/// One span object: scalar fields are gathered (borrowed from the input), while
+/// attributes, events and links stream straight into the builder's arenas. The raw
+/// span is pushed when the object closes.
+struct SpanSeed<'b> {
+    b: &'b mut SetBuilder,
+    resource: u32,
+    scope: u32,
+}
+
+impl<'de> DeserializeSeed<'de> for SpanSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SpanSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an OTLP span object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let b = self.b;
+        let mut f = SpanFields::default();
+        let mut attrs: Option<Range32> = None;
+        let mut events: Option<Range32> = None;
+        let mut links: Option<Range32> = None;
+        let mut bad_links: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<SpanKey>()? {
+            match key {
+                SpanKey::TraceId => f.trace_id = map.next_value()?,
+                SpanKey::SpanId => f.span_id = map.next_value()?,
+                SpanKey::ParentSpanId => f.parent_span_id = map.next_value()?,
+                SpanKey::TraceState => f.trace_state = map.next_value()?,
+                SpanKey::Flags => f.flags = map.next_value()?,
+                SpanKey::Name => f.name = map.next_value()?,
+                SpanKey::Kind => f.kind = map.next_value()?,
+                SpanKey::Start => f.start = map.next_value()?,
+                SpanKey::End => f.end = map.next_value()?,
+                SpanKey::Attributes => attrs = Some(map.next_value_seed(AttrsSeed { b: &mut *b })?),
+                SpanKey::DroppedAttrs => f.dropped_attrs = map.next_value()?,
+                SpanKey::Events => events = Some(map.next_value_seed(EventsSeed { b: &mut *b })?),
+                SpanKey::DroppedEvents => f.dropped_events = map.next_value()?,
+                SpanKey::Links => {
+                    bad_links.clear();
+                    links = Some(map.next_value_seed(LinksSeed { b: &mut *b, bad_ids: &mut bad_links })?)
+                }
+                SpanKey::DroppedLinks => f.dropped_links = map.next_value()?,
+                SpanKey::Status => f.status = map.next_value()?,
+                SpanKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let empty = |len: usize| Range32::new(len, len);
+        let attrs = attrs.unwrap_or(empty(b.attrs.len()));
+        let events = events.unwrap_or(empty(b.events.len()));
+        let links = links.unwrap_or(empty(b.links.len()));
+        finish_span(b, f, SpanParts { attrs, events, links, bad_links, resource: self.resource, scope: self.scope });
+        Ok(())
+    }
+}
+
+/// What a span object put into the arenas while it was read.
+struct SpanParts {
+    attrs: Range32,
+    events: Range32,
+    links: Range32,
+    /// Links whose ids are neither hex nor base64, for the span's warning.
+    bad_links: Vec<String>,
+    resource: u32,
+    scope: u32,
+}
+
+/// A trace id as [`ids::trace_id`] decodes it, with a fast path for the common case
+/// of exactly 32 hex digits (which that function would decode as hex too).
+fn otlp_trace_id(b: &mut SetBuilder, text: &str) -> (TraceId, bool) {
+    if let Some((hi, lo)) = text.as_bytes().split_first_chunk::<16>() {
+        if let (Ok(lo), Some(hi)) = (<&[u8; 16]>::try_from(lo), hex16(hi)) {
+            if let Some(lo) = hex16(lo) {
+                return (TraceId::Hex((u128::from(hi) << 64) | u128::from(lo)), true);
+            }
+        }
+    }
+    ids::trace_id(text, IdEncoding::HexOrBase64, &mut b.strings)
+}
+
+/// A span id as [`ids::span_id`] decodes it, with a fast path for exactly 16 hex digits.
+fn otlp_span_id(b: &mut SetBuilder, text: &str) -> (SpanId, bool) {
+    if let Ok(digits) = <&[u8; 16]>::try_from(text.as_bytes()) {
+        if let Some(v) = hex16(digits) {
+            return (SpanId::Hex(v), true);
+        }
+    }
+    ids::span_id(text, IdEncoding::HexOrBase64, &mut b.strings)
+}
+
+/// Turns the gathered fields of one span into a raw span and its warnings.
+fn finish_span(b: &mut SetBuilder, f: SpanFields<'_>, parts: SpanParts) {
     let mut bad_ids: Vec<String> = Vec::new();
-    let (trace_id, ok) = ids::trace_id(sp.trace_id.or_empty(), IdEncoding::HexOrBase64, &mut b.strings);
+    let (trace_id, ok) = otlp_trace_id(b, f.trace_id.or_empty());
     if !ok {
-        bad_ids.push(format!("trace id {:?}", sp.trace_id.or_empty()));
+        bad_ids.push(format!("trace id {:?}", f.trace_id.or_empty()));
     }
-    let (span_id, ok) = ids::span_id(sp.span_id.or_empty(), IdEncoding::HexOrBase64, &mut b.strings);
+    let (span_id, ok) = otlp_span_id(b, f.span_id.or_empty());
     if !ok {
-        bad_ids.push(format!("span id {:?}", sp.span_id.or_empty()));
+        bad_ids.push(format!("span id {:?}", f.span_id.or_empty()));
     }
-    let parent_text = sp.parent_span_id.or_empty().trim();
+    let parent_text = f.parent_span_id.or_empty().trim();
     let parent_id = if parent_text.is_empty() || parent_text.bytes().all(|c| c == b'0') || parent_text == "AAAAAAAAAAA=" {
         None
     } else {
-        let (p, ok) = ids::span_id(parent_text, IdEncoding::HexOrBase64, &mut b.strings);
+        let (p, ok) = otlp_span_id(b, parent_text);
         if !ok {
             bad_ids.push(format!("parent span id {parent_text:?}"));
         }
         Some(p)
     };
+    bad_ids.extend(parts.bad_links);
     let mut raw = RawSpan::new(trace_id, span_id);
     raw.parent_id = parent_id;
-    raw.name = b.strings.intern(sp.name.or_empty());
-    raw.kind = kind_of(&sp.kind);
-    raw.resource = resource;
-    raw.scope = scope;
-    raw.trace_state = b.strings.intern(sp.trace_state.or_empty());
-    raw.w3c_flags = count(sp.flags);
-    raw.dropped_attrs = count(sp.dropped_attrs);
-    raw.dropped_events = count(sp.dropped_events);
-    raw.dropped_links = count(sp.dropped_links);
-    let start = sp.start.as_u64().filter(|&t| t > 0);
-    let end = sp.end.as_u64().filter(|&t| t > 0);
+    raw.name = b.strings.intern(f.name.or_empty());
+    raw.kind = kind_of(&f.kind);
+    raw.resource = parts.resource;
+    raw.scope = parts.scope;
+    raw.trace_state = b.strings.intern(f.trace_state.or_empty());
+    raw.w3c_flags = count(f.flags);
+    raw.dropped_attrs = count(f.dropped_attrs);
+    raw.dropped_events = count(f.dropped_events);
+    raw.dropped_links = count(f.dropped_links);
+    let start = f.start.as_u64().filter(|&t| t > 0);
+    let end = f.end.as_u64().filter(|&t| t > 0);
     raw.start_ns = start;
     let mut negative: Option<u64> = None;
     raw.duration_ns = match (start, end) {
@@ -529,8 +736,8 @@ fn convert_span(b: &mut SetBuilder, sp: &SpanJ<'_>, resource: u32, scope: u32) {
         }
         _ => None,
     };
-    raw.attrs = push_attrs(b, &sp.attributes.0);
-    if let Some(st) = &sp.status {
+    raw.attrs = parts.attrs;
+    if let Some(st) = &f.status {
         raw.status = status_of(&st.code);
         raw.status_message = b.str_value(st.message.or_empty());
     }
@@ -540,27 +747,8 @@ fn convert_span(b: &mut SetBuilder, sp: &SpanJ<'_>, resource: u32, scope: u32) {
     if raw.status == StatusCode::Error {
         raw.flags |= span_flags::ERROR;
     }
-    // Events.
-    let ev0 = b.events.len();
-    for ev in &sp.events.0 {
-        let attrs = push_attrs(b, &ev.attributes.0);
-        let name = b.strings.intern(ev.name.or_empty());
-        b.events.push(Event { time_ns: ev.time.as_u64().unwrap_or(0), name, attrs, dropped_attrs: count(ev.dropped) });
-    }
-    raw.events = Range32::new(ev0, b.events.len());
-    // Links.
-    let ln0 = b.links.len();
-    for l in &sp.links.0 {
-        let (tid, tok) = ids::trace_id(l.trace_id.or_empty(), IdEncoding::HexOrBase64, &mut b.strings);
-        let (sid, sok) = ids::span_id(l.span_id.or_empty(), IdEncoding::HexOrBase64, &mut b.strings);
-        if !tok || !sok {
-            bad_ids.push(format!("link to {:?}/{:?}", l.trace_id.or_empty(), l.span_id.or_empty()));
-        }
-        let attrs = push_attrs(b, &l.attributes.0);
-        let trace_state = b.strings.intern(l.trace_state.or_empty());
-        b.links.push(Link { trace_id: tid, span_id: sid, kind: LinkKind::Link, trace_state, attrs, dropped_attrs: count(l.dropped) });
-    }
-    raw.links = Range32::new(ln0, b.links.len());
+    raw.events = parts.events;
+    raw.links = parts.links;
     if !bad_ids.is_empty() {
         raw.flags |= span_flags::INVALID_ID;
     }
@@ -580,8 +768,92 @@ fn convert_span(b: &mut SetBuilder, sp: &SpanJ<'_>, resource: u32, scope: u32) {
             format!("span {id} ends {} before it starts; shown with duration 0", crate::core::format::duration(by)),
         );
     }
-    if sp.start.is_present() && start.is_none() {
+    if f.start.is_present() && start.is_none() {
         b.warn(WarningKind::Input, idx, "startTimeUnixNano is not a positive number".to_string());
+    }
+}
+
+/// A span's `events`: each event is read, then its attributes and the event itself
+/// go to the arenas. `null` or a missing list is empty.
+struct EventsSeed<'b> {
+    b: &'b mut SetBuilder,
+}
+
+impl<'de> DeserializeSeed<'de> for EventsSeed<'_> {
+    type Value = Range32;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventsSeed<'_> {
+    type Value = Range32;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+    fn visit_none<E>(self) -> Result<Range32, E> {
+        Ok(Range32::new(self.b.events.len(), self.b.events.len()))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Range32, E> {
+        self.visit_none()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
+        d.deserialize_seq(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Range32, A::Error> {
+        let b = self.b;
+        let start = b.events.len();
+        while let Some(ev) = seq.next_element::<EventJ<'de>>()? {
+            let attrs = push_attrs(b, &ev.attributes.0);
+            let name = b.strings.intern(ev.name.or_empty());
+            b.events.push(Event { time_ns: ev.time.as_u64().unwrap_or(0), name, attrs, dropped_attrs: count(ev.dropped) });
+        }
+        Ok(Range32::new(start, b.events.len()))
+    }
+}
+
+/// A span's `links`, like [`EventsSeed`]; ids that are neither hex nor base64 are
+/// described in `bad_ids`.
+struct LinksSeed<'b, 'm> {
+    b: &'b mut SetBuilder,
+    bad_ids: &'m mut Vec<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for LinksSeed<'_, '_> {
+    type Value = Range32;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LinksSeed<'_, '_> {
+    type Value = Range32;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+    fn visit_none<E>(self) -> Result<Range32, E> {
+        Ok(Range32::new(self.b.links.len(), self.b.links.len()))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Range32, E> {
+        self.visit_none()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
+        d.deserialize_seq(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Range32, A::Error> {
+        let b = self.b;
+        let start = b.links.len();
+        while let Some(l) = seq.next_element::<LinkJ<'de>>()? {
+            let (tid, tok) = otlp_trace_id(b, l.trace_id.or_empty());
+            let (sid, sok) = otlp_span_id(b, l.span_id.or_empty());
+            if !tok || !sok {
+                self.bad_ids.push(format!("link to {:?}/{:?}", l.trace_id.or_empty(), l.span_id.or_empty()));
+            }
+            let attrs = push_attrs(b, &l.attributes.0);
+            let trace_state = b.strings.intern(l.trace_state.or_empty());
+            b.links.push(Link { trace_id: tid, span_id: sid, kind: LinkKind::Link, trace_state, attrs, dropped_attrs: count(l.dropped) });
+        }
+        Ok(Range32::new(start, b.links.len()))
     }
 }
 
@@ -596,4 +868,92 @@ pub(crate) fn attrs_say_error(b: &SetBuilder, attrs: Range32) -> bool {
             _ => false,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> TraceSet {
+        let mut b = SetBuilder::new();
+        read(&mut b, text).expect("reads");
+        b.finish()
+    }
+
+    fn span<'s>(set: &'s TraceSet, name: &str) -> &'s Span {
+        set.spans.iter().find(|s| set.name_of(s) == name).expect("span by name")
+    }
+
+    #[test]
+    fn streamed_attributes_keep_nesting_and_key_order_free() {
+        // Value before key, nested kv-list inside an array inside a kv-list, events
+        // before attributes: every list stays contiguous and complete.
+        let set = load(
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"events":[{"name":"ev","timeUnixNano":"7",
+              "attributes":[{"value":{"stringValue":"v"},"key":"ek"}]}],
+              "attributes":[{"value":{"intValue":"5"},"key":"n"},
+                {"key":"kv","value":{"kvlistValue":{"values":[{"key":"arr","value":{"arrayValue":{"values":[
+                   {"intValue":1},{"kvlistValue":{"values":[{"key":"deep","value":{"boolValue":true}}]}}]}}}]}}},
+                {"key":"s","value":{"stringValue":"x"}}],
+              "traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B174","name":"a",
+              "startTimeUnixNano":"1705327800000000001","endTimeUnixNano":"1705327800000000002"}]}]}]}"#,
+        );
+        let s = span(&set, "a");
+        assert_eq!(s.duration_ns, 1);
+        let keys: Vec<&str> = set.span_attrs(s).iter().map(|a| set.str(a.key)).collect();
+        assert_eq!(keys, ["n", "kv", "s"]);
+        assert_eq!(set.attr(s, "n"), Some(AttrValue::Int(5)));
+        assert_eq!(set.attr_text(s, "kv").as_deref(), Some(r#"{"arr":[1,{"deep":true}]}"#));
+        let ev = &set.events[s.events.range()];
+        assert_eq!(ev.len(), 1);
+        assert_eq!(set.str(ev[0].name), "ev");
+        assert_eq!(set.attrs[ev[0].attrs.range()].len(), 1);
+    }
+
+    #[test]
+    fn a_broken_json_line_leaves_nothing_behind() {
+        // Line 2 reads a span with a bad id (a warning for raw span 1) and then breaks.
+        let text = concat!(
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"first","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}"#,
+            "\n",
+            r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"gone"}}]},"scopeSpans":[{"spans":[{"traceId":"01","spanId":"zz","name":"lost","attributes":[{"key":"k","value":{"stringValue":"v"}}]}, oops]}]}]}"#,
+            "\n",
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"03","parentSpanId":"02","name":"third","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}"#,
+            "\n",
+        );
+        let set = load(text);
+        assert_eq!(set.spans.len(), 2);
+        let third = span(&set, "third");
+        assert!(!third.has(span_flags::INVALID_ID));
+        assert!(set.warnings.iter().all(|w| w.kind != WarningKind::InvalidId), "{:?}", set.warnings);
+        assert!(set.resources.iter().all(|r| set.str(r.service) != "gone"));
+        assert!(set.attrs.is_empty());
+        let set_w = &set.warnings[set.set_warnings.range()];
+        assert!(set_w.iter().any(|w| w.message.contains("line 2")), "{set_w:?}");
+    }
+
+    #[test]
+    fn fast_paths_agree_with_general_decoders() {
+        let set = load(
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+              {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"hex","kind":2,
+               "startTimeUnixNano":"100","endTimeUnixNano":" 250 "},
+              {"traceId":"W47/95gDgQPSabYzgT/GDA==","spanId":"7uGbfsPBsXQ=","parentSpanId":"0000000000000000","name":"b64",
+               "kind":"SPAN_KIND_CLIENT","startTimeUnixNano":100,"endTimeUnixNano":300},
+              {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b17g","name":"bad","kind":258,
+               "startTimeUnixNano":"100","endTimeUnixNano":"150"}]}]}]}"#,
+        );
+        let hex = span(&set, "hex");
+        let b64 = span(&set, "b64");
+        assert_eq!(set.traces.len(), 1, "hex and base64 spell the same trace id");
+        assert_eq!(hex.span_id, b64.span_id);
+        assert_eq!(hex.duration_ns, 150);
+        assert_eq!(hex.kind, SpanKind::Server);
+        assert_eq!(b64.kind, SpanKind::Client);
+        assert_eq!(b64.parent_id, None);
+        let bad = span(&set, "bad");
+        assert!(bad.has(span_flags::INVALID_ID));
+        assert_eq!(bad.span_id.to_text(&set.strings), "eee19b7ec3c1b17g");
+        assert_eq!(bad.kind, SpanKind::Unspecified, "258 is not a kind, not 258 mod 256");
+    }
 }

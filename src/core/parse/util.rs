@@ -15,29 +15,108 @@ pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Value of each hex digit byte, or 0xFF for a byte that is not one.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Up to 16 hex digits to a number, and the OR of their digit values (above 0x0F
+/// when a byte is not a hex digit). One table lookup per digit, no branches.
+fn hex_part(part: &[u8]) -> (u64, u8) {
+    let mut v: u64 = 0;
+    let mut bad = 0u8;
+    for &c in part {
+        let d = HEX_VALUE[c as usize];
+        bad |= d;
+        v = (v << 4) | u64::from(d & 0x0F);
+    }
+    (v, bad)
+}
+
+/// Exactly 16 hex digits (any case) to a number; `None` if one is not a hex digit.
+/// The fixed length lets the compiler unroll the loop: this is the id hot path.
+pub fn hex16(s: &[u8; 16]) -> Option<u64> {
+    let (v, bad) = hex_part(s);
+    (bad <= 0x0F).then_some(v)
+}
+
+/// Decodes 1 to 32 hex digits (any case) into a number; `None` for anything else.
+pub fn hex_u128(s: &[u8]) -> Option<u128> {
+    if s.is_empty() || s.len() > 32 {
+        return None;
+    }
+    // Two 64-bit halves: cheaper than shifting a u128 per digit.
+    let (hi, lo) = s.split_at(s.len().saturating_sub(16));
+    let (h, bad_h) = hex_part(hi);
+    let (l, bad_l) = hex_part(lo);
+    if (bad_h | bad_l) > 0x0F {
+        return None;
+    }
+    Some((u128::from(h) << 64) | u128::from(l))
+}
+
+/// Where the first `\n` of `bytes` is. Scans 64-byte blocks with a branch-free test
+/// (which the compiler turns into vector compares), then finds the exact byte: a
+/// one-line JSON document of 1 GB is scanned many times faster than byte by byte.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    let mut blocks = bytes.chunks_exact(64);
+    let mut base = 0;
+    for block in &mut blocks {
+        if block.iter().fold(0u8, |any, &c| any | u8::from(c == b'\n')) != 0 {
+            return block.iter().position(|&c| c == b'\n').map(|i| base + i);
+        }
+        base += 64;
+    }
+    blocks.remainder().iter().position(|&c| c == b'\n').map(|i| base + i)
+}
+
 /// Splits text into JSON Lines when it holds more than one top-level JSON value,
 /// one per line. Returns `(1-based line number, line text)` for non-blank lines,
 /// or `None` when the text is a single JSON document.
 pub fn json_lines(text: &str) -> Option<Vec<(usize, &str)>> {
+    // Cheap checks on the first non-blank line come first, so that a file holding
+    // one document costs a single newline scan, not a split of every line.
+    let mut pos = 0;
+    let (first, first_end) = loop {
+        let end = find_newline(&text.as_bytes()[pos..]).map(|i| pos + i);
+        let line = text.get(pos..end.unwrap_or(text.len()))?.trim();
+        if !line.is_empty() {
+            break (line, end?);
+        }
+        pos = end? + 1;
+    };
+    // JSON Lines: every line starts a value and is complete on its own. A pretty-printed
+    // document has lines such as `"key": 1,` or `}` that are not whole values.
+    let first_ok = first.starts_with('{') || first.starts_with('[');
+    let ends_ok = first.ends_with('}') || first.ends_with(']');
+    if !first_ok || !ends_ok {
+        return None;
+    }
+    // A second non-blank line must follow.
+    if text.get(first_end + 1..)?.trim().is_empty() {
+        return None;
+    }
+    if serde_json::from_str::<IgnoredAny>(first).is_err() {
+        return None;
+    }
     let mut lines: Vec<(usize, &str)> = Vec::new();
     for (i, l) in text.lines().enumerate() {
         let t = l.trim();
         if !t.is_empty() {
             lines.push((i + 1, t));
         }
-    }
-    if lines.len() < 2 {
-        return None;
-    }
-    // JSON Lines: every line starts a value and is complete on its own. A pretty-printed
-    // document has lines such as `"key": 1,` or `}` that are not whole values.
-    let first_ok = lines[0].1.starts_with('{') || lines[0].1.starts_with('[');
-    let ends_ok = |s: &str| s.ends_with('}') || s.ends_with(']');
-    if !first_ok || !ends_ok(lines[0].1) {
-        return None;
-    }
-    if serde_json::from_str::<IgnoredAny>(lines[0].1).is_err() {
-        return None;
     }
     Some(lines)
 }
@@ -85,6 +164,9 @@ impl Num {
     }
     /// Parses numeric text: integers exactly, else as float.
     pub fn from_text(s: &str) -> Num {
+        if let Some(v) = parse_digits(s.as_bytes()) {
+            return Num::U(v);
+        }
         let t = s.trim();
         if let Ok(v) = t.parse::<u64>() {
             Num::U(v)
@@ -100,6 +182,45 @@ impl Num {
             Num::Bad
         }
     }
+}
+
+/// Eight ASCII digits (the first digit in the lowest byte) to their value, or `None`
+/// when one of the bytes is not a digit. SWAR: all eight are checked and combined
+/// with a few word operations instead of a loop.
+fn eight_digits(chunk: [u8; 8]) -> Option<u64> {
+    let w = u64::from_le_bytes(chunk);
+    // Each byte must be 0x30..=0x39: high nibble 3, and adding 6 must not carry into it.
+    let high = w & 0xF0F0_F0F0_F0F0_F0F0;
+    let carry = w.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0;
+    if high != 0x3030_3030_3030_3030 || carry != 0x3030_3030_3030_3030 {
+        return None;
+    }
+    // Pairwise combine: digits → 2-digit → 4-digit → 8-digit numbers.
+    let d = w & 0x0F0F_0F0F_0F0F_0F0F;
+    let d = (d.wrapping_mul(10) + (d >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let d = (d.wrapping_mul(100) + (d >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((d.wrapping_mul(10_000) + (d >> 32)) & 0xFFFF_FFFF)
+}
+
+/// Plain decimal digits (1 to 19 of them, so the value surely fits) to a number;
+/// `None` for anything else. The hot path of OTLP's nanosecond time strings.
+pub fn parse_digits(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 19 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    let mut rest = s;
+    while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
+        v = v * 100_000_000 + eight_digits(*chunk)?;
+        rest = tail;
+    }
+    for &c in rest {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u64::from(c - b'0');
+    }
+    Some(v)
 }
 
 impl<'de> Deserialize<'de> for Num {
@@ -302,7 +423,8 @@ pub fn parse_rfc3339_ns(s: &str) -> Option<u64> {
     if secs < 0 {
         return None;
     }
-    Some(secs as u64 * 1_000_000_000 + frac_ns as u64)
+    // Past the year 2554 nanoseconds no longer fit in a u64: not a valid time.
+    (secs as u64).checked_mul(1_000_000_000)?.checked_add(frac_ns as u64)
 }
 
 /// Parses a protobuf-JSON duration such as `"100000ns"`, `"1.5s"`, `"0.000100s"`.
@@ -352,6 +474,9 @@ mod tests {
         assert_eq!(parse_rfc3339_ns("2017-01-26T16:46:31.639875Z"), Some(1_485_449_191_639_875_000));
         assert_eq!(parse_rfc3339_ns("2017-01-26T17:46:31.639875+01:00"), Some(1_485_449_191_639_875_000));
         assert_eq!(parse_rfc3339_ns("nope"), None);
+        // Found by the fuzzer: a far-future year overflowed the nanosecond count.
+        assert_eq!(parse_rfc3339_ns("9999-01-26T16:46:31.639875Z"), None);
+        assert_eq!(parse_rfc3339_ns("2554-07-21T23:34:33.709551615Z"), Some(u64::MAX));
     }
 
     #[test]
@@ -373,9 +498,37 @@ mod tests {
     }
 
     #[test]
+    fn digits_fast_path_matches_std() {
+        for s in ["0", "7", "12345678", "123456789", "1705327800000000001", "9999999999999999999", "00000000000000000001"] {
+            assert_eq!(parse_digits(s.as_bytes()), if s.len() <= 19 { s.parse::<u64>().ok() } else { None }, "{s}");
+        }
+        for s in ["", "12a45678", "1234567/", "1234567:", " 1", "+1", "-1", "1.5", "12345678\u{0}"] {
+            assert_eq!(parse_digits(s.as_bytes()), None, "{s:?}");
+        }
+        assert_eq!(Num::from_text(" 42 "), Num::U(42));
+        assert_eq!(Num::from_text("-3"), Num::I(-3));
+    }
+
+    #[test]
+    fn hex_ids() {
+        assert_eq!(hex_u128(b"5B8EFFF798038103d269b633813fc60c"), Some(0x5b8efff798038103d269b633813fc60c));
+        assert_eq!(hex_u128(b"eee19b7ec3c1b174"), Some(0xeee19b7ec3c1b174));
+        assert_eq!(hex_u128(b"1"), Some(1));
+        assert_eq!(hex_u128(b"g"), None);
+        assert_eq!(hex_u128(b""), None);
+        assert_eq!(hex_u128(&[b'0'; 33]), None);
+    }
+
+    #[test]
     fn jsonl_split() {
         assert!(json_lines("{\"a\":1}\n{\"a\":2}\n").is_some());
         assert!(json_lines("{\n \"a\": 1\n}\n").is_none());
         assert!(json_lines("{\"a\":1}").is_none());
+        assert!(json_lines("\n\n  {\"a\":1}  \n\n").is_none());
+        assert_eq!(json_lines("\n{\"a\":1}\r\n\n[2]\n").map(|l| l.len()), Some(2));
+        assert!(find_newline(&[b'x'; 200]).is_none());
+        let mut long = vec![b'x'; 200];
+        long[130] = b'\n';
+        assert_eq!(find_newline(&long), Some(130));
     }
 }
