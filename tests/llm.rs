@@ -1113,3 +1113,19 @@ fn charts_are_labelled_svg_with_escaped_user_labels() {
     assert_eq!(charts::parse_hex_color("#fff"), Some(plotters::style::RGBColor(255, 255, 255)));
     assert_eq!(charts::short_label("a-very-long-model-name-that-goes-on-and-on"), "a-very-long-model-name-that…");
 }
+
+#[test]
+fn mistral_models_are_priced_with_their_aliases() {
+    let t = clew::core::analysis::pricing::PriceTable::builtin();
+    for (name, input) in [
+        ("mistral-large-latest", 2.0),
+        ("mistral-large-2411", 2.0),
+        ("mistral/mistral-small-latest", 0.1),
+        ("codestral-2501", 0.3),
+        ("ministral-8b-latest", 0.1),
+    ] {
+        let p = t.lookup(name).unwrap_or_else(|| panic!("{name} not priced"));
+        assert_eq!(p.provider, "mistral", "{name}");
+        assert!((p.input_usd_per_mtok - input).abs() < 1e-12, "{name}");
+    }
+}
