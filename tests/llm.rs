@@ -208,18 +208,18 @@ fn price_import_errors_say_what_and_where() {
 fn price_editing_sets_replaces_and_removes() {
     let mut t = PriceTable::builtin();
     let n = t.models.len();
-    t.set_price(ModelPrice::new("mistral", "mistral-large", 2.0, 6.0)).unwrap();
+    t.set_price(ModelPrice::new("acme", "acme-large", 2.0, 6.0)).unwrap();
     assert_eq!(t.models.len(), n + 1);
-    assert_eq!(t.lookup("mistral-large-2411").unwrap().output_usd_per_mtok, 6.0);
+    assert_eq!(t.lookup("acme-large-2411").unwrap().output_usd_per_mtok, 6.0);
     // Replace (case-insensitive name).
-    t.set_price(ModelPrice::new("mistral", "Mistral-Large", 1.0, 3.0)).unwrap();
+    t.set_price(ModelPrice::new("acme", "Acme-Large", 1.0, 3.0)).unwrap();
     assert_eq!(t.models.len(), n + 1);
-    assert_eq!(t.lookup("mistral-large").unwrap().input_usd_per_mtok, 1.0);
+    assert_eq!(t.lookup("acme-large").unwrap().input_usd_per_mtok, 1.0);
     assert!(t.set_price(ModelPrice::new("x", "bad", -1.0, 1.0)).is_err());
     assert!(t.set_price(ModelPrice::new("x", " ", 1.0, 1.0)).is_err());
-    assert!(t.remove_price("mistral-large"));
-    assert!(!t.remove_price("mistral-large"));
-    assert!(t.lookup("mistral-large").is_none());
+    assert!(t.remove_price("acme-large"));
+    assert!(!t.remove_price("acme-large"));
+    assert!(t.lookup("acme-large").is_none());
 }
 
 // ---------------------------------------------------------------------------
