@@ -3,7 +3,8 @@
 // through the file input of a served release build and records, per size:
 //   file→rows ms (change event → data-loaded-spans set, after paint), longest
 //   main-thread task, JS heap + wasm memory, DOM nodes, frame p50/p95/max over
-//   20 wheel scrolls of 500 px, and click→detail ms.
+//   20 wheel scrolls of 500 px, click→detail ms, and find: typing a query at ~10
+//   keys/s, the longest task while typing and ms from the last key to the count painted.
 // Usage: node e2e/bench.mjs [sizes, default 10000,100000,1000000]   (make bench)
 // Writes a JSON summary to stdout and /tmp/clew-bench.json.
 import fs from 'node:fs';
@@ -74,6 +75,7 @@ for (const n of sizes) {
       js_heap_mb: mem && mem / 1e6,
       wasm_mb: wasm && wasm / 1e6,
       dom_nodes: document.getElementsByTagName('*').length,
+      timings: { ...(window.__clewTimings || {}) },
     };
   });
   // Frames over 20 wheel scrolls of 500 px.
@@ -105,6 +107,31 @@ for (const n of sizes) {
     });
     return performance.now() - t0;
   });
+  // Find: type a query like a person (80 ms between keys), then time the last key → count.
+  await page.click('[data-testid="find-input"]');
+  await page.evaluate(() => { window.__longtasks = []; window.__findT0 = performance.now(); });
+  const query = 'validate';
+  for (const ch of query.slice(0, -1)) {
+    await page.keyboard.type(ch);
+    await page.waitForTimeout(80);
+  }
+  await page.evaluate(() => { window.__lastKey = null; document.querySelector('[data-testid="find-input"]').addEventListener('input', () => { window.__lastKey = performance.now(); }, { once: true }); });
+  await page.keyboard.type(query.slice(-1));
+  await page.waitForFunction(() => /^\d[\d,]* matches$|^no matches$/.test(document.querySelector('[data-testid="find-count"]').textContent)
+    && document.querySelector('[data-testid="find-input"]').value === 'validate' && window.__lastKey != null, null, { timeout: 120000, polling: 'raf' });
+  const find = await page.evaluate(() => ({
+    ms: performance.now() - window.__lastKey,
+    longest: window.__longtasks.reduce((m, t) => Math.max(m, t.dur), 0),
+    count: document.querySelector('[data-testid="find-count"]').textContent,
+    query_ms: window.__clewTimings?.find_ms,
+  }));
+  // Next match selects and scrolls.
+  const nextMs = await page.evaluate(async () => {
+    const t0 = performance.now();
+    document.querySelector('[data-testid="find-next"]').click();
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now() - t0;
+  });
   const r = {
     spans: n,
     file_mb: +mb.toFixed(1),
@@ -119,6 +146,12 @@ for (const n of sizes) {
     frames: frames.length,
     rows_in_dom_after_scroll: rowsAfterScroll,
     click_to_detail_ms: +clickMs.toFixed(1),
+    find_last_key_to_count_ms: Math.round(find.ms),
+    find_longest_task_ms: Math.round(find.longest),
+    find_count: find.count,
+    find_next_ms: +nextMs.toFixed(1),
+    find_query_ms: find.query_ms && Math.round(find.query_ms),
+    page_timings_ms: Object.fromEntries(Object.entries(load.timings).map(([k, v]) => [k, Math.round(v)])),
   };
   results.push(r);
   console.error(JSON.stringify(r));

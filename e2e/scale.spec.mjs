@@ -1,4 +1,5 @@
-// Scale: a 100k-span trace loads with the DOM node count under the limit.
+// Scale: a 100k-span trace loads with the DOM node count under the limit, and find on it is
+// debounced, sliced and correct.
 import path from 'node:path';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -43,6 +44,61 @@ export const tests = [
       const nodes2 = await page.evaluate(() => document.getElementsByTagName('*').length);
       ok(nodes2 < DOM_LIMIT, `DOM nodes after scrolling ${nodes2} < ${DOM_LIMIT}`);
       eq(await page.getAttribute('[data-testid="app"]', 'data-loaded-traces'), '1', 'traces');
+    },
+  },
+  {
+    name: 'find on 100k spans: typing is debounced, and the count is right',
+    fn: async (page, { base, root, tmp }) => {
+      const file = generate(root, tmp, 100000);
+      // The expected count, by the rule of a free-text term: name, service, attribute
+      // key or string value, or event name contains the text (case-insensitive).
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const needle = 'validate';
+      const has = (v) => typeof v === 'string' && v.toLowerCase().includes(needle);
+      let expected = 0;
+      for (const rs of doc.resourceSpans) {
+        const svc = (rs.resource?.attributes || []).find((a) => a.key === 'service.name')?.value?.stringValue || '';
+        const resHit = (rs.resource?.attributes || []).some((a) => has(a.key) || has(a.value?.stringValue));
+        for (const ss of rs.scopeSpans) for (const sp of ss.spans) {
+          if (has(sp.name) || has(svc) || resHit || (sp.attributes || []).some((a) => has(a.key) || has(a.value?.stringValue))
+            || (sp.events || []).some((e) => has(e.name))) expected++;
+        }
+      }
+      ok(expected > 1000, `fixture has matches: ${expected}`);
+      await open(page, base);
+      await page.setInputFiles('[data-testid="file-input"]', file);
+      await waitSpans(page, 100000, 180000);
+      await page.evaluate(() => {
+        window.__counts = [];
+        const el = document.querySelector('[data-testid="find-count"]');
+        new MutationObserver(() => window.__counts.push(el.textContent)).observe(el, { childList: true, subtree: true, characterData: true });
+      });
+      await page.click('[data-testid="find-input"]');
+      await page.keyboard.type(needle, { delay: 30 });
+      const want = `${expected.toLocaleString('en-US')} matches`;
+      await page.waitForFunction((w) => document.querySelector('[data-testid="find-count"]').textContent === w, want, { timeout: 60000 });
+      const seen = await page.evaluate(() => window.__counts);
+      ok(seen.includes('…'), `pending state shown while typing: ${JSON.stringify(seen)}`);
+      const numeric = seen.filter((t) => /\d/.test(t));
+      ok(numeric.every((t) => t === want), `no count of a partial query was shown: ${JSON.stringify(seen)}`);
+      eq(await page.locator('.wf-row.match').count() > 0, true, 'matches highlighted');
+      // Enter applies at once and steps to the first match.
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((n) => document.querySelector('[data-testid="find-count"]').textContent === `1 of ${n}`, expected.toLocaleString('en-US'));
+      ok((await page.textContent('[data-testid="span-row"].selected .op')).toLowerCase().includes(needle), 'first match selected');
+      // Enter right after a new query (before its debounce) steps through the new matches.
+      let byName = 0;
+      for (const rs of doc.resourceSpans) for (const ss of rs.scopeSpans) for (const sp of ss.spans) if (sp.name.toLowerCase().includes('render')) byName++;
+      await page.fill('[data-testid="find-input"]', 'name:render');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((n) => document.querySelector('[data-testid="find-count"]').textContent === `1 of ${n}`, byName.toLocaleString('en-US'));
+      eq(await page.textContent('[data-testid="span-row"].selected .op'), 'render', 'first render span selected');
+      // A new query typed over it replaces the result (no mix with the old one).
+      await page.fill('[data-testid="find-input"]', 'service=frontend');
+      await page.waitForFunction((old) => {
+        const t = document.querySelector('[data-testid="find-count"]').textContent;
+        return /^[\d,]+ matches$/.test(t) && t !== old;
+      }, want);
     },
   },
 ];

@@ -1,8 +1,39 @@
-// Waterfall interactions: collapse/expand, find, keyboard, deep links, detail panel, text safety, theme.
+// Waterfall interactions: collapse/expand, find, keyboard, deep links, detail panel, text safety, theme,
+// LLM badges on the bars, and jumps from other views.
 import path from 'node:path';
+import fs from 'node:fs';
 import { eq, ok, waitSpans, rowCount, rowNames, selectedName, open } from './assert.mjs';
 
 const row = (page, name) => page.locator('[data-testid="span-row"]', { has: page.locator('.op', { hasText: new RegExp('^' + name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$') }) });
+
+/** An OTLP file: a root with `n` children; child `llmAt` is an LLM call. */
+function wideTrace(n, llmAt) {
+  const t0 = 1700000000000000000n;
+  const ms = (x) => String(t0 + BigInt(Math.round(x * 1e6)));
+  const id = (k) => k.toString(16).padStart(16, '0');
+  const spans = [{ traceId: 'ab'.repeat(16), spanId: id(1), name: 'root', kind: 2, startTimeUnixNano: ms(0), endTimeUnixNano: ms(n + 10) }];
+  for (let k = 0; k < n; k++) {
+    const s = { traceId: 'ab'.repeat(16), spanId: id(k + 2), parentSpanId: id(1), name: k === llmAt ? 'deep llm call' : `step ${k}`,
+      kind: 3, startTimeUnixNano: ms(k), endTimeUnixNano: ms(k + 5), attributes: [] };
+    if (k === llmAt) {
+      s.attributes.push({ key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o-mini' } },
+        { key: 'gen_ai.usage.input_tokens', value: { intValue: '1000' } }, { key: 'gen_ai.usage.output_tokens', value: { intValue: '100' } });
+    }
+    spans.push(s);
+  }
+  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'wide' } }] }, scopeSpans: [{ spans }] }] });
+}
+
+/** Rects of the badge and of the duration text of each badged row, and whether they overlap. */
+const badgeGeometry = (page) => page.$$eval('[data-testid="span-row"]', (rows) => rows.filter(r => r.querySelector('[data-testid="llm-badge"]')).map((r) => {
+  const b = r.querySelector('[data-testid="llm-badge"]').getBoundingClientRect();
+  const d = r.querySelector('.dur .d').getBoundingClientRect();
+  const row = r.getBoundingClientRect();
+  const overlap = b.left < d.right && d.left < b.right;
+  const badge = r.querySelector('[data-testid="llm-badge"]');
+  return { name: r.querySelector('.op').textContent, text: badge.textContent, overlap, inRow: b.left >= row.left && b.right <= row.right + 0.5,
+    clipped: badge.scrollWidth > badge.clientWidth + 1 };
+}));
 
 export const tests = [
   {
@@ -232,6 +263,114 @@ export const tests = [
       await page.waitForSelector('[data-testid="warnings-list"]');
       await row(page, 'early child').click();
       await page.waitForSelector('[data-testid="detail-warnings"]');
+    },
+  },
+  {
+    name: 'LLM calls carry a badge with model, tokens and cost, clear of the duration label',
+    fn: async (page, { base }) => {
+      await open(page, base);
+      const g = await badgeGeometry(page);
+      const by = Object.fromEntries(g.map(x => [x.name, x]));
+      eq(g.length, 4, 'badges on the four LLM calls');
+      eq(by.generate.text, 'claude-3-5-sonnet-20241022 · 2,847→612 tok · $0.017721', 'generate badge');
+      ok(by.classify.text.startsWith('gpt-4o-mini · 156→43 tok · $'), `classify badge: ${by.classify.text}`);
+      ok(by.postprocess.text.startsWith('gpt-4o-mini · 674→124 tok · $'), `postprocess badge: ${by.postprocess.text}`);
+      ok(by.embedding.text.startsWith('text-embedding-ada-002 · 312 tok · $'), `embedding badge: ${by.embedding.text}`);
+      for (const x of g) {
+        ok(!x.overlap, `${x.name}: badge does not overlap the duration`);
+        ok(x.inRow, `${x.name}: badge inside its row`);
+        ok(!x.clipped, `${x.name}: badge text not cut at 1400 px`);
+      }
+      eq(await row(page, 'loadHistory').locator('[data-testid="llm-badge"]').count(), 0, 'no badge on other spans');
+      // A narrow window: the model name is shortened, tokens and cost stay whole and uncut.
+      await page.setViewportSize({ width: 900, height: 700 });
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="llm-badge"]')].some((b) => b.textContent.includes('…')));
+      const narrow = Object.fromEntries((await badgeGeometry(page)).map(x => [x.name, x]));
+      ok(narrow.generate.text.endsWith(' · 2,847→612 tok · $0.017721') && narrow.generate.text.includes('…'), `narrow generate badge: ${narrow.generate.text}`);
+      ok(!narrow.generate.overlap && !narrow.generate.clipped, 'narrow badge clear and uncut');
+      eq(await row(page, 'generate').locator('[data-testid="llm-badge"]').getAttribute('data-full'), 'claude-3-5-sonnet-20241022 · 2,847→612 tok · $0.017721', 'full text kept');
+      await page.setViewportSize({ width: 1400, height: 900 });
+      // The detail panel narrows the lane without a window resize: the badges follow.
+      await row(page, 'generate').click();
+      await page.waitForSelector('[data-testid="detail"]');
+      await page.waitForFunction(() => {
+        const b = [...document.querySelectorAll('[data-testid="llm-badge"]')];
+        return b.length === 4 && b.every((e) => e.scrollWidth <= e.clientWidth + 1);
+      });
+      const withPanel = Object.fromEntries((await badgeGeometry(page)).map(x => [x.name, x]));
+      ok(withPanel.generate.text.endsWith(' · 2,847→612 tok · $0.017721'), `with the panel: ${withPanel.generate.text}`);
+      ok(Object.values(withPanel).every((x) => !x.overlap && x.inRow), 'no overlap with the panel open');
+      await page.click('[data-testid="detail-close"]');
+      // Dark theme keeps it legible: text and background differ.
+      await page.click('[data-testid="theme-toggle"]');
+      const colors = await row(page, 'generate').locator('[data-testid="llm-badge"]').evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]);
+      ok(colors[0] !== colors[1], `badge colors ${colors}`);
+      await page.click('[data-testid="theme-toggle"]');
+    },
+  },
+  {
+    name: 'an edit in the prices dialog flows into the waterfall badges',
+    fn: async (page, { base }) => {
+      await open(page, base);
+      try {
+        await page.click('[data-testid="tab-llm"]');
+        await page.click('[data-testid="prices-open"]');
+        const add = page.locator('[data-testid="prices-add-row"]');
+        await add.locator('input[placeholder="provider"]').fill('anthropic');
+        await add.locator('input[placeholder="model"]').fill('claude-3-5-sonnet');
+        await add.locator('input[placeholder="input"]').fill('6');
+        await add.locator('input[placeholder="output"]').fill('30');
+        await page.click('[data-testid="prices-add"]');
+        await page.click('[data-testid="prices-close"]');
+        await page.click('[data-testid="tab-waterfall"]');
+        // 2,847 × $6/M + 612 × $30/M = $0.035442
+        eq(await row(page, 'generate').locator('[data-testid="llm-badge"]').textContent(), 'claude-3-5-sonnet-20241022 · 2,847→612 tok · $0.035442', 'repriced badge');
+      } finally {
+        await page.click('[data-testid="tab-llm"]');
+        await page.click('[data-testid="prices-open"]');
+        await page.click('[data-testid="prices-reset"]');
+        await page.click('[data-testid="prices-close"]');
+        await page.click('[data-testid="tab-waterfall"]');
+      }
+      eq(await row(page, 'generate').locator('[data-testid="llm-badge"]').textContent(), 'claude-3-5-sonnet-20241022 · 2,847→612 tok · $0.017721', 'built-in price again');
+    },
+  },
+  {
+    name: 'a jump from another view opens the detail panel and scrolls to the span',
+    fn: async (page, { base, tmp }) => {
+      const file = path.join(tmp, 'wide.json');
+      fs.writeFileSync(file, wideTrace(400, 350));
+      await open(page, base);
+      await page.setInputFiles('[data-testid="file-input"]', file);
+      await waitSpans(page, 401);
+      await page.click('[data-testid="collapse-all"]');
+      eq(await rowCount(page), 1, 'collapsed to the root');
+      await page.click('[data-testid="tab-llm"]');
+      await page.click('[data-testid="llm-most-expensive"]');
+      await page.waitForSelector('[data-testid="detail"]');
+      eq(await page.textContent('[data-testid="detail-name"]'), 'deep llm call', 'detail shows the call');
+      eq(await page.getAttribute('[data-testid="tab-waterfall"]', 'aria-selected'), 'true', 'waterfall tab');
+      await page.waitForFunction(() => {
+        const r = document.querySelector('[data-testid="span-row"].selected');
+        const b = document.querySelector('[data-testid="rows"]').getBoundingClientRect();
+        if (!r) return false;
+        const rr = r.getBoundingClientRect();
+        return rr.top >= b.top && rr.bottom <= b.bottom;
+      });
+      eq(await selectedName(page), 'deep llm call', 'selected row on screen');
+      eq(await page.textContent('[data-testid="row-count"]'), '401 rows', 'collapsed root expanded');
+      // Closing the panel and jumping again (critical path view) reopens it.
+      await page.click('[data-testid="detail-close"]');
+      await page.waitForSelector('[data-testid="detail"]', { state: 'detached' });
+      await page.evaluate(() => { document.querySelector('[data-testid="rows"]').scrollTop = 0; });
+      await page.click('[data-testid="tab-llm"]');
+      await page.click('[data-testid="llm-slowest"]');
+      await page.waitForSelector('[data-testid="detail"]');
+      await page.waitForFunction(() => {
+        const r = document.querySelector('[data-testid="span-row"].selected');
+        const b = document.querySelector('[data-testid="rows"]').getBoundingClientRect();
+        return r && r.getBoundingClientRect().top >= b.top && r.getBoundingClientRect().bottom <= b.bottom;
+      });
     },
   },
 ];

@@ -20,6 +20,7 @@ use crate::ui::util::{self, typing_in_field};
 use crate::ui::waterfall::{self, Waterfall, WfDerived, WfState};
 use crate::ui::{use_ui, Dialog, LoadCtx, Theme, Ui};
 use crate::view_model::deeplink::DeepLink;
+use crate::view_model::embed::ForcedTheme;
 use crate::view_model::waterfall as wf;
 
 /// Where the built-in demo trace is served from (relative to the page).
@@ -69,15 +70,17 @@ fn find_span_by_text(set: &TraceSet, trace: usize, text: &str) -> Option<u32> {
 pub fn install(ui: Ui, loaded: Arc<Loaded>) {
     let set = &loaded.set;
     let link = DeepLink::from_hash(&current_hash());
-    let trace = link
-        .trace
-        .as_deref()
-        .and_then(|id| set.traces.iter().position(|t| t.trace_id.to_text(&set.strings) == id))
+    let params = crate::ui::embed::params();
+    // The hash (deep link) first, then `?trace=`.
+    let trace = [link.trace.as_deref(), params.trace.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|id| set.traces.iter().position(|t| t.trace_id.to_text(&set.strings).eq_ignore_ascii_case(id)))
         .unwrap_or(0);
     ui.app.span_filter.set(None);
     ui.app.span_filter_label.set(String::new());
     ui.wf.reset();
-    ui.wf.find.set(link.find.clone().unwrap_or_default());
+    ui.wf.find.set(link.find.clone().or_else(|| params.find.clone()).unwrap_or_default());
     ui.wf.only_matching.set(link.only_matching);
     ui.wf.detail_open.set(false);
     let mut selected = None;
@@ -143,10 +146,12 @@ fn sync_hash(ui: Ui) {
     });
 }
 
-/// Loads the `?url=` trace, or the demo when none is given.
+/// Loads the `?url=` trace, or the demo when none is given (an embedded page waits
+/// for its host instead).
 fn initial_load(ui: Ui) {
     match loader::url_param() {
         Ok(Some(url)) => loader::load_url(ui, url),
+        Ok(None) if crate::ui::embed::params().embed => {}
         Ok(None) => loader::load_url(ui, DEMO_URL.to_string()),
         Err(msg) => ui.load.status.set(Status::Error(msg)),
     }
@@ -295,7 +300,13 @@ fn Welcome() -> impl IntoView {
     view! {
         <div class="welcome" data-testid="welcome">
             <h1>"Clew"</h1>
-            <p>{move || if loading() { "Loading…" } else { "Drop trace files here, open them, paste JSON, or add ?url=https://… to the address." }}</p>
+            <p data-testid="welcome-text">{move || if loading() {
+                "Loading…"
+            } else if crate::ui::embed::params().embed {
+                "Waiting for a trace from the host page (postMessage) or a ?url= parameter."
+            } else {
+                "Drop trace files here, open them, paste JSON, or add ?url=https://… to the address."
+            }}</p>
             <p class="muted">"Reads OTLP JSON, Jaeger JSON, Zipkin v2 JSON and Jaeger api_v2 JSON. Nothing leaves your browser."</p>
         </div>
     }
@@ -306,11 +317,16 @@ pub fn App() -> impl IntoView {
     let app = AppState::new();
     let wf_state = WfState::new();
     let derived = WfDerived::new(app, wf_state);
-    let stored_theme = match util::local_get("clew-theme").as_deref() {
-        Some("light") => Theme::Light,
-        Some("dark") => Theme::Dark,
+    let params = crate::ui::embed::params();
+    // `?theme=` wins over the stored choice (and is not stored).
+    let stored_theme = match (params.theme, util::local_get("clew-theme").as_deref()) {
+        (Some(ForcedTheme::Light), _) => Theme::Light,
+        (Some(ForcedTheme::Dark), _) => Theme::Dark,
+        (None, Some("light")) => Theme::Light,
+        (None, Some("dark")) => Theme::Dark,
         _ => Theme::Auto,
     };
+    let (embed, show_topbar) = (params.embed, params.show_topbar());
     let ui = Ui {
         app,
         wf: wf_state,
@@ -342,6 +358,7 @@ pub fn App() -> impl IntoView {
     };
 
     waterfall::follow_selection(ui);
+    waterfall::sync_find_text(ui);
     sync_hash(ui);
     // A new trace (picker, or a jump from another view) starts unzoomed.
     Effect::new(move |prev: Option<usize>| {
@@ -397,6 +414,7 @@ pub fn App() -> impl IntoView {
         }
     };
 
+    crate::ui::embed::install(ui);
     initial_load(ui);
 
     let loaded_spans = move || ui.load.painted.get().map(|p| p.0.to_string());
@@ -418,27 +436,34 @@ pub fn App() -> impl IntoView {
     };
 
     view! {
-        <div id="clew" class="app" data-testid="app"
+        <div id="clew" class="app" class:embed=embed data-testid="app" data-embed=embed.then_some("1")
             data-loaded-spans=loaded_spans data-loaded-traces=loaded_traces data-load-error=load_error aria-busy=loading
             on:dragover=move |ev: ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
             on:dragleave=move |ev: ev::DragEvent| { if ev.related_target().is_none() { dragging.set(false) } }
             on:drop=on_drop>
-            <header class="topbar">
-                <span class="brand" title="Clew — trace viewer">"Clew"</span>
-                <button class="primary" data-testid="open-files" title="Open trace files (replaces what is loaded)" on:click=move |_| open_files(false)>"Open files…"</button>
-                <button data-testid="add-files" title="Add trace files to what is loaded" on:click=move |_| open_files(true)>"Add files…"</button>
-                <button data-testid="paste-json" title="Paste trace JSON" on:click=move |_| ui.dialog.set(Dialog::Paste)>"Paste JSON"</button>
-                <input type="file" multiple accept=".json,.jsonl,.ndjson,.txt,application/json" class="visually-hidden"
-                    node_ref=file_input data-testid="file-input" aria-label="Trace files" tabindex="-1" on:change=on_file_change />
-                <span class="sources muted" data-testid="sources">{sources}</span>
-                <TracePicker/>
-                <span class="spacer"></span>
-                <Tabs/>
-                <button class="icon" data-testid="theme-toggle" title="Toggle light/dark theme"
-                    aria-label=move || if dark_now() { "Switch to light theme" } else { "Switch to dark theme" }
-                    on:click=toggle_theme>{move || if dark_now() { "☀" } else { "☾" }}</button>
-                <button class="icon" data-testid="help" title="Keyboard shortcuts (?)" aria-label="Help" on:click=move |_| ui.dialog.set(Dialog::Help)>"?"</button>
-            </header>
+            // The one file input stays in the page in every mode (the test contract).
+            <input type="file" multiple accept=".json,.jsonl,.ndjson,.txt,application/json" class="visually-hidden"
+                node_ref=file_input data-testid="file-input" aria-label="Trace files" tabindex="-1" on:change=on_file_change />
+            {show_topbar.then(|| view! {
+                <header class="topbar" data-testid="topbar">
+                    {(!embed).then(|| view! {
+                        <span class="brand" title="Clew — trace viewer">"Clew"</span>
+                        <button class="primary" data-testid="open-files" title="Open trace files (replaces what is loaded)" on:click=move |_| open_files(false)>"Open files…"</button>
+                        <button data-testid="add-files" title="Add trace files to what is loaded" on:click=move |_| open_files(true)>"Add files…"</button>
+                        <button data-testid="paste-json" title="Paste trace JSON" on:click=move |_| ui.dialog.set(Dialog::Paste)>"Paste JSON"</button>
+                        <span class="sources muted" data-testid="sources">{sources}</span>
+                    })}
+                    <TracePicker/>
+                    <span class="spacer"></span>
+                    <Tabs/>
+                    {(!embed).then(|| view! {
+                        <button class="icon" data-testid="theme-toggle" title="Toggle light/dark theme"
+                            aria-label=move || if dark_now() { "Switch to light theme" } else { "Switch to dark theme" }
+                            on:click=toggle_theme>{move || if dark_now() { "☀" } else { "☾" }}</button>
+                    })}
+                    <button class="icon" data-testid="help" title="Keyboard shortcuts (?)" aria-label="Help" on:click=move |_| ui.dialog.set(Dialog::Help)>"?"</button>
+                </header>
+            })}
             <StatusBanner/>
             <Main/>
             {move || match ui.dialog.get() {

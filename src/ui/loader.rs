@@ -7,6 +7,10 @@
 //! AppState.loaded ◀─ snapshot::decode ◀─ ArrayBuffer ◀───┘ (transferred back)
 //! ```
 //!
+//! On the page the snapshot is copied into wasm memory in 16 MB slices with a yield
+//! between them; the decode itself is still one task (`snapshot::decode` is not
+//! resumable).
+//!
 //! The inputs of the current set stay on the page as `Blob`s (a dropped `File` is
 //! one), so "Add files" can send the old inputs with the new ones. Every failure
 //! ends in [`Status::Error`] with a message for a person.
@@ -243,20 +247,59 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
                 return;
             };
             set_text(ui, "Opening the trace".into());
-            // Let the text paint before the (synchronous) decode.
-            leptos::prelude::request_animation_frame(move || finish(ui, id, buf));
+            leptos::task::spawn_local(finish(ui, id, buf));
         }
         _ => {}
     }
 }
 
-fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
-    if IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0)) != Some(id) {
+/// Bytes copied from the snapshot into wasm memory per main-thread task.
+const COPY_SLICE_BYTES: usize = 16 << 20;
+
+/// Resolves after the browser has had a turn (input, paint, other tasks).
+async fn yield_to_browser() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+fn current(id: f64) -> bool {
+    IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0)) == Some(id)
+}
+
+/// Copies a JS buffer into wasm memory in slices, yielding between them.
+async fn copy_in_slices(buf: &ArrayBuffer) -> Vec<u8> {
+    let arr = Uint8Array::new(buf);
+    let n = arr.length() as usize;
+    let mut bytes = vec![0u8; n];
+    let t0 = crate::ui::util::now_ms();
+    let mut busy_ms = 0.0;
+    let mut start = 0usize;
+    while start < n {
+        let end = (start + COPY_SLICE_BYTES).min(n);
+        let t = crate::ui::util::now_ms();
+        arr.subarray(start as u32, end as u32).copy_to(&mut bytes[start..end]);
+        busy_ms += crate::ui::util::now_ms() - t;
+        start = end;
+        if start < n {
+            yield_to_browser().await;
+        }
+    }
+    crate::ui::util::record_timing("copy_snapshot_ms", busy_ms);
+    crate::ui::util::record_timing("copy_snapshot_wall_ms", crate::ui::util::now_ms() - t0);
+    bytes
+}
+
+async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
+    // Let the status text paint first.
+    yield_to_browser().await;
+    if !current(id) {
         return;
     }
-    let bytes = Uint8Array::new(&buf).to_vec();
+    let bytes = copy_in_slices(&buf).await;
     drop(buf);
-    let set = match snapshot::decode(&bytes) {
+    if !current(id) {
+        return;
+    }
+    let set = match crate::ui::util::timed("decode_ms", || snapshot::decode(&bytes)) {
         Ok(s) => s,
         Err(e) => {
             fail(ui, format!("The parsed trace could not be opened: {e}. This is a bug in Clew; please report it."));

@@ -2,11 +2,15 @@
 //! `core` and geometry in `view_model`; this module wires them to the page.
 //!
 //! ```text
-//! loader (files, paste, ?url=, demo) ─▶ worker ─▶ AppState.loaded ─▶ memos ─▶ views
+//! loader (files, paste, ?url=, demo, host postMessage) ─▶ worker ─▶ AppState.loaded ─▶ memos ─▶ views
 //! ```
+//!
+//! `embed` reads the embedding options of the query string (`?embed=1`, `?theme=`, ...)
+//! and answers a host page's postMessage calls (docs/embedding.md).
 
 pub mod app;
 pub mod detail;
+pub mod embed;
 pub mod header;
 pub mod loader;
 pub mod state;

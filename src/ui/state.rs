@@ -43,6 +43,9 @@ pub struct AppState {
     /// Critical path highlighted in the waterfall.
     pub show_critical_path: RwSignal<bool>,
     pub tab: RwSignal<Tab>,
+    /// Bumped by [`AppState::jump_to_span`]: the waterfall opens the detail panel for
+    /// the selected span and scrolls it to the middle of the view.
+    pub jump: RwSignal<u64>,
 }
 
 impl AppState {
@@ -55,15 +58,21 @@ impl AppState {
             span_filter_label: RwSignal::new(String::new()),
             show_critical_path: RwSignal::new(false),
             tab: RwSignal::new(Tab::Waterfall),
+            jump: RwSignal::new(0),
         }
     }
-    /// Jumps to a span in the waterfall: selects its trace and the span, switches tab.
+    /// Jumps to a span in the waterfall: selects its trace and the span, switches tab;
+    /// the waterfall then expands the span's collapsed ancestors, scrolls to its row
+    /// and opens its detail panel.
     pub fn jump_to_span(&self, span: u32) {
         if let Some(l) = self.loaded.get_untracked() {
             if let Some(s) = l.set.spans.get(span as usize) {
-                self.trace.set(s.trace as usize);
+                if self.trace.get_untracked() != s.trace as usize {
+                    self.trace.set(s.trace as usize);
+                }
                 self.selected.set(Some(span));
                 self.tab.set(Tab::Waterfall);
+                self.jump.update(|n| *n += 1);
             }
         }
     }

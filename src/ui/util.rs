@@ -89,3 +89,27 @@ pub fn typing_in_field() -> bool {
     let tag = el.tag_name().to_ascii_lowercase();
     tag == "input" || tag == "textarea" || tag == "select" || el.dyn_ref::<web_sys::HtmlElement>().is_some_and(|h| h.is_content_editable())
 }
+
+/// Records how long a named step took in `window.__clewTimings[name]` (ms), for the
+/// benchmark script and for people profiling in the console.
+pub fn record_timing(name: &str, ms: f64) {
+    let Some(w) = web_sys::window() else { return };
+    let key = wasm_bindgen::JsValue::from_str("__clewTimings");
+    let obj = match js_sys::Reflect::get(&w, &key) {
+        Ok(o) if o.is_object() => o,
+        _ => {
+            let o: wasm_bindgen::JsValue = js_sys::Object::new().into();
+            let _ = js_sys::Reflect::set(&w, &key, &o);
+            o
+        }
+    };
+    let _ = js_sys::Reflect::set(&obj, &wasm_bindgen::JsValue::from_str(name), &wasm_bindgen::JsValue::from_f64(ms));
+}
+
+/// Runs `f` and records its duration under `name` (see [`record_timing`]).
+pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let t0 = now_ms();
+    let out = f();
+    record_timing(name, now_ms() - t0);
+    out
+}

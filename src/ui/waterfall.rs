@@ -3,6 +3,13 @@
 //!
 //! State lives in [`WfState`] (signals) and [`WfDerived`] (memos over it); the row
 //! geometry comes from `view_model::waterfall`, ticks from `view_model::axis`.
+//!
+//! * LLM calls carry a badge (`model · in→out tok · $cost`) placed by
+//!   `view_model::waterfall::badge_place` so that it never meets the duration label.
+//! * Find is debounced on big traces ([`FIND_DEBOUNCE_MS`]) and searched in slices
+//!   that yield to the browser, so typing stays responsive at a million spans.
+//! * [`follow_selection`] keeps the selection on screen; after
+//!   `AppState::jump_to_span` it also opens the detail panel and centers the row.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -30,7 +37,13 @@ pub struct WfState {
     pub zoom: RwSignal<Option<TimeWindow>>,
     pub scroll_top: RwSignal<f64>,
     pub viewport_h: RwSignal<f64>,
+    /// Width of the bar lane in CSS px (for placing LLM badges).
+    pub lane_px: RwSignal<f64>,
+    /// The applied find query (drives the matches, the hash and only-matching).
     pub find: RwSignal<String>,
+    /// The text in the find box; it becomes `find` after [`FIND_DEBOUNCE_MS`] without
+    /// typing (at once on Enter, and at once for small traces).
+    pub find_text: RwSignal<String>,
     /// Index into the matches of the current match.
     pub find_pos: RwSignal<Option<usize>>,
     pub only_matching: RwSignal<bool>,
@@ -50,7 +63,9 @@ impl WfState {
             zoom: RwSignal::new(None),
             scroll_top: RwSignal::new(0.0),
             viewport_h: RwSignal::new(600.0),
+            lane_px: RwSignal::new(800.0),
             find: RwSignal::new(String::new()),
+            find_text: RwSignal::new(String::new()),
             find_pos: RwSignal::new(None),
             only_matching: RwSignal::new(false),
             detail_open: RwSignal::new(false),
@@ -131,14 +146,66 @@ fn trace_view(loaded: &Arc<Loaded>, trace: usize) -> Option<TraceView> {
 /// Critical-path segments per span (absolute ns), for highlighting.
 pub type CritMap = BTreeMap<u32, Vec<(u64, u64)>>;
 
+/// Traces up to this many spans get their LLM badges from one scan of the trace
+/// (`views_llm::llm_badges`); bigger ones per drawn row, so that no scan of a
+/// million spans blocks the page.
+pub const BADGES_FULL_SCAN_SPANS: u32 = 100_000;
+/// A call with descendants is a wrapper (no badge) when a call is among them; in
+/// per-row mode at most this many descendants are looked at.
+const WRAPPER_SCAN_SPANS: usize = 4096;
+
+/// The LLM badges of the shown trace.
+pub enum Badges {
+    /// Every call of the trace, by span index.
+    All(BTreeMap<u32, String>),
+    /// Big traces: computed for the rows drawn, and remembered.
+    PerRow { view: Shared<TraceView>, cache: std::sync::Mutex<BTreeMap<u32, Option<String>>> },
+}
+
+impl Badges {
+    /// The badge text of a span, if it is an LLM call.
+    pub fn get(&self, span: u32) -> Option<String> {
+        match self {
+            Badges::All(m) => m.get(&span).cloned(),
+            Badges::PerRow { view, cache } => {
+                let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+                cache.entry(span).or_insert_with(|| per_row_badge(view.set(), span)).clone()
+            }
+        }
+    }
+}
+
+/// The badge of one span, by the rule of `llm::trace_badges`: an LLM call that holds
+/// no other call in its subtree.
+fn per_row_badge(set: &TraceSet, span: u32) -> Option<String> {
+    use crate::core::analysis::llm;
+    let table = crate::ui::views_llm::prices();
+    table.with_untracked(|p| {
+        let call = llm::span_call(set, span, p)?;
+        let s = set.spans.get(span as usize)?;
+        let end = (s.subtree_end as usize).min(set.spans.len()).min(span as usize + 1 + WRAPPER_SCAN_SPANS);
+        if (span as usize + 1..end).any(|j| llm::span_call(set, j as u32, p).is_some()) {
+            return None;
+        }
+        Some(llm::badge_text(&call))
+    })
+}
+
 /// Memos derived from the loaded set and [`WfState`].
 #[derive(Clone, Copy)]
 pub struct WfDerived {
     pub view: Memo<Option<Shared<TraceView>>>,
-    pub matches: Memo<Shared<Vec<u32>>>,
+    /// Spans matching the applied find query, ascending. On big traces the search runs
+    /// in slices between which the page stays responsive; `find_busy` is set meanwhile
+    /// (and `matches` still holds the previous result).
+    pub matches: RwSignal<Shared<Vec<u32>>>,
+    pub find_busy: RwSignal<bool>,
     pub rows: Memo<Shared<Vec<u32>>>,
     pub window: Memo<TimeWindow>,
     pub crit: Memo<Option<Shared<CritMap>>>,
+    /// LLM badge text by span (`model · in→out tok · $cost`), priced with the table in
+    /// use, so edits in the prices dialog show up on the bars.
+    pub badges: Memo<Option<Shared<Badges>>>,
 }
 
 impl WfDerived {
@@ -147,12 +214,11 @@ impl WfDerived {
             let loaded = app.loaded.get()?;
             trace_view(&loaded, app.trace.get()).map(Shared::new)
         });
-        let matches = Memo::new(move |_| {
+        let matches = RwSignal::new(Shared::new(Vec::new()));
+        let find_busy = RwSignal::new(false);
+        Effect::new(move |_| {
             let q = find::parse(&s.find.get());
-            match view.get() {
-                Some(v) if !q.is_empty() => Shared::new(q.find(v.set(), v.trace)),
-                _ => Shared::new(Vec::new()),
-            }
+            start_find(view.get(), q, matches, find_busy);
         });
         let rows = Memo::new(move |_| {
             let Some(v) = view.get() else { return Shared::new(Vec::new()) };
@@ -164,7 +230,7 @@ impl WfDerived {
                 (None, true) => Some(wf::keep_mask(v.set(), v.trace, &matches.get())),
                 _ => None,
             };
-            Shared::new(wf::visible_rows(v.set(), v.trace, &collapsed, keep.as_deref()))
+            Shared::new(crate::ui::util::timed("rows_ms", || wf::visible_rows(v.set(), v.trace, &collapsed, keep.as_deref())))
         });
         let window = Memo::new(move |_| {
             let bounds = view.with(|v| v.as_ref().map(|v| v.bounds())).unwrap_or(TimeWindow { start_ns: 0.0, end_ns: 1.0 });
@@ -182,8 +248,90 @@ impl WfDerived {
             }
             Some(Shared::new(m))
         });
-        WfDerived { view, matches, rows, window, crit }
+        let badges = Memo::new(move |_| {
+            let v = view.get()?;
+            let spans = v.set().traces.get(v.trace).map(|t| t.spans.len).unwrap_or(0);
+            if spans > BADGES_FULL_SCAN_SPANS {
+                // Follow price edits: a new (empty) cache per table.
+                crate::ui::views_llm::prices().track();
+                return Some(Shared::new(Badges::PerRow { view: v, cache: Default::default() }));
+            }
+            let b = crate::ui::util::timed("badges_ms", || crate::ui::views_llm::llm_badges(v.set(), v.trace));
+            (!b.is_empty()).then(|| Shared::new(Badges::All(b)))
+        });
+        WfDerived { view, matches, find_busy, rows, window, crit, badges }
     }
+}
+
+/// A find search works through the spans in slices of about this long (ms of main thread).
+const FIND_SLICE_MS: f64 = 40.0;
+/// Traces up to this many spans are searched in one go.
+const FIND_ONE_GO_SPANS: u32 = 50_000;
+
+thread_local! {
+    /// Generation of the running find search; a newer search stops older ones.
+    static FIND_JOB: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// A next/previous step asked for while a search ran (0 = none).
+    static FIND_STEP: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+}
+
+/// Resolves after the browser has had a turn (other tasks, input, paint).
+async fn yield_to_browser() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Runs query `q` over the shown trace into `matches`: at once for small traces, else
+/// in slices of [`FIND_SLICE_MS`]. A newer call cancels a running one.
+fn start_find(view: Option<Shared<TraceView>>, q: find::Query, matches: RwSignal<Shared<Vec<u32>>>, busy: RwSignal<bool>) {
+    let job = FIND_JOB.with(|j| {
+        j.set(j.get() + 1);
+        j.get()
+    });
+    let range = match &view {
+        Some(v) if !q.is_empty() => v.set().traces.get(v.trace).map(|t| t.spans.range()),
+        _ => None,
+    };
+    let (Some(v), Some(range)) = (view, range) else {
+        matches.set(Shared::new(Vec::new()));
+        busy.set(false);
+        return;
+    };
+    if range.len() <= FIND_ONE_GO_SPANS as usize {
+        matches.set(Shared::new(crate::ui::util::timed("find_ms", || q.find(v.set(), v.trace))));
+        busy.set(false);
+        return;
+    }
+    busy.set(true);
+    leptos::task::spawn_local(async move {
+        let t_start = crate::ui::util::now_ms();
+        let mut found: Vec<u32> = Vec::new();
+        let mut i = range.start;
+        let end = range.end.min(v.set().spans.len());
+        let mut slices = 0u32;
+        while i < end {
+            let t0 = crate::ui::util::now_ms();
+            while i < end {
+                let stop = (i + 4096).min(end);
+                let set = v.set();
+                found.extend((i..stop).filter(|&k| q.matches(set, &set.spans[k])).map(|k| k as u32));
+                i = stop;
+                if crate::ui::util::now_ms() - t0 >= FIND_SLICE_MS {
+                    break;
+                }
+            }
+            slices += 1;
+            if i < end {
+                yield_to_browser().await;
+                if FIND_JOB.with(|j| j.get()) != job {
+                    return; // A newer query took over.
+                }
+            }
+        }
+        crate::ui::util::record_timing("find_ms", crate::ui::util::now_ms() - t_start);
+        crate::ui::util::record_timing("find_slices", slices as f64);
+        matches.set(Shared::new(found));
+        busy.set(false);
+    });
 }
 
 /// Identity of a drawn row: when any of this changes the row is drawn anew.
@@ -197,6 +345,9 @@ struct RowKey {
     matched: u8,
     window: (u64, u64),
     crit: bool,
+    badge: Option<String>,
+    /// Lane width, px (badge placement depends on it).
+    lane_px: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -214,12 +365,26 @@ struct RowData {
     ticks: Vec<f64>,
     crit_segments: Vec<(f64, f64)>,
     child_count: u32,
+    badge_place: Option<wf::BadgePlace>,
 }
 
 /// Most child intervals shading one bar; beyond this the bar is drawn plain.
 const MAX_COVER_CHILDREN: u32 = 4096;
 
-fn row_data(v: &TraceView, span: u32, row: usize, win: TimeWindow, sel: Option<u32>, collapsed: &Collapsed, matches: &[u32], current: Option<u32>, crit: Option<&CritMap>) -> Option<RowData> {
+/// What a row needs besides its span: the view-wide inputs of [`row_data`].
+struct RowCtx<'a> {
+    win: TimeWindow,
+    sel: Option<u32>,
+    collapsed: &'a Collapsed,
+    matches: &'a [u32],
+    current: Option<u32>,
+    crit: Option<&'a CritMap>,
+    badges: Option<&'a Badges>,
+    lane_px: f64,
+}
+
+fn row_data(v: &TraceView, span: u32, row: usize, cx: &RowCtx) -> Option<RowData> {
+    let RowCtx { win, sel, collapsed, matches, current, crit, badges, lane_px } = *cx;
     let set = v.set();
     let s = set.spans.get(span as usize)?;
     let bar = wf::bar(s, v.start_ns, win);
@@ -240,6 +405,12 @@ fn row_data(v: &TraceView, span: u32, row: usize, win: TimeWindow, sel: Option<u
             .unwrap_or_else(|| "clock skew: this span starts before its parent".into())
     });
     let cover = if s.child_count > 0 && s.child_count <= MAX_COVER_CHILDREN { wf::child_cover_segments(set, span, 12) } else { Vec::new() };
+    let duration = format::duration(s.duration_ns);
+    let badge = badges.and_then(|b| b.get(span));
+    let badge_place = badge.as_ref().map(|b| {
+        let dur_chars = duration.chars().count() + if s.is_error() { 2 } else { 0 } + if s.has(span_flags::CLOCK_SKEW) { 2 } else { 0 };
+        wf::badge_place(&bar, lane_px, wf::label_px(dur_chars), wf::label_px(b.chars().count()))
+    });
     let dur = s.duration_ns.max(1) as f64;
     let crit_segments: Vec<(f64, f64)> = crit
         .and_then(|c| c.get(&span))
@@ -258,19 +429,22 @@ fn row_data(v: &TraceView, span: u32, row: usize, win: TimeWindow, sel: Option<u
             matched,
             window: (win.start_ns as u64, win.end_ns as u64),
             crit: !crit_segments.is_empty(),
+            badge,
+            lane_px: lane_px.round() as u32,
         },
         depth: s.depth,
         name: set.name_of(s).to_string(),
         service: set.service_of(s).to_string(),
         color: v.color(span),
         bar,
-        duration: format::duration(s.duration_ns),
+        duration,
         error: s.is_error(),
         skew,
         cover,
         ticks: wf::event_ticks(set, span, 16),
         crit_segments,
         child_count: s.child_count,
+        badge_place,
     })
 }
 
@@ -346,6 +520,23 @@ fn Row(r: RowData) -> impl IntoView {
         r.duration
     );
     let skew = r.skew.map(|m| view! { <span class="skew" title=m.clone() aria-label=m>"⚠"</span> });
+    // The LLM badge: in the label group (before or after the duration) or inside the bar's right end.
+    let badge_el = |text: &str, place: wf::BadgePlace, extra: &str| {
+        let style = format!("max-width:{:.0}px{extra}", place.max_px);
+        let shown = wf::fit_badge_text(text, place.max_px);
+        view! { <span class="llm-badge" data-testid="llm-badge" title=format!("LLM call: {text}") data-full=text.to_string() style=style>{shown}</span> }
+    };
+    let (mut badge_before, mut badge_after, mut badge_inside) = (None, None, None);
+    if let (Some(text), Some(place)) = (r.key.badge.as_deref(), r.badge_place) {
+        match place.slot {
+            wf::BadgeSlot::BeforeLabel => badge_before = Some(badge_el(text, place, "")),
+            wf::BadgeSlot::AfterLabel => badge_after = Some(badge_el(text, place, "")),
+            wf::BadgeSlot::InsideEnd => {
+                let right = (100.0 - r.bar.left_pct - r.bar.width_pct).max(0.0);
+                badge_inside = Some(badge_el(text, place, &format!(";position:absolute;top:5px;right:calc({right:.4}% + 3px)")));
+            }
+        }
+    }
     view! {
         <div role="row" class=class data-testid="span-row" data-span=span
             aria-expanded={expanded.map(|e| e.to_string())}
@@ -360,12 +551,78 @@ fn Row(r: RowData) -> impl IntoView {
             </div>
             <div role="gridcell" class="wf-lane">
                 <div class="bar" class:offscreen=r.bar.off_screen style=bar_style>{cover}{crit}{ticks}</div>
-                <span class="dur" class:left=r.bar.label_left class:inside=r.bar.label_inside style=label_style>{skew}{marks}</span>
+                <span class="dur" class:left=r.bar.label_left class:inside=r.bar.label_inside style=label_style>{badge_before}{skew}<span class="d">{marks}</span>{badge_after}</span>
+                {badge_inside}
             </div>
         </div>
     }
     // tachys has no typed `aria-level`; add it as a custom attribute.
     .attr("aria-level", (depth + 1).to_string())
+}
+
+/// Quiet time after the last key before a find query runs on a big trace.
+pub const FIND_DEBOUNCE_MS: u64 = 150;
+/// Traces up to this many spans run the query on every key.
+const FIND_INSTANT_SPANS: u32 = 20_000;
+
+thread_local! {
+    /// Generation of the last find edit; a pending apply runs only if still current.
+    static FIND_GEN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Makes the find box text the applied query (a no-op when they are equal).
+pub fn apply_find(ui: Ui) {
+    FIND_GEN.with(|g| g.set(g.get() + 1));
+    let text = ui.wf.find_text.get_untracked();
+    if ui.wf.find.with_untracked(|f| *f != text) {
+        // Busy until the search effect has run, so a step asked for right now waits
+        // for the new matches instead of using the old ones.
+        ui.derived.find_busy.set(true);
+        ui.wf.find.set(text);
+        ui.wf.find_pos.set(None);
+    }
+}
+
+/// The find box changed: apply now for small traces, else after a quiet time.
+fn find_edited(ui: Ui, text: String) {
+    ui.wf.find_text.set(text);
+    let spans = ui.derived.view.with_untracked(|v| v.as_ref().and_then(|v| v.set().traces.get(v.trace).map(|t| t.spans.len)).unwrap_or(0));
+    if spans <= FIND_INSTANT_SPANS {
+        apply_find(ui);
+        return;
+    }
+    let gen = FIND_GEN.with(|g| {
+        g.set(g.get() + 1);
+        g.get()
+    });
+    set_timeout(
+        move || {
+            if FIND_GEN.with(|g| g.get()) == gen {
+                apply_find(ui);
+            }
+        },
+        std::time::Duration::from_millis(FIND_DEBOUNCE_MS),
+    );
+}
+
+/// Keeps the box showing a query set from elsewhere (legend, deep link, Esc), and
+/// takes a next/previous step asked for while a search was running.
+pub fn sync_find_text(ui: Ui) {
+    Effect::new(move |_| {
+        if !ui.derived.find_busy.get() {
+            let step = FIND_STEP.with(|s| s.replace(0));
+            if step != 0 {
+                step_match(ui, step);
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let f = ui.wf.find.get();
+        if ui.wf.find_text.with_untracked(|t| *t != f) {
+            FIND_GEN.with(|g| g.set(g.get() + 1));
+            ui.wf.find_text.set(f);
+        }
+    });
 }
 
 /// The find box with its count and buttons.
@@ -384,16 +641,24 @@ fn FindBar() -> impl IntoView {
         n
     });
     let count = move || {
-        let n = ui.derived.matches.with(|m| m.len());
         let q = ui.wf.find.get();
+        if ui.wf.find_text.with(|t| *t != q) {
+            // Typing: the count of the previous query would be stale.
+            return "…".to_string();
+        }
+        if ui.derived.find_busy.get() {
+            return "searching…".to_string();
+        }
+        let n = ui.derived.matches.with(|m| m.len());
         if q.trim().is_empty() {
             String::new()
         } else if n == 0 {
             "no matches".to_string()
         } else {
             match ui.wf.find_pos.get() {
-                Some(p) => format!("{} of {}", p + 1, n),
-                None => format!("{n} matches"),
+                Some(p) => format!("{} of {}", format::thousands(p as u64 + 1), format::thousands(n as u64)),
+                None if n == 1 => "1 match".to_string(),
+                None => format!("{} matches", format::thousands(n as u64)),
             }
         }
     };
@@ -401,11 +666,8 @@ fn FindBar() -> impl IntoView {
         <div class="find" role="search">
             <input type="search" node_ref=input data-testid="find-input" placeholder="Find ( / ): text, key=value, duration>100ms, error"
                 aria-label="Find spans"
-                prop:value=move || ui.wf.find.get()
-                on:input=move |ev| {
-                    ui.wf.find.set(event_target_value(&ev));
-                    ui.wf.find_pos.set(None);
-                }
+                prop:value=move || ui.wf.find_text.get()
+                on:input=move |ev| find_edited(ui, event_target_value(&ev))
                 on:keydown=move |ev: ev::KeyboardEvent| {
                     if ev.key() == "Enter" {
                         ev.prevent_default();
@@ -428,6 +690,12 @@ fn FindBar() -> impl IntoView {
 
 /// Moves to the next (`dir` = 1) or previous (-1) match and selects it.
 pub fn step_match(ui: Ui, dir: i64) {
+    apply_find(ui);
+    if ui.derived.find_busy.get_untracked() {
+        // The search is still running: step once it has finished.
+        FIND_STEP.with(|s| s.set(dir));
+        return;
+    }
     let matches = ui.derived.matches.get_untracked();
     if matches.is_empty() {
         return;
@@ -682,6 +950,13 @@ pub fn Waterfall() -> impl IntoView {
         if let Some(el) = scroller.get_untracked() {
             ui.wf.viewport_h.set(el.client_height().max(50) as f64);
         }
+        // The lane header has the same width as the row lanes plus their 64 px right margin.
+        if let Some(h) = lane_head.get_untracked() {
+            let w = (h.client_width() as f64 - 64.0).max(50.0);
+            if (w - ui.wf.lane_px.get_untracked()).abs() >= 1.0 {
+                ui.wf.lane_px.set(w);
+            }
+        }
     };
     Effect::new(move |_| {
         if scroller.get().is_some() {
@@ -690,6 +965,26 @@ pub fn Waterfall() -> impl IntoView {
     });
     let resize = window_event_listener(ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
+    // The lane also changes width without a window resize (detail panel, wrapping toolbar).
+    let observer: StoredValue<Option<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>, LocalStorage> = StoredValue::new_local(None);
+    on_cleanup(move || {
+        let _ = observer.try_with_value(|o| {
+            if let Some((o, _)) = o {
+                o.disconnect();
+            }
+        });
+    });
+    Effect::new(move |_| {
+        let (Some(body), Some(head)) = (scroller.get(), lane_head.get()) else { return };
+        if observer.with_value(|o| o.is_some()) {
+            return;
+        }
+        let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| measure());
+        let Ok(o) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) else { return };
+        o.observe(&body);
+        o.observe(&head);
+        observer.set_value(Some((o, cb)));
+    });
 
     // Drag on ruler/minimap: follow the mouse anywhere, finish on release.
     let mv = window_event_listener(ev::mousemove, move |ev| {
@@ -767,10 +1062,11 @@ pub fn Waterfall() -> impl IntoView {
         let matches = ui.derived.matches.get();
         let current = ui.wf.find_pos.get().and_then(|p| matches.get(p).copied());
         let crit = ui.derived.crit.get();
+        let badges = ui.derived.badges.get();
+        let lane_px = ui.wf.lane_px.get();
         ui.wf.collapsed.with(|collapsed| {
-            (w.first..w.last.min(rows.len()))
-                .filter_map(|k| row_data(&v, rows[k], k, win, sel, collapsed, &matches, current, crit.as_deref()))
-                .collect::<Vec<_>>()
+            let cx = RowCtx { win, sel, collapsed, matches: &matches, current, crit: crit.as_deref(), badges: badges.as_deref(), lane_px };
+            (w.first..w.last.min(rows.len())).filter_map(|k| row_data(&v, rows[k], k, &cx)).collect::<Vec<_>>()
         })
     };
 
@@ -826,29 +1122,49 @@ pub fn Waterfall() -> impl IntoView {
 }
 
 /// Keeps the selected span visible: expands its ancestors and scrolls to its row.
+/// After [`AppState::jump_to_span`](crate::ui::state::AppState::jump_to_span) (a bump
+/// of `jump`) it also opens the detail panel and puts the row in the middle of the view.
 pub fn follow_selection(ui: Ui) {
-    Effect::new(move |_| {
-        let Some(span) = ui.app.selected.get() else { return };
-        let Some(v) = ui.derived.view.get_untracked() else { return };
-        let set = v.set();
-        let Some(s) = set.spans.get(span as usize) else { return };
-        if s.trace as usize != v.trace {
-            return;
-        }
-        let visible = ui.derived.rows.with_untracked(|r| wf::row_of(r, span).is_some());
-        if !visible {
-            let needs = ui.wf.collapsed.with_untracked(|c| wf::ancestors(set, span).iter().any(|&a| c.is_collapsed(a, set.spans[a as usize].depth)));
-            if needs {
-                ui.wf.collapsed.update(|c| wf::reveal(set, c, span));
-            }
-        }
-        let Some(row) = ui.derived.rows.with_untracked(|r| wf::row_of(r, span)) else { return };
-        let n = ui.derived.rows.with_untracked(|r| r.len());
-        let vp = Viewport { scroll_top_px: ui.wf.scroll_top.get_untracked(), height_px: ui.wf.viewport_h.get_untracked() };
-        if let Some(top) = wf::scroll_to_show(n, vp, row) {
-            ui.wf.scroll_to.set(Some(top));
-        }
+    Effect::new(move |prev: Option<u64>| {
+        let jump = ui.app.jump.get();
+        let jumped = prev.is_some_and(|p| p != jump);
+        follow(ui, jumped);
+        jump
     });
+}
+
+fn follow(ui: Ui, jumped: bool) {
+    let Some(span) = ui.app.selected.get() else { return };
+    if jumped {
+        ui.wf.detail_open.set(true);
+    }
+    let Some(v) = ui.derived.view.get_untracked() else { return };
+    let set = v.set();
+    let Some(s) = set.spans.get(span as usize) else { return };
+    if s.trace as usize != v.trace {
+        return;
+    }
+    let visible = ui.derived.rows.with_untracked(|r| wf::row_of(r, span).is_some());
+    if !visible {
+        let needs = ui.wf.collapsed.with_untracked(|c| wf::ancestors(set, span).iter().any(|&a| c.is_collapsed(a, set.spans[a as usize].depth)));
+        if needs {
+            ui.wf.collapsed.update(|c| wf::reveal(set, c, span));
+        }
+        // A jump must land on the span: drop a filter that hides it.
+        if jumped && ui.derived.rows.with_untracked(|r| wf::row_of(r, span).is_none()) {
+            ui.app.span_filter.set(None);
+            ui.app.span_filter_label.set(String::new());
+            ui.wf.only_matching.set(false);
+        }
+    }
+    let Some(row) = ui.derived.rows.with_untracked(|r| wf::row_of(r, span)) else { return };
+    let n = ui.derived.rows.with_untracked(|r| r.len());
+    let vp = Viewport { scroll_top_px: ui.wf.scroll_top.get_untracked(), height_px: ui.wf.viewport_h.get_untracked() };
+    if jumped {
+        ui.wf.scroll_to.set(Some(wf::scroll_to_center(n, vp, row)));
+    } else if let Some(top) = wf::scroll_to_show(n, vp, row) {
+        ui.wf.scroll_to.set(Some(top));
+    }
 }
 
 /// Global keyboard shortcuts.
@@ -868,8 +1184,9 @@ pub fn on_key(ui: Ui, ev: web_sys::KeyboardEvent) {
             }
         } else if ui.wf.detail_open.get_untracked() {
             ui.wf.detail_open.set(false);
-        } else if !ui.wf.find.get_untracked().is_empty() {
-            ui.wf.find.set(String::new());
+        } else if !ui.wf.find.get_untracked().is_empty() || !ui.wf.find_text.get_untracked().is_empty() {
+            ui.wf.find_text.set(String::new());
+            apply_find(ui);
             ui.wf.find_pos.set(None);
         } else {
             ui.app.selected.set(None);

@@ -3,6 +3,7 @@
 
 pub mod axis;
 pub mod deeplink;
+pub mod embed;
 pub mod find;
 pub mod graph_layout;
 pub mod minimap;

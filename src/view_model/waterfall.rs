@@ -209,6 +209,26 @@ pub fn scroll_to_show(n_rows: usize, vp: Viewport, row: usize) -> Option<f64> {
     }
 }
 
+/// The scroll position that puts `row` in the middle of the viewport (clamped to the
+/// scroll range), for jumps from other views.
+pub fn scroll_to_center(n_rows: usize, vp: Viewport, row: usize) -> f64 {
+    if n_rows == 0 {
+        return 0.0;
+    }
+    let row = row.min(n_rows - 1) as f64;
+    let rows_on_screen = (vp.height_px / ROW_HEIGHT_PX).max(1.0);
+    let new_first = (row + 0.5 - rows_on_screen / 2.0).max(0.0);
+    let full = n_rows as f64 * ROW_HEIGHT_PX;
+    let total = total_px(n_rows);
+    let max_scroll = (total - vp.height_px).max(0.0);
+    if full <= total {
+        (new_first * ROW_HEIGHT_PX).clamp(0.0, max_scroll)
+    } else {
+        let span_rows = (n_rows as f64 - rows_on_screen).max(1.0);
+        (new_first / span_rows * max_scroll).clamp(0.0, max_scroll)
+    }
+}
+
 /// A time window over a trace, as offsets from the trace start in nanoseconds
 /// (absolute epoch nanoseconds do not fit an f64 exactly).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -374,4 +394,166 @@ pub fn event_ticks(set: &TraceSet, span: u32, max_ticks: usize) -> Vec<f64> {
 /// Row index of a span in the visible rows (binary search: rows are in pre-order).
 pub fn row_of(rows: &[u32], span: u32) -> Option<usize> {
     rows.binary_search(&span).ok()
+}
+
+/// Where an LLM badge goes relative to its bar and the duration label.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BadgeSlot {
+    /// In the label group, after the duration (the label is right of the bar).
+    AfterLabel,
+    /// In the label group, before the duration (the label is left of or inside the bar).
+    BeforeLabel,
+    /// Inside the bar, against its right end (the label is outside, so they cannot meet).
+    InsideEnd,
+}
+
+/// A badge's slot and the most pixels it may take (longer text is cut with an ellipsis).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BadgePlace {
+    pub slot: BadgeSlot,
+    pub max_px: f64,
+}
+
+/// Estimated width in px of `chars` characters of the 11 px label font (generous,
+/// so that "fits" holds in every common font).
+pub fn label_px(chars: usize) -> f64 {
+    chars as f64 * 6.6 + 10.0
+}
+
+/// Gap between the duration label and a badge next to it, px.
+const BADGE_GAP_PX: f64 = 6.0;
+/// A badge is never squeezed below this width.
+const BADGE_MIN_PX: f64 = 48.0;
+
+/// Places a badge of (estimated) `badge_px` for a bar in a lane `lane_px` wide whose
+/// duration label is `dur_px` wide. The badge never overlaps the label: either both
+/// sit in one flowing group, or the badge is inside the bar while the label is outside.
+pub fn badge_place(bar: &Bar, lane_px: f64, dur_px: f64, badge_px: f64) -> BadgePlace {
+    let lane = lane_px.max(1.0);
+    let left = bar.left_pct / 100.0 * lane;
+    let bar_px = bar.width_pct / 100.0 * lane;
+    let right = left + bar_px;
+    let inside_room = bar_px - 8.0;
+    let fit = |room: f64| BadgePlace { slot: BadgeSlot::AfterLabel, max_px: room.max(BADGE_MIN_PX) };
+    if bar.label_inside {
+        // The label sits at the bar's right end; the badge goes just before it.
+        let room = bar_px - dur_px - BADGE_GAP_PX - 8.0;
+        return BadgePlace { slot: BadgeSlot::BeforeLabel, ..fit(room) };
+    }
+    if bar.label_left {
+        if inside_room >= badge_px {
+            return BadgePlace { slot: BadgeSlot::InsideEnd, max_px: badge_px };
+        }
+        let room_left = left - dur_px - BADGE_GAP_PX;
+        if room_left >= badge_px || room_left >= inside_room {
+            return BadgePlace { slot: BadgeSlot::BeforeLabel, ..fit(room_left) };
+        }
+        return BadgePlace { slot: BadgeSlot::InsideEnd, ..fit(inside_room) };
+    }
+    let room_right = lane - right - dur_px - BADGE_GAP_PX;
+    if room_right >= badge_px {
+        return BadgePlace { slot: BadgeSlot::AfterLabel, max_px: badge_px };
+    }
+    if inside_room >= badge_px || inside_room > room_right {
+        return BadgePlace { slot: BadgeSlot::InsideEnd, ..fit(inside_room) };
+    }
+    fit(room_right)
+}
+
+/// Badge text for at most `max_px`: when the whole text does not fit, the model name
+/// (the part before the first ` · `) is shortened with a middle `…`, so that tokens and
+/// cost stay whole; the full text goes in the tooltip. Below a few model characters
+/// the text is returned as is (CSS cuts it with an ellipsis).
+pub fn fit_badge_text(text: &str, max_px: f64) -> String {
+    let chars = text.chars().count();
+    if label_px(chars) <= max_px {
+        return text.to_string();
+    }
+    let Some((model, rest)) = text.split_once(" · ") else { return text.to_string() };
+    let budget = ((max_px - 10.0) / 6.6).floor() as isize - rest.chars().count() as isize - 3;
+    let model_chars: Vec<char> = model.chars().collect();
+    if budget < 6 || model_chars.len() as isize <= budget {
+        return text.to_string();
+    }
+    let keep = budget as usize - 1; // one for the ellipsis
+    let head = keep.div_ceil(2);
+    let tail = keep - head;
+    let short: String = model_chars[..head].iter().chain(std::iter::once(&'…')).chain(model_chars[model_chars.len() - tail..].iter()).collect();
+    format!("{short} · {rest}")
+}
+
+#[cfg(test)]
+mod badge_tests {
+    use super::*;
+
+    fn bar(left_pct: f64, width_pct: f64) -> Bar {
+        let label_left = left_pct + width_pct > 75.0;
+        Bar { left_pct, width_pct, label_left, label_inside: label_left && left_pct < 12.0, off_screen: false }
+    }
+
+    #[test]
+    fn a_short_early_bar_puts_the_badge_after_the_label() {
+        let p = badge_place(&bar(5.0, 10.0), 1000.0, 40.0, 300.0);
+        assert_eq!(p, BadgePlace { slot: BadgeSlot::AfterLabel, max_px: 300.0 });
+    }
+
+    #[test]
+    fn a_wide_bar_near_the_end_holds_the_badge_inside_its_right_end() {
+        // The demo's generate call: ~24%..94% of the lane, label left of the bar.
+        let b = bar(24.0, 70.0);
+        assert!(b.label_left && !b.label_inside);
+        let p = badge_place(&b, 1000.0, 40.0, 330.0);
+        assert_eq!(p, BadgePlace { slot: BadgeSlot::InsideEnd, max_px: 330.0 });
+    }
+
+    #[test]
+    fn a_narrow_bar_near_the_end_puts_the_badge_before_the_label() {
+        let p = badge_place(&bar(60.0, 30.0), 1000.0, 40.0, 330.0);
+        assert_eq!(p.slot, BadgeSlot::BeforeLabel);
+        assert!(p.max_px >= 330.0);
+    }
+
+    #[test]
+    fn a_full_width_bar_keeps_the_badge_before_the_inside_label_and_cuts_it() {
+        let b = bar(0.0, 100.0);
+        assert!(b.label_inside);
+        let p = badge_place(&b, 300.0, 40.0, 330.0);
+        assert_eq!(p.slot, BadgeSlot::BeforeLabel);
+        assert!(p.max_px < 300.0 - 40.0, "{p:?}");
+    }
+
+    #[test]
+    fn centering_puts_the_row_mid_screen_and_clamps() {
+        let vp = Viewport { scroll_top_px: 0.0, height_px: 240.0 };
+        // 10 rows on screen; row 50 centered → first row 45.5 → 1092 px.
+        assert_eq!(scroll_to_center(1000, vp, 50), (50.5 - 5.0) * ROW_HEIGHT_PX);
+        assert_eq!(scroll_to_center(1000, vp, 2), 0.0);
+        assert_eq!(scroll_to_center(1000, vp, 999), 1000.0 * ROW_HEIGHT_PX - 240.0);
+        assert_eq!(scroll_to_center(0, vp, 3), 0.0);
+        // Scaled scroll (millions of rows): the window computed from the result shows the row.
+        let n = 2_000_000;
+        let top = scroll_to_center(n, vp, 1_234_567);
+        let w = window(n, Viewport { scroll_top_px: top, height_px: 240.0 });
+        assert!(w.first <= 1_234_567 && 1_234_567 < w.last, "{w:?}");
+    }
+
+    #[test]
+    fn a_short_room_shortens_the_model_and_keeps_tokens_and_cost() {
+        let t = "claude-3-5-sonnet-20241022 · 2,847→612 tok · $0.017721";
+        assert_eq!(fit_badge_text(t, 1000.0), t);
+        let short = fit_badge_text(t, 300.0);
+        assert!(short.ends_with(" · 2,847→612 tok · $0.017721"), "{short}");
+        assert!(short.starts_with("claude") && short.contains('…') && short.contains("1022"), "{short}");
+        assert!(label_px(short.chars().count()) <= 300.0, "{short}");
+        // No room even for tokens and cost: unchanged (CSS cuts it).
+        assert_eq!(fit_badge_text(t, 120.0), t);
+        assert_eq!(fit_badge_text("no separator here at all", 20.0), "no separator here at all");
+    }
+
+    #[test]
+    fn no_room_anywhere_still_gives_a_legible_minimum() {
+        let p = badge_place(&bar(50.0, 1.0), 100.0, 40.0, 330.0);
+        assert!(p.max_px >= BADGE_MIN_PX);
+        assert_eq!(label_px(0), 10.0);
+    }
 }

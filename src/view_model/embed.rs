@@ -1,0 +1,122 @@
+//! Embedding options: the page's query string in, what the embedded view shows out.
+//!
+//! ```text
+//! ?embed=1 | ?uiEmbed=v0      hide the top chrome (file buttons, paste, theme, brand)
+//! ?tabs=0                     with embed: hide the tabs too (no top bar at all)
+//! ?theme=light|dark | ?uiTheme=light|dark   force the theme (not stored)
+//! ?trace=<id>                 select this trace (hex trace id) after loading
+//! ?find=<query> | ?uiFind=    pre-fill the find box
+//! ?url=<http(s) URL>          load a trace at start (read by the loader)
+//! ```
+//! The URL hash (deep link) wins over `trace` and `find` when both are given.
+
+use crate::view_model::deeplink::decode_component;
+
+/// A theme forced by the URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForcedTheme {
+    Light,
+    Dark,
+}
+
+/// Options read from the query string.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EmbedParams {
+    /// Hide the top chrome.
+    pub embed: bool,
+    /// Show the tabs (only meaningful with `embed`; default true).
+    pub tabs: bool,
+    pub theme: Option<ForcedTheme>,
+    /// Trace id as lower-case hex, leading zeros as given.
+    pub trace: Option<String>,
+    pub find: Option<String>,
+}
+
+fn truthy(v: &str) -> bool {
+    !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false" | "no" | "off")
+}
+
+impl EmbedParams {
+    /// Parses a query string (with or without `?`). Unknown keys are ignored; for a
+    /// key given twice the last one wins.
+    pub fn from_query(q: &str) -> EmbedParams {
+        let mut p = EmbedParams { tabs: true, ..EmbedParams::default() };
+        for part in q.trim_start_matches('?').split('&') {
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            let v = decode_component(v);
+            match k {
+                // `?embed` alone means on.
+                "embed" => p.embed = part == "embed" || truthy(&v),
+                // Jaeger UI: uiEmbed=v0.
+                "uiEmbed" => p.embed = v.trim() == "v0" || truthy(&v),
+                "tabs" => p.tabs = truthy(&v),
+                "theme" | "uiTheme" => {
+                    p.theme = match v.trim().to_ascii_lowercase().as_str() {
+                        "light" => Some(ForcedTheme::Light),
+                        "dark" => Some(ForcedTheme::Dark),
+                        _ => None,
+                    }
+                }
+                "trace" | "traceId" => {
+                    let t = v.trim().to_ascii_lowercase();
+                    p.trace = (!t.is_empty()).then_some(t);
+                }
+                "find" | "uiFind" => p.find = (!v.trim().is_empty()).then_some(v),
+                _ => {}
+            }
+        }
+        p
+    }
+
+    /// Whether the top bar is shown at all.
+    pub fn show_topbar(&self) -> bool {
+        !self.embed || self.tabs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_show_everything() {
+        let p = EmbedParams::from_query("");
+        assert_eq!(p, EmbedParams { tabs: true, ..EmbedParams::default() });
+        assert!(p.show_topbar());
+    }
+
+    #[test]
+    fn embed_theme_trace_and_find() {
+        let p = EmbedParams::from_query("?embed=1&theme=dark&trace=0AF7651916CD43DD8448EB211C80319C&find=service%3Dapi+x&url=http%3A%2F%2Fa");
+        assert!(p.embed && p.tabs);
+        assert_eq!(p.theme, Some(ForcedTheme::Dark));
+        assert_eq!(p.trace.as_deref(), Some("0af7651916cd43dd8448eb211c80319c"));
+        assert_eq!(p.find.as_deref(), Some("service=api x"));
+        assert!(p.show_topbar());
+    }
+
+    #[test]
+    fn tabs_off_hides_the_bar_only_when_embedded() {
+        assert!(!EmbedParams::from_query("embed=1&tabs=0").show_topbar());
+        assert!(EmbedParams::from_query("tabs=0").show_topbar());
+        assert!(EmbedParams::from_query("embed").embed);
+        assert!(!EmbedParams::from_query("embed=0").embed);
+        assert!(!EmbedParams::from_query("embed=false").embed);
+    }
+
+    #[test]
+    fn jaeger_ui_aliases() {
+        let p = EmbedParams::from_query("uiEmbed=v0&uiTheme=light&uiFind=error");
+        assert!(p.embed);
+        assert_eq!(p.theme, Some(ForcedTheme::Light));
+        assert_eq!(p.find.as_deref(), Some("error"));
+    }
+
+    #[test]
+    fn bad_values_are_ignored() {
+        let p = EmbedParams::from_query("theme=purple&trace=&find=%20&&=&%zz=1");
+        assert_eq!(p.theme, None);
+        assert_eq!(p.trace, None);
+        assert_eq!(p.find, None);
+    }
+}
