@@ -6,7 +6,7 @@
 //! `SetBuilder::finish`, plus dropping the built set.
 //!
 //! Run with `cargo bench --bench parse` (or `CLEW_BENCH_SIZES=100000 cargo bench
-//! --bench parse` for one size); results are recorded in docs/benchmarks-native.md.
+//! --bench parse` for one size); results are recorded in docs/benchmarks.md.
 //! Criterion prints MiB/s (2^20 bytes); the goal of ≥ 300 MB/s is 286 MiB/s.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
