@@ -106,14 +106,27 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
         ui.wf.detail_open.set(true);
     }
     ui.load.status.set(Status::Idle);
-    // The contract attributes go on once the first view has painted.
+    // The contract attributes go on once the first view has painted, and only for
+    // the latest install: a quicker later load must not be reported with the
+    // counts of an earlier one whose frames fire after it.
+    let generation = INSTALLS.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1;
+        *n
+    });
     request_animation_frame(move || {
         request_animation_frame(move || {
-            if ui.load.status.get_untracked() == Status::Idle {
+            let latest = INSTALLS.with(|n| *n.borrow()) == generation;
+            if latest && ui.load.status.get_untracked() == Status::Idle {
                 ui.load.painted.set(Some((spans, traces)));
             }
         })
     });
+}
+
+thread_local! {
+    /// How many sets have been installed on the page (to match paints to installs).
+    static INSTALLS: std::cell::RefCell<u64> = const { std::cell::RefCell::new(0) };
 }
 
 /// Writes the view state into the URL hash (replacing, not pushing, history).

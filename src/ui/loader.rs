@@ -4,12 +4,11 @@
 //! ```text
 //! File/Blob ─arrayBuffer()─▶ ArrayBuffer ─transfer─▶ worker: parse + build + encode
 //!                                                        │
-//! AppState.loaded ◀─ snapshot::decode ◀─ ArrayBuffer ◀───┘ (transferred back)
+//! AppState.loaded ◀─ snapshot::Decoder ◀─ ArrayBuffer ◀──┘ (transferred back)
 //! ```
 //!
-//! On the page the snapshot is copied into wasm memory in 16 MB slices with a yield
-//! between them; the decode itself is still one task (`snapshot::decode` is not
-//! resumable).
+//! On the page the snapshot is copied into wasm memory in 16 MB slices, then decoded
+//! with a resumable [`snapshot::Decoder`] in ~20 ms slices, yielding between them.
 //!
 //! The inputs of the current set stay on the page as `Blob`s (a dropped `File` is
 //! one), so "Add files" can send the old inputs with the new ones. Every failure
@@ -288,6 +287,46 @@ async fn copy_in_slices(buf: &ArrayBuffer) -> Vec<u8> {
     bytes
 }
 
+/// Records decoded per [`snapshot::Decoder::step`] call (about a millisecond each).
+const DECODE_STEP_ITEMS: usize = 8192;
+/// Main-thread time spent decoding before yielding to the browser.
+const DECODE_SLICE_MS: f64 = 20.0;
+
+/// Decodes the snapshot in slices of about [`DECODE_SLICE_MS`], yielding between them;
+/// `None` when load `id` was superseded meanwhile.
+async fn decode_in_slices(bytes: &[u8], id: f64) -> Option<Result<crate::core::model::TraceSet, snapshot::SnapshotError>> {
+    let t0 = now_ms();
+    let mut busy_ms = 0.0;
+    let mut longest_ms: f64 = 0.0;
+    let mut decoder = match snapshot::Decoder::new(bytes) {
+        Ok(d) => d,
+        Err(e) => return Some(Err(e)),
+    };
+    loop {
+        let slice_start = now_ms();
+        while now_ms() - slice_start < DECODE_SLICE_MS {
+            match decoder.step(DECODE_STEP_ITEMS) {
+                Ok(None) => {}
+                Ok(Some(set)) => {
+                    let slice_ms = now_ms() - slice_start;
+                    crate::ui::util::record_timing("decode_ms", busy_ms + slice_ms);
+                    crate::ui::util::record_timing("decode_longest_slice_ms", longest_ms.max(slice_ms));
+                    crate::ui::util::record_timing("decode_wall_ms", now_ms() - t0);
+                    return Some(Ok(set));
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        let slice_ms = now_ms() - slice_start;
+        busy_ms += slice_ms;
+        longest_ms = longest_ms.max(slice_ms);
+        yield_to_browser().await;
+        if !current(id) {
+            return None;
+        }
+    }
+}
+
 async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     // Let the status text paint first.
     yield_to_browser().await;
@@ -299,12 +338,13 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     if !current(id) {
         return;
     }
-    let set = match crate::ui::util::timed("decode_ms", || snapshot::decode(&bytes)) {
-        Ok(s) => s,
-        Err(e) => {
+    let set = match decode_in_slices(&bytes, id).await {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
             fail(ui, format!("The parsed trace could not be opened: {e}. This is a bug in Clew; please report it."));
             return;
         }
+        None => return, // superseded by a newer load
     };
     drop(bytes);
     let names = set.sources.iter().map(|s| s.name.clone()).collect();
@@ -371,8 +411,19 @@ pub fn load_url(ui: Ui, url: String) {
         done_bytes: 0.0,
         total_bytes: 0.0,
     });
+    // A load started while this fetch is in flight (a drop, a pick, a host's
+    // postMessage) wins: the fetched file is then dropped, not loaded over it.
+    let request = NEXT_ID.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1.0;
+        *n
+    });
     leptos::task::spawn_local(async move {
-        match fetch_input(&url).await {
+        let result = fetch_input(&url).await;
+        if NEXT_ID.with(|n| *n.borrow()) != request {
+            return;
+        }
+        match result {
             Ok(input) => load_inputs(ui, vec![input], false),
             Err(e) => fail(ui, e),
         }

@@ -355,234 +355,370 @@ fn check_value(v: AttrValue, n_attrs: usize, n_values: usize) -> Result<(), Snap
     }
 }
 
-/// Decodes a snapshot made by [`encode`].
+/// Decodes a snapshot made by [`encode`] in one go (a loop over [`Decoder::step`]).
 pub fn decode(bytes: &[u8]) -> Result<TraceSet, SnapshotError> {
-    let mut r = Reader { buf: bytes, at: 0 };
-    if r.take(8, "magic").map_err(|_| SnapshotError::BadMagic)? != MAGIC {
-        return Err(SnapshotError::BadMagic);
+    let mut d = Decoder::new(bytes)?;
+    loop {
+        if let Some(set) = d.step(usize::MAX)? {
+            return Ok(set);
+        }
     }
-    let version = r.u32("version")?;
-    if version != VERSION {
-        return Err(SnapshotError::Version { found: version, expected: VERSION });
-    }
-
-    let data = r.string("string data")?;
-    let n = r.count(4, "string ends")?;
-    let mut ends = Vec::with_capacity(n);
-    for _ in 0..n {
-        ends.push(r.u32("string ends")?);
-    }
-    let strings = Strings::from_raw_parts(data, ends)
-        .ok_or_else(|| SnapshotError::Corrupt("string table offsets are inconsistent".into()))?;
-
-    let n = r.count(61, "traces")?;
-    let mut traces = Vec::with_capacity(n);
-    for _ in 0..n {
-        traces.push(Trace {
-            trace_id: r.trace_id()?,
-            spans: r.range("trace")?,
-            root: r.u32("trace")?,
-            start_ns: r.u64("trace")?,
-            duration_ns: r.u64("trace")?,
-            max_depth: r.u32("trace")?,
-            errors: r.u32("trace")?,
-            warnings: r.range("trace")?,
-        });
-    }
-
-    let n = r.count(122, "spans")?;
-    let mut spans = Vec::with_capacity(n);
-    for _ in 0..n {
-        let trace = r.u32("span")?;
-        let span_id = r.span_id()?.ok_or_else(|| SnapshotError::Corrupt("span without id".into()))?;
-        spans.push(Span {
-            trace,
-            span_id,
-            parent_id: r.span_id()?,
-            parent: r.u32("span")?,
-            subtree_end: r.u32("span")?,
-            depth: r.u32("span")?,
-            child_count: r.u32("span")?,
-            start_ns: r.u64("span")?,
-            duration_ns: r.u64("span")?,
-            name: r.str_id("span")?,
-            kind: SpanKind::from_u8(r.u8("span")?),
-            status: StatusCode::from_u8(r.u8("span")?),
-            status_message: r.str_id("span")?,
-            resource: r.u32("span")?,
-            scope: r.u32("span")?,
-            attrs: r.range("span")?,
-            events: r.range("span")?,
-            links: r.range("span")?,
-            trace_state: r.str_id("span")?,
-            w3c_flags: r.u32("span")?,
-            dropped_attrs: r.u32("span")?,
-            dropped_events: r.u32("span")?,
-            dropped_links: r.u32("span")?,
-            flags: r.u16("span")?,
-            input_index: r.u32("span")?,
-        });
-    }
-
-    let n = r.count(13, "attrs")?;
-    let mut attrs = Vec::with_capacity(n);
-    for _ in 0..n {
-        attrs.push(Attr { key: r.str_id("attr")?, value: r.value()? });
-    }
-    let n = r.count(9, "values")?;
-    let mut values = Vec::with_capacity(n);
-    for _ in 0..n {
-        values.push(r.value()?);
-    }
-
-    let n = r.count(24, "events")?;
-    let mut events = Vec::with_capacity(n);
-    for _ in 0..n {
-        events.push(Event {
-            time_ns: r.u64("event")?,
-            name: r.str_id("event")?,
-            attrs: r.range("event")?,
-            dropped_attrs: r.u32("event")?,
-        });
-    }
-
-    let n = r.count(43, "links")?;
-    let mut links = Vec::with_capacity(n);
-    for _ in 0..n {
-        let trace_id = r.trace_id()?;
-        let span_id = r.span_id()?.ok_or_else(|| SnapshotError::Corrupt("link without span id".into()))?;
-        let kind = match r.u8("link")? {
-            1 => LinkKind::FollowsFrom,
-            2 => LinkKind::ChildOf,
-            _ => LinkKind::Link,
-        };
-        links.push(Link {
-            trace_id,
-            span_id,
-            kind,
-            trace_state: r.str_id("link")?,
-            attrs: r.range("link")?,
-            dropped_attrs: r.u32("link")?,
-        });
-    }
-
-    let n = r.count(20, "resources")?;
-    let mut resources = Vec::with_capacity(n);
-    for _ in 0..n {
-        resources.push(Resource {
-            service: r.str_id("resource")?,
-            attrs: r.range("resource")?,
-            dropped_attrs: r.u32("resource")?,
-            schema_url: r.str_id("resource")?,
-        });
-    }
-
-    let n = r.count(24, "scopes")?;
-    let mut scopes = Vec::with_capacity(n);
-    for _ in 0..n {
-        scopes.push(Scope {
-            name: r.str_id("scope")?,
-            version: r.str_id("scope")?,
-            attrs: r.range("scope")?,
-            dropped_attrs: r.u32("scope")?,
-            schema_url: r.str_id("scope")?,
-        });
-    }
-
-    let n = r.count(9, "warnings")?;
-    let mut warnings = Vec::with_capacity(n);
-    for _ in 0..n {
-        warnings.push(Warning {
-            kind: WarningKind::from_u8(r.u8("warning")?),
-            span: r.u32("warning")?,
-            message: r.string("warning message")?,
-        });
-    }
-    let set_warnings = r.range("set warnings")?;
-
-    let n = r.count(12, "sources")?;
-    let mut sources = Vec::with_capacity(n);
-    for _ in 0..n {
-        sources.push(Source { name: r.string("source")?, format: r.string("source")?, spans: r.u32("source")? });
-    }
-    if r.at != bytes.len() {
-        return Err(SnapshotError::Corrupt(format!("{} trailing bytes", bytes.len() - r.at)));
-    }
-
-    let set = TraceSet {
-        strings,
-        traces,
-        spans,
-        attrs,
-        values,
-        events,
-        links,
-        resources,
-        scopes,
-        warnings,
-        set_warnings,
-        sources,
-    };
-    validate(&set)?;
-    Ok(set)
 }
 
-/// Checks every index and range the rest of the code slices with.
-fn validate(set: &TraceSet) -> Result<(), SnapshotError> {
-    let n_spans = set.spans.len();
-    let (n_attrs, n_values) = (set.attrs.len(), set.values.len());
-    for t in &set.traces {
-        check_range(t.spans, n_spans, "trace spans")?;
-        check_range(t.warnings, set.warnings.len(), "trace warnings")?;
-        if !t.spans.is_empty() && !t.spans.range().contains(&(t.root as usize)) {
-            return Err(SnapshotError::Corrupt("trace root outside its spans".into()));
+/// Where a [`Decoder`] is: the arena being read (in file order), then the checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    StringEnds,
+    Traces,
+    Spans,
+    Attrs,
+    Values,
+    Events,
+    Links,
+    Resources,
+    Scopes,
+    Warnings,
+    Sources,
+    /// Every index and range is checked, phase by phase (see [`Decoder::check_item`]).
+    Validate,
+    Done,
+}
+
+/// Phases of the validation stage, in order.
+const CHECK_PHASES: usize = 10;
+
+/// A resumable snapshot decoder: bytes in, a [`TraceSet`] out after enough
+/// [`step`](Decoder::step)s, so a caller on a UI thread can yield between steps.
+///
+/// Each step reads (or checks) at most `budget_items` records; every step makes progress,
+/// and a step never allocates more than the snapshot's own length justifies.
+pub struct Decoder<'a> {
+    r: Reader<'a>,
+    stage: Stage,
+    /// Records left in the current section; `None` until its count has been read.
+    left: Option<usize>,
+    string_data: String,
+    string_ends: Vec<u32>,
+    /// The set under construction; its arenas fill section by section.
+    set: TraceSet,
+    /// Validation cursor: phase and index within it.
+    check_phase: usize,
+    check_at: usize,
+}
+
+impl<'a> Decoder<'a> {
+    /// Checks the header; the body is read by [`step`](Decoder::step).
+    pub fn new(bytes: &'a [u8]) -> Result<Decoder<'a>, SnapshotError> {
+        let mut r = Reader { buf: bytes, at: 0 };
+        if r.take(8, "magic").map_err(|_| SnapshotError::BadMagic)? != MAGIC {
+            return Err(SnapshotError::BadMagic);
         }
-    }
-    check_range(set.set_warnings, set.warnings.len(), "set warnings")?;
-    for (i, s) in set.spans.iter().enumerate() {
-        let t = set.traces.get(s.trace as usize).ok_or_else(|| SnapshotError::Corrupt("span trace index".into()))?;
-        let tr = t.spans.range();
-        if !tr.contains(&i) {
-            return Err(SnapshotError::Corrupt(format!("span {i} outside its trace range")));
+        let version = r.u32("version")?;
+        if version != VERSION {
+            return Err(SnapshotError::Version { found: version, expected: VERSION });
         }
-        if (s.subtree_end as usize) <= i || s.subtree_end as usize > tr.end {
-            return Err(SnapshotError::Corrupt(format!("span {i} subtree end {}", s.subtree_end)));
+        Ok(Decoder {
+            r,
+            stage: Stage::StringEnds,
+            left: None,
+            string_data: String::new(),
+            string_ends: Vec::new(),
+            set: TraceSet::default(),
+            check_phase: 0,
+            check_at: 0,
+        })
+    }
+
+    /// Roughly how far along the decode is, 0.0 to 1.0 (by bytes read, then checks).
+    pub fn progress(&self) -> f64 {
+        if self.stage >= Stage::Validate {
+            return if self.stage == Stage::Done { 1.0 } else { 0.9 + 0.1 * self.check_phase as f64 / CHECK_PHASES as f64 };
         }
-        if s.parent != NO_SPAN && (s.parent as usize >= i || (s.parent as usize) < tr.start) {
-            return Err(SnapshotError::Corrupt(format!("span {i} parent {}", s.parent)));
+        0.9 * self.r.at as f64 / self.r.buf.len().max(1) as f64
+    }
+
+    /// Reads or checks up to `budget_items` records (at least one). `Ok(None)` means there
+    /// is more to do; `Ok(Some(set))` is the finished set. After an error or the finished set,
+    /// further calls return an error.
+    pub fn step(&mut self, budget_items: usize) -> Result<Option<TraceSet>, SnapshotError> {
+        let mut budget = budget_items.max(1);
+        while budget > 0 {
+            let done = match self.stage {
+                Stage::StringEnds => {
+                    if self.left.is_none() {
+                        self.string_data = self.r.string("string data")?;
+                    }
+                    let (r, left, out) = (&mut self.r, &mut self.left, &mut self.string_ends);
+                    let done = section(r, left, out, 4, "string ends", &mut budget, |r| r.u32("string ends"))?;
+                    if done {
+                        let data = std::mem::take(&mut self.string_data);
+                        let ends = std::mem::take(&mut self.string_ends);
+                        self.set.strings = Strings::from_raw_parts(data, ends)
+                            .ok_or_else(|| SnapshotError::Corrupt("string table offsets are inconsistent".into()))?;
+                    }
+                    done
+                }
+                Stage::Traces => section(&mut self.r, &mut self.left, &mut self.set.traces, 61, "traces", &mut budget, read_trace)?,
+                Stage::Spans => section(&mut self.r, &mut self.left, &mut self.set.spans, 122, "spans", &mut budget, read_span)?,
+                Stage::Attrs => section(&mut self.r, &mut self.left, &mut self.set.attrs, 13, "attrs", &mut budget, |r| {
+                    Ok(Attr { key: r.str_id("attr")?, value: r.value()? })
+                })?,
+                Stage::Values => section(&mut self.r, &mut self.left, &mut self.set.values, 9, "values", &mut budget, |r| r.value())?,
+                Stage::Events => section(&mut self.r, &mut self.left, &mut self.set.events, 24, "events", &mut budget, |r| {
+                    Ok(Event {
+                        time_ns: r.u64("event")?,
+                        name: r.str_id("event")?,
+                        attrs: r.range("event")?,
+                        dropped_attrs: r.u32("event")?,
+                    })
+                })?,
+                Stage::Links => section(&mut self.r, &mut self.left, &mut self.set.links, 43, "links", &mut budget, read_link)?,
+                Stage::Resources => {
+                    section(&mut self.r, &mut self.left, &mut self.set.resources, 20, "resources", &mut budget, |r| {
+                        Ok(Resource {
+                            service: r.str_id("resource")?,
+                            attrs: r.range("resource")?,
+                            dropped_attrs: r.u32("resource")?,
+                            schema_url: r.str_id("resource")?,
+                        })
+                    })?
+                }
+                Stage::Scopes => section(&mut self.r, &mut self.left, &mut self.set.scopes, 24, "scopes", &mut budget, |r| {
+                    Ok(Scope {
+                        name: r.str_id("scope")?,
+                        version: r.str_id("scope")?,
+                        attrs: r.range("scope")?,
+                        dropped_attrs: r.u32("scope")?,
+                        schema_url: r.str_id("scope")?,
+                    })
+                })?,
+                Stage::Warnings => {
+                    let done = section(&mut self.r, &mut self.left, &mut self.set.warnings, 9, "warnings", &mut budget, |r| {
+                        Ok(Warning {
+                            kind: WarningKind::from_u8(r.u8("warning")?),
+                            span: r.u32("warning")?,
+                            message: r.string("warning message")?,
+                        })
+                    })?;
+                    if done {
+                        self.set.set_warnings = self.r.range("set warnings")?;
+                    }
+                    done
+                }
+                Stage::Sources => {
+                    let done = section(&mut self.r, &mut self.left, &mut self.set.sources, 12, "sources", &mut budget, |r| {
+                        Ok(Source { name: r.string("source")?, format: r.string("source")?, spans: r.u32("source")? })
+                    })?;
+                    if done && self.r.at != self.r.buf.len() {
+                        return Err(SnapshotError::Corrupt(format!("{} trailing bytes", self.r.buf.len() - self.r.at)));
+                    }
+                    done
+                }
+                Stage::Validate => {
+                    while self.check_phase < CHECK_PHASES && budget > 0 {
+                        if self.check_at < check_len(&self.set, self.check_phase) {
+                            check_item(&self.set, self.check_phase, self.check_at)?;
+                            self.check_at += 1;
+                            budget -= 1;
+                        } else {
+                            self.check_phase += 1;
+                            self.check_at = 0;
+                        }
+                    }
+                    if self.check_phase == CHECK_PHASES {
+                        self.stage = Stage::Done;
+                        return Ok(Some(std::mem::take(&mut self.set)));
+                    }
+                    false
+                }
+                Stage::Done => return Err(SnapshotError::Corrupt("decoder already finished".into())),
+            };
+            if done {
+                self.left = None;
+                self.stage = next_stage(self.stage);
+            }
         }
-        if s.resource as usize >= set.resources.len() && !set.resources.is_empty() {
-            return Err(SnapshotError::Corrupt(format!("span {i} resource {}", s.resource)));
+        Ok(None)
+    }
+}
+
+fn next_stage(s: Stage) -> Stage {
+    match s {
+        Stage::StringEnds => Stage::Traces,
+        Stage::Traces => Stage::Spans,
+        Stage::Spans => Stage::Attrs,
+        Stage::Attrs => Stage::Values,
+        Stage::Values => Stage::Events,
+        Stage::Events => Stage::Links,
+        Stage::Links => Stage::Resources,
+        Stage::Resources => Stage::Scopes,
+        Stage::Scopes => Stage::Warnings,
+        Stage::Warnings => Stage::Sources,
+        Stage::Sources => Stage::Validate,
+        Stage::Validate | Stage::Done => Stage::Done,
+    }
+}
+
+/// Reads records of one section into `out` until it is complete or `budget` runs out;
+/// true when the section is complete. The count is read (and checked against the bytes
+/// left) on the first call, when `left` is `None`.
+fn section<'a, T>(
+    r: &mut Reader<'a>,
+    left: &mut Option<usize>,
+    out: &mut Vec<T>,
+    min_record: usize,
+    what: &'static str,
+    budget: &mut usize,
+    mut read: impl FnMut(&mut Reader<'a>) -> Result<T, SnapshotError>,
+) -> Result<bool, SnapshotError> {
+    let mut n = match *left {
+        Some(n) => n,
+        None => {
+            let n = r.count(min_record, what)?;
+            out.reserve_exact(n);
+            n
         }
-        if s.scope as usize >= set.scopes.len() && !set.scopes.is_empty() {
-            return Err(SnapshotError::Corrupt(format!("span {i} scope {}", s.scope)));
+    };
+    while n > 0 && *budget > 0 {
+        out.push(read(r)?);
+        n -= 1;
+        *budget -= 1;
+    }
+    *left = Some(n);
+    Ok(n == 0)
+}
+
+fn read_trace(r: &mut Reader<'_>) -> Result<Trace, SnapshotError> {
+    Ok(Trace {
+        trace_id: r.trace_id()?,
+        spans: r.range("trace")?,
+        root: r.u32("trace")?,
+        start_ns: r.u64("trace")?,
+        duration_ns: r.u64("trace")?,
+        max_depth: r.u32("trace")?,
+        errors: r.u32("trace")?,
+        warnings: r.range("trace")?,
+    })
+}
+
+fn read_span(r: &mut Reader<'_>) -> Result<Span, SnapshotError> {
+    let trace = r.u32("span")?;
+    let span_id = r.span_id()?.ok_or_else(|| SnapshotError::Corrupt("span without id".into()))?;
+    Ok(Span {
+        trace,
+        span_id,
+        parent_id: r.span_id()?,
+        parent: r.u32("span")?,
+        subtree_end: r.u32("span")?,
+        depth: r.u32("span")?,
+        child_count: r.u32("span")?,
+        start_ns: r.u64("span")?,
+        duration_ns: r.u64("span")?,
+        name: r.str_id("span")?,
+        kind: SpanKind::from_u8(r.u8("span")?),
+        status: StatusCode::from_u8(r.u8("span")?),
+        status_message: r.str_id("span")?,
+        resource: r.u32("span")?,
+        scope: r.u32("span")?,
+        attrs: r.range("span")?,
+        events: r.range("span")?,
+        links: r.range("span")?,
+        trace_state: r.str_id("span")?,
+        w3c_flags: r.u32("span")?,
+        dropped_attrs: r.u32("span")?,
+        dropped_events: r.u32("span")?,
+        dropped_links: r.u32("span")?,
+        flags: r.u16("span")?,
+        input_index: r.u32("span")?,
+    })
+}
+
+fn read_link(r: &mut Reader<'_>) -> Result<Link, SnapshotError> {
+    let trace_id = r.trace_id()?;
+    let span_id = r.span_id()?.ok_or_else(|| SnapshotError::Corrupt("link without span id".into()))?;
+    let kind = match r.u8("link")? {
+        1 => LinkKind::FollowsFrom,
+        2 => LinkKind::ChildOf,
+        _ => LinkKind::Link,
+    };
+    Ok(Link {
+        trace_id,
+        span_id,
+        kind,
+        trace_state: r.str_id("link")?,
+        attrs: r.range("link")?,
+        dropped_attrs: r.u32("link")?,
+    })
+}
+
+/// How many items validation phase `phase` checks.
+fn check_len(set: &TraceSet, phase: usize) -> usize {
+    match phase {
+        0 => set.traces.len(),
+        1 => 1, // set_warnings
+        2 => set.spans.len(),
+        3 => set.attrs.len(),
+        4 => set.values.len(),
+        5 => set.events.len(),
+        6 => set.links.len(),
+        7 => set.resources.len(),
+        8 => set.scopes.len(),
+        9 => set.warnings.len(),
+        _ => 0,
+    }
+}
+
+/// Checks item `i` of validation phase `phase`: every index and range the rest of the
+/// code slices with.
+fn check_item(set: &TraceSet, phase: usize, i: usize) -> Result<(), SnapshotError> {
+    let (n_spans, n_attrs, n_values) = (set.spans.len(), set.attrs.len(), set.values.len());
+    let corrupt = |what: &str| SnapshotError::Corrupt(format!("{what} index {i}"));
+    match phase {
+        0 => {
+            let t = set.traces.get(i).ok_or_else(|| corrupt("trace"))?;
+            check_range(t.spans, n_spans, "trace spans")?;
+            check_range(t.warnings, set.warnings.len(), "trace warnings")?;
+            if !t.spans.is_empty() && !t.spans.range().contains(&(t.root as usize)) {
+                return Err(SnapshotError::Corrupt("trace root outside its spans".into()));
+            }
         }
-        check_range(s.attrs, n_attrs, "span attrs")?;
-        check_range(s.events, set.events.len(), "span events")?;
-        check_range(s.links, set.links.len(), "span links")?;
-    }
-    for a in &set.attrs {
-        check_value(a.value, n_attrs, n_values)?;
-    }
-    for v in &set.values {
-        check_value(*v, n_attrs, n_values)?;
-    }
-    for e in &set.events {
-        check_range(e.attrs, n_attrs, "event attrs")?;
-    }
-    for l in &set.links {
-        check_range(l.attrs, n_attrs, "link attrs")?;
-    }
-    for r in &set.resources {
-        check_range(r.attrs, n_attrs, "resource attrs")?;
-    }
-    for s in &set.scopes {
-        check_range(s.attrs, n_attrs, "scope attrs")?;
-    }
-    for w in &set.warnings {
-        if w.span != NO_SPAN && w.span as usize >= n_spans {
-            return Err(SnapshotError::Corrupt(format!("warning span {}", w.span)));
+        1 => check_range(set.set_warnings, set.warnings.len(), "set warnings")?,
+        2 => {
+            let s = set.spans.get(i).ok_or_else(|| corrupt("span"))?;
+            let t = set.traces.get(s.trace as usize).ok_or_else(|| SnapshotError::Corrupt("span trace index".into()))?;
+            let tr = t.spans.range();
+            if !tr.contains(&i) {
+                return Err(SnapshotError::Corrupt(format!("span {i} outside its trace range")));
+            }
+            if (s.subtree_end as usize) <= i || s.subtree_end as usize > tr.end {
+                return Err(SnapshotError::Corrupt(format!("span {i} subtree end {}", s.subtree_end)));
+            }
+            if s.parent != NO_SPAN && (s.parent as usize >= i || (s.parent as usize) < tr.start) {
+                return Err(SnapshotError::Corrupt(format!("span {i} parent {}", s.parent)));
+            }
+            if s.resource as usize >= set.resources.len() && !set.resources.is_empty() {
+                return Err(SnapshotError::Corrupt(format!("span {i} resource {}", s.resource)));
+            }
+            if s.scope as usize >= set.scopes.len() && !set.scopes.is_empty() {
+                return Err(SnapshotError::Corrupt(format!("span {i} scope {}", s.scope)));
+            }
+            check_range(s.attrs, n_attrs, "span attrs")?;
+            check_range(s.events, set.events.len(), "span events")?;
+            check_range(s.links, set.links.len(), "span links")?;
         }
+        3 => check_value(set.attrs.get(i).ok_or_else(|| corrupt("attr"))?.value, n_attrs, n_values)?,
+        4 => check_value(*set.values.get(i).ok_or_else(|| corrupt("value"))?, n_attrs, n_values)?,
+        5 => check_range(set.events.get(i).ok_or_else(|| corrupt("event"))?.attrs, n_attrs, "event attrs")?,
+        6 => check_range(set.links.get(i).ok_or_else(|| corrupt("link"))?.attrs, n_attrs, "link attrs")?,
+        7 => check_range(set.resources.get(i).ok_or_else(|| corrupt("resource"))?.attrs, n_attrs, "resource attrs")?,
+        8 => check_range(set.scopes.get(i).ok_or_else(|| corrupt("scope"))?.attrs, n_attrs, "scope attrs")?,
+        9 => {
+            let w = set.warnings.get(i).ok_or_else(|| corrupt("warning"))?;
+            if w.span != NO_SPAN && w.span as usize >= n_spans {
+                return Err(SnapshotError::Corrupt(format!("warning span {}", w.span)));
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -691,5 +827,71 @@ mod tests {
         let mut bytes = encode(&TraceSet::default());
         bytes[8] = 99;
         assert!(matches!(decode(&bytes), Err(SnapshotError::Version { found: 99, .. })));
+    }
+
+    fn decode_stepwise(bytes: &[u8], budget: usize) -> (Result<TraceSet, SnapshotError>, usize) {
+        let mut d = match Decoder::new(bytes) {
+            Ok(d) => d,
+            Err(e) => return (Err(e), 0),
+        };
+        let mut steps = 0;
+        loop {
+            steps += 1;
+            match d.step(budget) {
+                Ok(Some(set)) => return (Ok(set), steps),
+                Ok(None) => {}
+                Err(e) => return (Err(e), steps),
+            }
+        }
+    }
+
+    #[test]
+    fn stepwise_decoding_matches_decode() {
+        let set = sample();
+        let bytes = encode(&set);
+        let whole = decode(&bytes).expect("decodes");
+        for budget in [0, 1, 2, 3, 7, 1000] {
+            let (back, steps) = decode_stepwise(&bytes, budget);
+            assert_eq!(back.as_ref(), Ok(&whole), "budget {budget}");
+            if budget <= 1 {
+                // One record per step: the sample has dozens of records, so many steps.
+                assert!(steps > 20, "budget {budget} took only {steps} steps");
+            }
+        }
+        // Real trace files too (links, events, many attrs).
+        for name in ["jaeger-v3-api-hotrod-40spans-result-wrapper.json", "jaeger-memstore-2traces-links-events-errors.json"] {
+            let path = format!("../shared/testdata/real/otlp/{name}");
+            let b = std::fs::read(&path).expect("real test trace is readable");
+            let set = crate::core::parse::load(&[(name, &b[..])], None).expect("real trace loads");
+            assert!(!set.spans.is_empty(), "{name}");
+            let bytes = encode(&set);
+            let (back, steps) = decode_stepwise(&bytes, 5);
+            assert_eq!(back.as_ref(), Ok(&set), "{name}");
+            assert!(steps > 10, "{name}: {steps} steps");
+        }
+    }
+
+    #[test]
+    fn stepwise_errors_match_decode() {
+        let bytes = encode(&sample());
+        for cut in 0..bytes.len() {
+            let (back, _) = decode_stepwise(&bytes[..cut], 3);
+            assert_eq!(back.is_err(), decode(&bytes[..cut]).is_err(), "cut at {cut}");
+            assert!(back.is_err(), "cut at {cut} decoded");
+        }
+        for i in 12..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] ^= 0xA5;
+            assert_eq!(decode_stepwise(&b, 2).0, decode(&b), "flip at {i}");
+        }
+    }
+
+    #[test]
+    fn finished_decoder_refuses_more_steps() {
+        let bytes = encode(&sample());
+        let mut d = Decoder::new(&bytes).expect("header");
+        while d.step(4).expect("step").is_none() {}
+        assert_eq!(d.progress(), 1.0);
+        assert!(d.step(4).is_err());
     }
 }
