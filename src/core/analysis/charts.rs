@@ -36,24 +36,50 @@ impl Default for ChartTheme {
     }
 }
 
-/// Parses `#rrggbb` / `#rgb` into a color.
+impl ChartTheme {
+    /// The light preset of the LLM charts (eight series colors).
+    pub fn light() -> ChartTheme {
+        ChartTheme {
+            fg: "#1f2328".into(),
+            bg: "#ffffff".into(),
+            grid: "#d0d7de".into(),
+            palette: ["#2f6fdb", "#d9480f", "#2b8a3e", "#862e9c", "#c92a2a", "#0b7285", "#e67700", "#5c940d"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+    /// The dark preset of the LLM charts.
+    pub fn dark() -> ChartTheme {
+        ChartTheme {
+            fg: "#e6edf3".into(),
+            bg: "#0d1117".into(),
+            grid: "#30363d".into(),
+            palette: ["#6ea8fe", "#ff922b", "#69db7c", "#da77f2", "#ff6b6b", "#3bc9db", "#ffd43b", "#a9e34b"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+}
+
+/// Hex digits `rrggbb` or `rgb` (no `#`) into a color; `None` when they are not that.
+pub fn hex_rgb(h: &str) -> Option<RGBColor> {
+    let v = |a: &str| u8::from_str_radix(a, 16).ok();
+    match h.len() {
+        6 => Some(RGBColor(v(h.get(0..2)?)?, v(h.get(2..4)?)?, v(h.get(4..6)?)?)),
+        3 => {
+            let d = |i: usize| h.get(i..i + 1).and_then(v).map(|x| x * 17);
+            Some(RGBColor(d(0)?, d(1)?, d(2)?))
+        }
+        _ => None,
+    }
+}
+
+/// Parses `#rrggbb` / `#rgb` (the `#` is optional) into a color, else `fallback`.
 pub fn parse_color(s: &str, fallback: RGBColor) -> RGBColor {
     let h = s.trim().trim_start_matches('#');
-    let hex = |t: &str| u8::from_str_radix(t, 16).ok();
-    match h.len() {
-        6 => match (hex(&h[0..2]), hex(&h[2..4]), hex(&h[4..6])) {
-            (Some(r), Some(g), Some(b)) if h.is_ascii() => RGBColor(r, g, b),
-            _ => fallback,
-        },
-        3 if h.is_ascii() => {
-            let d = |i: usize| hex(&h[i..i + 1]).map(|v| v * 17);
-            match (d(0), d(1), d(2)) {
-                (Some(r), Some(g), Some(b)) => RGBColor(r, g, b),
-                _ => fallback,
-            }
-        }
-        _ => fallback,
-    }
+    hex_rgb(h).unwrap_or(fallback)
 }
 
 struct Colors {

@@ -15,59 +15,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::{usd_text, GroupRow, LatencyRow, LlmCall, UNKNOWN_MODEL};
 use crate::core::format;
 
-/// Colors as `#rrggbb` (or `#rgb`) text. Unparsable colors fall back to black/white/gray.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChartTheme {
-    pub fg: String,
-    pub bg: String,
-    pub grid: String,
-    /// Series colors, cycled.
-    pub palette: Vec<String>,
-}
+pub use crate::core::analysis::charts::ChartTheme;
 
-impl ChartTheme {
-    pub fn light() -> ChartTheme {
-        ChartTheme {
-            fg: "#1f2328".into(),
-            bg: "#ffffff".into(),
-            grid: "#d0d7de".into(),
-            palette: ["#2f6fdb", "#d9480f", "#2b8a3e", "#862e9c", "#c92a2a", "#0b7285", "#e67700", "#5c940d"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        }
-    }
-    pub fn dark() -> ChartTheme {
-        ChartTheme {
-            fg: "#e6edf3".into(),
-            bg: "#0d1117".into(),
-            grid: "#30363d".into(),
-            palette: ["#6ea8fe", "#ff922b", "#69db7c", "#da77f2", "#ff6b6b", "#3bc9db", "#ffd43b", "#a9e34b"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        }
-    }
-}
-
-impl Default for ChartTheme {
-    fn default() -> Self {
-        ChartTheme::light()
-    }
-}
-
-/// Parses `#rrggbb` / `#rgb`.
+/// Parses `#rrggbb` / `#rgb` (the `#` is required here).
 pub fn parse_hex_color(s: &str) -> Option<RGBColor> {
-    let h = s.trim().strip_prefix('#')?;
-    let v = |a: &str| u8::from_str_radix(a, 16).ok();
-    match h.len() {
-        6 => Some(RGBColor(v(h.get(0..2)?)?, v(h.get(2..4)?)?, v(h.get(4..6)?)?)),
-        3 => {
-            let d = |i: usize| h.get(i..i + 1).and_then(v).map(|x| x * 17);
-            Some(RGBColor(d(0)?, d(1)?, d(2)?))
-        }
-        _ => None,
-    }
+    crate::core::analysis::charts::hex_rgb(s.trim().strip_prefix('#')?)
 }
 
 struct Colors {
