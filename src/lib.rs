@@ -14,3 +14,5 @@ pub mod view_model;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+pub use crate::core::{analysis, model, parse, report};
+pub use crate::core::gen as synth;

@@ -302,7 +302,7 @@ fn critical_path_unknown_trace_is_empty() {
 
 #[test]
 fn critical_path_real_files_hold_invariants() {
-    let dir = std::path::Path::new("../shared/testdata/real");
+    let dir = std::path::Path::new("tests/corpus");
     let mut checked = 0;
     for sub in ["otlp", "jaeger", "zipkin", "other"] {
         let Ok(rd) = std::fs::read_dir(dir.join(sub)) else { continue };

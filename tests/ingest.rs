@@ -1,4 +1,4 @@
-//! Ingest over the real trace corpus (../shared/testdata/real) and crafted edge cases:
+//! Ingest over the real trace corpus (tests/corpus) and crafted edge cases:
 //! every file is detected, loads with the MANIFEST's span and trace counts, or is
 //! refused with a clear message; nothing panics and no span is lost.
 
@@ -6,7 +6,7 @@ use clew::core::gen::{self, GenFormat, GenOptions};
 use clew::core::model::{span_flags, WarningKind, NO_SPAN};
 use clew::core::parse::{self, LoadError};
 
-const REAL: &str = "../shared/testdata/real";
+const REAL: &str = "tests/corpus";
 
 fn read(rel: &str) -> Vec<u8> {
     let p = format!("{REAL}/{rel}");

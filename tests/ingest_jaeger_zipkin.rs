@@ -1,5 +1,5 @@
 //! Jaeger JSON, Zipkin v2 JSON and Jaeger api_v2 protobuf-JSON readers against the
-//! real corpus in ../shared/testdata/real (span and trace counts from its MANIFEST,
+//! real corpus in tests/corpus (span and trace counts from its MANIFEST,
 //! negative files refused with clear errors) plus crafted edge cases. Formats are
 //! forced so that these tests do not depend on format detection.
 
@@ -9,7 +9,7 @@ use clew::core::model::{span_flags, AttrValue, LinkKind, SpanKind, StatusCode, T
 use clew::core::parse::{load, Format, LoadError};
 
 fn corpus(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/real").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(rel)
 }
 
 fn read(rel: &str) -> Vec<u8> {
