@@ -11,8 +11,8 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-use clew::core::gen::{self, GenFormat, GenOptions};
-use clew::core::parse;
+use clew::synth::{self, GenFormat, GenOptions};
+use clew::parse;
 
 fn bench_parse(c: &mut Criterion) {
     let sizes: Vec<usize> = match std::env::var("CLEW_BENCH_SIZES") {
@@ -22,9 +22,9 @@ fn bench_parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse_build");
     group.sample_size(10);
     for &n in &sizes {
-        let spans = gen::generate(GenOptions { spans: n, traces: (n / 10_000).max(1), seed: 1 });
+        let spans = synth::generate(GenOptions { spans: n, traces: (n / 10_000).max(1), seed: 1 });
         for (label, f) in [("otlp", GenFormat::Otlp), ("jaeger", GenFormat::Jaeger)] {
-            let text = gen::encode(&spans, f);
+            let text = synth::encode(&spans, f);
             group.throughput(Throughput::Bytes(text.len() as u64));
             group.bench_with_input(BenchmarkId::new(label, n), &text, |b, text| {
                 b.iter(|| {

@@ -4,15 +4,24 @@
 //! bytes ──parse──▶ model::TraceSet (+ warnings) ──analysis──▶ facts ──view_model──▶ layouts ──ui──▶ SVG/DOM
 //! ```
 //!
-//! * [`core`] is pure Rust (parse, model, build, analysis) shared by the browser app
-//!   and the native `clew` CLI.
-//! * [`view_model`] turns the model into UI-shaped geometry; also pure.
-//! * `ui` (wasm32 only) is the thin Leptos layer.
+//! The pure part, shared by the browser app and the native `clew` CLI:
+//!
+//! * [`parse`]: format detection and one reader per wire format, bytes in, raw spans out;
+//! * [`model`]: the normalized [`model::TraceSet`] and its [`model::builder`];
+//! * [`analysis`]: critical path, graphs, patterns, stats and LLM cost, facts with units;
+//! * [`format`]: one formatter per unit, for the CLI and the UI alike;
+//! * [`report`]: the CLI's `analyze` output; [`synth`]: synthetic traces for tests and benchmarks;
+//! * [`view_model`]: UI-shaped geometry from the model.
+//!
+//! `ui` (wasm32 only) is the thin Leptos layer.
 
-pub mod core;
+pub mod analysis;
+pub mod format;
+pub mod model;
+pub mod parse;
+pub mod report;
+pub mod synth;
 pub mod view_model;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
-pub use crate::core::{analysis, model, parse, report};
-pub use crate::core::gen as synth;

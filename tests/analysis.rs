@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use clew::core::analysis::charts::{latency_histogram_svg, self_time_by_service_svg, ChartTheme};
-use clew::core::analysis::critical_path::{critical_path, critical_path_json};
-use clew::core::analysis::patterns::{normalize_statement, patterns, patterns_all, patterns_all_json, patterns_json, Finding, PatternConfig, PatternKind};
-use clew::core::analysis::service_graph::{dependency_graph, dependency_graph_json, service_graph_json, NodeKind};
-use clew::core::analysis::stats::{self, self_time, sort_rows, GroupBy, Scope, SortDir, StatColumn};
-use clew::core::build::{RawSpan, SetBuilder};
-use clew::core::model::{span_flags, AttrValue, Range32, SpanId, SpanKind, StatusCode, StrId, TraceId, TraceSet};
+use clew::analysis::charts::{latency_histogram_svg, self_time_by_service_svg, ChartTheme};
+use clew::analysis::critical_path::{critical_path, critical_path_json};
+use clew::analysis::patterns::{normalize_statement, patterns, patterns_all, patterns_all_json, patterns_json, Finding, PatternConfig, PatternKind};
+use clew::analysis::service_graph::{dependency_graph, dependency_graph_json, service_graph_json, NodeKind};
+use clew::analysis::stats::{self, self_time, sort_rows, GroupBy, Scope, SortDir, StatColumn};
+use clew::model::builder::{RawSpan, SetBuilder};
+use clew::model::{span_flags, AttrValue, Range32, SpanId, SpanKind, StatusCode, StrId, TraceId, TraceSet};
 use clew::view_model::graph_layout::{geometric_crossings, layout, layout_dependency_graph, layout_with_roots, LayoutConfig};
 
 const MS: u64 = 1_000_000;
@@ -111,7 +111,7 @@ fn name(set: &TraceSet, i: u32) -> String {
 
 fn load_demo() -> TraceSet {
     let bytes = std::fs::read("public/demo.json").expect("public/demo.json");
-    clew::core::parse::load(&[("demo.json", &bytes)], None).expect("demo loads")
+    clew::parse::load(&[("demo.json", &bytes)], None).expect("demo loads")
 }
 
 /// The handbook §7 chat-completion trace built inline (19 spans, root 3841 ms).
@@ -198,11 +198,11 @@ fn critical_path_demo_file() {
     assert_demo_path(&set);
     let j = critical_path_json(&set, 0);
     let arr = j.as_array().expect("array");
-    let gen = arr.iter().find(|e| e["name"] == "generate").expect("generate on the path");
-    assert_eq!(gen["service"], "llm-router");
-    assert_eq!(gen["span_id"], "a1b2c3d40000eeee");
-    assert_eq!(gen["contribution_ns"], 2208 * MS);
-    assert_eq!(gen["percent"].as_f64().map(|p| p.round()), Some(57.0));
+    let generate = arr.iter().find(|e| e["name"] == "generate").expect("generate on the path");
+    assert_eq!(generate["service"], "llm-router");
+    assert_eq!(generate["span_id"], "a1b2c3d40000eeee");
+    assert_eq!(generate["contribution_ns"], 2208 * MS);
+    assert_eq!(generate["percent"].as_f64().map(|p| p.round()), Some(57.0));
     let starts: Vec<u64> = arr.iter().map(|e| e["start_ns"].as_u64().unwrap()).collect();
     assert!(starts.windows(2).all(|w| w[0] < w[1]), "time order");
 }
@@ -311,7 +311,7 @@ fn critical_path_real_files_hold_invariants() {
         for p in paths {
             let bytes = std::fs::read(&p).unwrap();
             let name = p.file_name().unwrap().to_string_lossy().to_string();
-            let Ok(set) = clew::core::parse::load(&[(name.as_str(), &bytes)], None) else { continue };
+            let Ok(set) = clew::parse::load(&[(name.as_str(), &bytes)], None) else { continue };
             for t in 0..set.traces.len() {
                 check_path_invariants(&set, t);
                 let _ = patterns(&set, t, &PatternConfig::default());

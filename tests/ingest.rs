@@ -2,9 +2,9 @@
 //! every file is detected, loads with the MANIFEST's span and trace counts, or is
 //! refused with a clear message; nothing panics and no span is lost.
 
-use clew::core::gen::{self, GenFormat, GenOptions};
-use clew::core::model::{span_flags, WarningKind, NO_SPAN};
-use clew::core::parse::{self, LoadError};
+use clew::synth::{self, GenFormat, GenOptions};
+use clew::model::{span_flags, WarningKind, NO_SPAN};
+use clew::parse::{self, LoadError};
 
 const REAL: &str = "tests/corpus";
 
@@ -13,7 +13,7 @@ fn read(rel: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("cannot read {p}: {e}"))
 }
 
-fn load_auto(rel: &str) -> Result<clew::core::model::TraceSet, LoadError> {
+fn load_auto(rel: &str) -> Result<clew::model::TraceSet, LoadError> {
     let b = read(rel);
     parse::load(&[(rel, &b)], None)
 }
@@ -170,7 +170,7 @@ fn nanosecond_times_exact_past_2_53_and_one_ns_span() {
     assert_eq!(set.attr_text(s, "arr").as_deref(), Some(r#"["x",[true]]"#));
     assert_eq!(set.attr_text(s, "kv").as_deref(), Some(r#"{"k":1.5}"#));
     assert_eq!(set.attr_text(s, "b").as_deref(), Some("AAEC"));
-    assert_eq!(s.kind, clew::core::model::SpanKind::Server);
+    assert_eq!(s.kind, clew::model::SpanKind::Server);
 }
 
 #[test]
@@ -260,9 +260,9 @@ fn fragments_of_one_trace_merge_across_files_and_formats() {
 }
 
 /// The analyze JSON without the per-file `sources` (names and formats differ).
-fn analyze_value(set: &clew::core::model::TraceSet) -> serde_json::Value {
-    let opts = clew::core::report::ReportOptions::default();
-    let mut v = clew::core::report::analyze_json(set, &opts);
+fn analyze_value(set: &clew::model::TraceSet) -> serde_json::Value {
+    let opts = clew::report::ReportOptions::default();
+    let mut v = clew::report::analyze_json(set, &opts);
     if let Some(o) = v.as_object_mut() {
         o.remove("sources");
     }
@@ -271,10 +271,10 @@ fn analyze_value(set: &clew::core::model::TraceSet) -> serde_json::Value {
 
 #[test]
 fn cross_format_same_traces_same_analysis() {
-    let spans = gen::generate(GenOptions { spans: 3_000, traces: 4, seed: 42 });
+    let spans = synth::generate(GenOptions { spans: 3_000, traces: 4, seed: 42 });
     let mut outputs = Vec::new();
     for f in [GenFormat::Otlp, GenFormat::OtlpBase64, GenFormat::Jaeger, GenFormat::Zipkin] {
-        let text = gen::encode(&spans, f);
+        let text = synth::encode(&spans, f);
         let set = parse::load(&[("g", text.as_bytes())], None).unwrap_or_else(|e| panic!("{f:?}: {e}"));
         assert_eq!(set.spans.len(), 3_000, "{f:?}");
         outputs.push((f, analyze_value(&set)));
@@ -290,8 +290,8 @@ fn cross_format_same_traces_same_analysis() {
 #[test]
 fn generated_file_counts() {
     for f in [GenFormat::Otlp, GenFormat::Jaeger, GenFormat::Zipkin] {
-        let spans = gen::generate(GenOptions { spans: 1_000, traces: 3, seed: 1 });
-        let text = gen::encode(&spans, f);
+        let spans = synth::generate(GenOptions { spans: 1_000, traces: 3, seed: 1 });
+        let text = synth::encode(&spans, f);
         let set = parse::load(&[("g", text.as_bytes())], None).unwrap();
         assert_eq!(set.traces.len(), 3);
         assert_eq!(set.spans.len(), 1_000);

@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-use clew::core::model::{span_flags, AttrValue, LinkKind, SpanKind, StatusCode, TraceSet, WarningKind, NO_SPAN};
-use clew::core::parse::{load, Format, LoadError};
+use clew::model::{span_flags, AttrValue, LinkKind, SpanKind, StatusCode, TraceSet, WarningKind, NO_SPAN};
+use clew::parse::{load, Format, LoadError};
 
 fn corpus(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(rel)
@@ -691,9 +691,9 @@ fn zipkin_tolerates_wrong_types() {
 fn formats_merge_fragments_of_one_trace() {
     let j = r#"{"traceID":"00000000000000000000000000000abc","spanID":"1","operationName":"root","startTime":1,"duration":100,"process":{"serviceName":"a"}}"#;
     let z = r#"[{"traceId":"00000000000000000000000000000abc","id":"2","parentId":"1","name":"child","timestamp":2,"duration":10,"localEndpoint":{"serviceName":"b"}}]"#;
-    let mut b = clew::core::build::SetBuilder::new();
-    clew::core::parse::read_input(&mut b, "j.json", j.as_bytes(), Some(Format::Jaeger)).expect("jaeger");
-    clew::core::parse::read_input(&mut b, "z.json", z.as_bytes(), Some(Format::Zipkin)).expect("zipkin");
+    let mut b = clew::model::builder::SetBuilder::new();
+    clew::parse::read_input(&mut b, "j.json", j.as_bytes(), Some(Format::Jaeger)).expect("jaeger");
+    clew::parse::read_input(&mut b, "z.json", z.as_bytes(), Some(Format::Zipkin)).expect("zipkin");
     let set = b.finish();
     assert_eq!(set.traces.len(), 1);
     assert_eq!(set.spans[1].parent, 0);

@@ -1,10 +1,10 @@
 //! LLM cost and latency: attribute families, pricing (explicit vs table, cached rates,
 //! unknown models), aggregates, CSV, and the built-in demo trace (handbook §7).
 
-use clew::core::analysis::llm::{self, CostSource, GroupBy};
-use clew::core::analysis::pricing::{normalize_model, ModelPrice, PriceError, PriceTable};
-use clew::core::build::{RawSpan, SetBuilder};
-use clew::core::model::*;
+use clew::analysis::llm::{self, CostSource, GroupBy};
+use clew::analysis::pricing::{normalize_model, ModelPrice, PriceError, PriceTable};
+use clew::model::builder::{RawSpan, SetBuilder};
+use clew::model::*;
 
 // ---------------------------------------------------------------------------
 // Helpers: build small trace sets by hand
@@ -924,7 +924,7 @@ fn demo_bytes() -> Vec<u8> {
 
 fn load_demo() -> TraceSet {
     let bytes = demo_bytes();
-    clew::core::parse::load(&[("demo.json", &bytes)], Some(clew::core::parse::Format::Otlp)).expect("the demo loads as OTLP")
+    clew::parse::load(&[("demo.json", &bytes)], Some(clew::parse::Format::Otlp)).expect("the demo loads as OTLP")
 }
 
 #[test]
@@ -1116,7 +1116,7 @@ fn charts_are_labelled_svg_with_escaped_user_labels() {
 
 #[test]
 fn mistral_models_are_priced_with_their_aliases() {
-    let t = clew::core::analysis::pricing::PriceTable::builtin();
+    let t = clew::analysis::pricing::PriceTable::builtin();
     for (name, input) in [
         ("mistral-large-latest", 2.0),
         ("mistral-large-2411", 2.0),

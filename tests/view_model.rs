@@ -1,7 +1,7 @@
 //! Native tests of the waterfall view model: rows, windows, bars, ticks, find,
 //! palette, minimap and deep links, over small traces built through the parser.
 
-use clew::core::model::TraceSet;
+use clew::model::TraceSet;
 use clew::view_model::waterfall::{self, Collapsed, TimeWindow, Viewport, ROW_HEIGHT_PX};
 use clew::view_model::{axis, deeplink::DeepLink, find, minimap, palette};
 
@@ -48,7 +48,7 @@ fn tree() -> TraceSet {
         ("000000000000000e", "000000000000000b", "E", "cache", 250, 300, false, &[]),
         ("000000000000000f", "000000000000000c", "F <b>x</b>", "db", 600, 700, true, &[]),
     ]);
-    clew::core::parse::load(&[("tree.json", json.as_bytes())], None).expect("fixture loads")
+    clew::parse::load(&[("tree.json", json.as_bytes())], None).expect("fixture loads")
 }
 
 fn names(set: &TraceSet, rows: &[u32]) -> Vec<String> {
@@ -116,7 +116,7 @@ fn deep_chain_is_walked_without_recursion() {
         let parent = if i == 0 { "" } else { ids[i - 1].as_str() };
         specs.push((ids[i].as_str(), parent, "s", "svc", i as u64, 2 * n - i as u64, false, &[][..]));
     }
-    let set = clew::core::parse::load(&[("chain.json", otlp(&specs).as_bytes())], None).expect("loads");
+    let set = clew::parse::load(&[("chain.json", otlp(&specs).as_bytes())], None).expect("loads");
     assert_eq!(waterfall::visible_rows(&set, 0, &Collapsed::none(), None).len(), n as usize);
     let last = (n - 1) as u32;
     assert_eq!(waterfall::ancestors(&set, last).len(), n as usize - 1);

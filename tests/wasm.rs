@@ -3,8 +3,8 @@
 //! Run with `make test-wasm`. Natively this file compiles to nothing.
 #![cfg(target_arch = "wasm32")]
 
-use clew::core::model::snapshot;
-use clew::core::parse;
+use clew::model::snapshot;
+use clew::parse;
 use clew::view_model::{find, waterfall};
 use wasm_bindgen_test::*;
 

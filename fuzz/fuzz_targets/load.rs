@@ -4,15 +4,15 @@
 
 use libfuzzer_sys::fuzz_target;
 
-use clew::core::parse::{self, Format};
+use clew::parse::{self, Format};
 
 fuzz_target!(|data: &[u8]| {
     // Auto-detection, then each reader forced, so every parser sees every input.
     let _ = parse::load(&[("fuzz", data)], None);
     for f in [Format::Otlp, Format::Jaeger, Format::Zipkin, Format::JaegerProto] {
         if let Ok(set) = parse::load(&[("fuzz", data)], Some(f)) {
-            let opts = clew::core::report::ReportOptions::default();
-            let _ = clew::core::report::analyze_json(&set, &opts);
+            let opts = clew::report::ReportOptions::default();
+            let _ = clew::report::analyze_json(&set, &opts);
         }
     }
 });

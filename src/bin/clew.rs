@@ -8,9 +8,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clew::core::gen::{self, GenFormat, GenOptions};
-use clew::core::parse::{self, Format};
-use clew::core::report;
+use clew::synth::{self, GenFormat, GenOptions};
+use clew::parse::{self, Format};
+use clew::report;
 
 const USAGE: &str = "usage:
   clew analyze [--format otlp|jaeger|zipkin|jaeger-proto] [--json] FILE...
@@ -131,8 +131,8 @@ fn generate(args: &[String]) -> ExitCode {
         i += 2;
     }
     let Some(spans) = spans else { return fail(&format!("--spans is required\n{USAGE}")) };
-    let data = gen::generate(GenOptions { spans, traces, seed });
-    let text = gen::encode(&data, format);
+    let data = synth::generate(GenOptions { spans, traces, seed });
+    let text = synth::encode(&data, format);
     let written = match out {
         Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| format!("{path}: {e}")),
         None => std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| e.to_string()),

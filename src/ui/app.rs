@@ -10,8 +10,8 @@ use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::format;
-use crate::core::model::{SpanId, TraceSet};
+use crate::format;
+use crate::model::{SpanId, TraceSet};
 use crate::ui::detail::DetailPanel;
 use crate::ui::header::{TraceHeader, TracePicker};
 use crate::ui::loader::{self, Status};

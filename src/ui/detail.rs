@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::core::format;
-use crate::core::model::{span_flags, Attr, LinkKind, TraceSet, NO_SPAN};
+use crate::format;
+use crate::model::{span_flags, Attr, LinkKind, TraceSet, NO_SPAN};
 use crate::ui::util::copy_text;
 use crate::ui::use_ui;
 use crate::view_model::waterfall as wf;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 
-use crate::core::format;
+use crate::format;
 use crate::ui::use_ui;
 use crate::ui::util::utc_time;
 
@@ -103,7 +103,7 @@ pub fn TraceHeader() -> impl IntoView {
             <Show when=move || show_warnings.get()>
                 <ul class="warning-list" data-testid="warnings-list">
                     {warnings.iter().cloned().map(|(span, msg)| {
-                        let clickable = span != crate::core::model::NO_SPAN;
+                        let clickable = span != crate::model::NO_SPAN;
                         view! {
                             <li>
                                 {if clickable {

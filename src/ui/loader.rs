@@ -1,5 +1,5 @@
 //! Loading traces on the page: files, pasted text or a URL in; a decoded
-//! [`TraceSet`](crate::core::model::TraceSet) in [`AppState::loaded`] out.
+//! [`TraceSet`](crate::model::TraceSet) in [`AppState::loaded`] out.
 //!
 //! ```text
 //! File/Blob ─arrayBuffer()─▶ ArrayBuffer ─transfer─▶ worker: parse + build + encode
@@ -24,8 +24,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, MessageEvent, Worker};
 
-use crate::core::model::snapshot;
-use crate::core::parse::MAX_INPUT_BYTES;
+use crate::model::snapshot;
+use crate::parse::MAX_INPUT_BYTES;
 use crate::ui::state::Loaded;
 use crate::ui::util::now_ms;
 use crate::ui::worker::set;
@@ -294,7 +294,7 @@ const DECODE_SLICE_MS: f64 = 20.0;
 
 /// Decodes the snapshot in slices of about [`DECODE_SLICE_MS`], yielding between them;
 /// `None` when load `id` was superseded meanwhile.
-async fn decode_in_slices(bytes: &[u8], id: f64) -> Option<Result<crate::core::model::TraceSet, snapshot::SnapshotError>> {
+async fn decode_in_slices(bytes: &[u8], id: f64) -> Option<Result<crate::model::TraceSet, snapshot::SnapshotError>> {
     let t0 = now_ms();
     let mut busy_ms = 0.0;
     let mut longest_ms: f64 = 0.0;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::core::model::TraceSet;
+use crate::model::TraceSet;
 
 /// The loaded traces plus what was derived from them once, after loading.
 pub struct Loaded {

@@ -1,10 +1,10 @@
 //! The analysis views (wasm32 only): the loaded set and selected trace (from
 //! [`AppState`]) in; four tabs out — [`CriticalPathView`], [`GraphView`],
-//! [`PatternsView`], [`StatsView`]. Every fact comes from `core::analysis` and
+//! [`PatternsView`], [`StatsView`]. Every fact comes from `analysis` and
 //! every position from `view_model::graph_layout`; this file renders and wires events.
 //!
 //! * User-derived text (service and span names, messages) is always a text node.
-//!   Only the chart SVG from `core::analysis::charts` (plotters, labels escaped) is
+//!   Only the chart SVG from `analysis::charts` (plotters, labels escaped) is
 //!   set with `inner_html`.
 //! * Clicking a row, finding, node or edge jumps to a span or sets the waterfall's
 //!   span filter (`AppState::span_filter`) and switches to the waterfall tab.
@@ -14,13 +14,13 @@ use std::sync::Arc;
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::core::analysis::charts::{latency_histogram_svg, self_time_by_service_svg, ChartTheme};
-use crate::core::analysis::critical_path::{critical_path, percent_of};
-use crate::core::analysis::patterns::{patterns, Finding, PatternConfig, PatternKind};
-use crate::core::analysis::service_graph::{dependency_graph, DependencyGraph, NodeKind};
-use crate::core::analysis::stats::{self, GroupBy, Scope, SortDir, StatColumn, StatRow};
-use crate::core::format;
-use crate::core::model::TraceSet;
+use crate::analysis::charts::{latency_histogram_svg, self_time_by_service_svg, ChartTheme};
+use crate::analysis::critical_path::{critical_path, percent_of};
+use crate::analysis::patterns::{patterns, Finding, PatternConfig, PatternKind};
+use crate::analysis::service_graph::{dependency_graph, DependencyGraph, NodeKind};
+use crate::analysis::stats::{self, GroupBy, Scope, SortDir, StatColumn, StatRow};
+use crate::format;
+use crate::model::TraceSet;
 use crate::ui::state::{AppState, Tab};
 use crate::ui::util::Shared;
 use crate::view_model::graph_layout::{edge_path_d, layout_dependency_graph, GraphLayout, LayoutConfig};

@@ -1,7 +1,7 @@
 //! The LLM view (wasm32 only): the loaded set (from [`AppState`]) and the price table
 //! in; the per-trace summary, the per-call table, cross-trace tables (sortable, CSV
 //! export), four charts, the prices dialog, and the LLM section of the span detail
-//! panel out. Every fact comes from `core::analysis::llm`; this file renders and wires
+//! panel out. Every fact comes from `analysis::llm`; this file renders and wires
 //! events only.
 //!
 //! * The price table in use lives in one global signal ([`prices`]), persisted in
@@ -18,14 +18,14 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::analysis::critical_path::critical_path;
-use crate::core::analysis::llm::{
+use crate::analysis::critical_path::critical_path;
+use crate::analysis::llm::{
     self,
     charts::{self, ChartTheme},
     Direction, LlmAnalysis, LlmCall, LlmTable, TraceLlmSummary,
 };
-use crate::core::analysis::pricing::{ModelPrice, PriceTable};
-use crate::core::format;
+use crate::analysis::pricing::{ModelPrice, PriceTable};
+use crate::format;
 use crate::ui::state::AppState;
 use crate::ui::util::{self, Shared};
 
@@ -62,7 +62,7 @@ fn stored_prices() -> PriceTable {
 
 /// Badges (`model · in→out tok · $cost`) for the calls of one trace, by span index,
 /// priced with the table in use. For the waterfall; call it inside a memo.
-pub fn llm_badges(set: &crate::core::model::TraceSet, trace: usize) -> std::collections::BTreeMap<u32, String> {
+pub fn llm_badges(set: &crate::model::TraceSet, trace: usize) -> std::collections::BTreeMap<u32, String> {
     prices().with(|p| llm::trace_badges(set, trace, p))
 }
 
@@ -490,7 +490,7 @@ fn parse_rate(s: &str) -> Result<Option<f64>, String> {
 }
 
 fn rate_text(v: Option<f64>) -> String {
-    v.map(crate::core::model::format_f64).unwrap_or_default()
+    v.map(crate::model::format_f64).unwrap_or_default()
 }
 
 /// The prices dialog: the table, editable; import by paste or drop; export; reset.
@@ -755,7 +755,7 @@ pub fn LlmSpanSection(span: u32) -> impl IntoView {
                 let err = llm::error_text(&c);
                 let settings = [
                     c.max_tokens.map(|m| format!("max_tokens {m}")),
-                    c.temperature.map(|t| format!("temperature {}", crate::core::model::format_f64(t))),
+                    c.temperature.map(|t| format!("temperature {}", crate::model::format_f64(t))),
                 ]
                 .into_iter()
                 .flatten()

@@ -20,9 +20,9 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::analysis::critical_path;
-use crate::core::format;
-use crate::core::model::{span_flags, TraceSet, NO_SPAN};
+use crate::analysis::critical_path;
+use crate::format;
+use crate::model::{span_flags, TraceSet, NO_SPAN};
 use crate::ui::state::{Loaded, Tab};
 use crate::ui::util::{typing_in_field, Shared};
 use crate::ui::{use_ui, Dialog, Ui};
@@ -178,7 +178,7 @@ impl Badges {
 /// The badge of one span, by the rule of `llm::trace_badges`: an LLM call that holds
 /// no other call in its subtree.
 fn per_row_badge(set: &TraceSet, span: u32) -> Option<String> {
-    use crate::core::analysis::llm;
+    use crate::analysis::llm;
     let table = crate::ui::views_llm::prices();
     table.with_untracked(|p| {
         let call = llm::span_call(set, span, p)?;
@@ -400,7 +400,7 @@ fn row_data(v: &TraceView, span: u32, row: usize, cx: &RowCtx) -> Option<RowData
         let t = &set.traces[s.trace as usize];
         set.trace_warnings(t)
             .iter()
-            .find(|w| w.span == span && w.kind == crate::core::model::WarningKind::ClockSkew)
+            .find(|w| w.span == span && w.kind == crate::model::WarningKind::ClockSkew)
             .map(|w| w.message.clone())
             .unwrap_or_else(|| "clock skew: this span starts before its parent".into())
     });
@@ -591,13 +591,13 @@ fn find_edited(ui: Ui, text: String) {
         apply_find(ui);
         return;
     }
-    let gen = FIND_GEN.with(|g| {
+    let generation = FIND_GEN.with(|g| {
         g.set(g.get() + 1);
         g.get()
     });
     set_timeout(
         move || {
-            if FIND_GEN.with(|g| g.get()) == gen {
+            if FIND_GEN.with(|g| g.get()) == generation {
                 apply_find(ui);
             }
         },

@@ -13,9 +13,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::core::build::SetBuilder;
-use crate::core::model::snapshot;
-use crate::core::parse;
+use crate::model::builder::SetBuilder;
+use crate::model::snapshot;
+use crate::parse;
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
@@ -67,7 +67,7 @@ fn handle(ev: MessageEvent) {
     }
     buffers.set_length(0);
 
-    let result = (|| -> Result<crate::core::model::TraceSet, parse::LoadError> {
+    let result = (|| -> Result<crate::model::TraceSet, parse::LoadError> {
         if inputs.is_empty() {
             return Err(parse::LoadError::NoInput);
         }

@@ -11,7 +11,7 @@
 //! error  errors  is:error  status=error      error spans only
 //! ```
 
-use crate::core::model::{AttrValue, Span, TraceSet};
+use crate::model::{AttrValue, Span, TraceSet};
 
 /// How a duration is compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -23,7 +23,7 @@
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::core::analysis::service_graph::DependencyGraph;
+use crate::analysis::service_graph::DependencyGraph;
 
 /// Sizes and effort.
 #[derive(Clone, Debug, PartialEq)]

@@ -5,7 +5,7 @@
 //! its bar crosses in its row, through a per-row difference array, so the cost is
 //! O(spans + cells) whatever the span lengths.
 
-use crate::core::model::TraceSet;
+use crate::model::TraceSet;
 
 /// Counts per cell, row-major; plus a separate grid for error spans.
 #[derive(Clone, Debug, Default, PartialEq)]

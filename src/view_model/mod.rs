@@ -1,4 +1,4 @@
-//! UI-shaped geometry from the model: a [`crate::core::model::TraceSet`] plus view
+//! UI-shaped geometry from the model: a [`crate::model::TraceSet`] plus view
 //! state in, rows, bars, ticks, colors and grids out. Pure and natively tested.
 
 pub mod axis;

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::core::model::{DurNs, Span, TimeNs, TraceSet};
+use crate::model::{DurNs, Span, TimeNs, TraceSet};
 
 /// Height of one row in CSS pixels.
 pub const ROW_HEIGHT_PX: f64 = 24.0;
@@ -100,7 +100,7 @@ pub fn keep_mask(set: &TraceSet, trace: usize, matches: &[u32]) -> Vec<bool> {
         while range.contains(&i) && !keep[i - range.start] {
             keep[i - range.start] = true;
             let p = set.spans[i].parent;
-            if p == crate::core::model::NO_SPAN {
+            if p == crate::model::NO_SPAN {
                 break;
             }
             i = p as usize;
@@ -114,7 +114,7 @@ pub fn ancestors(set: &TraceSet, span: u32) -> Vec<u32> {
     let mut out = Vec::new();
     let mut i = span as usize;
     while let Some(s) = set.spans.get(i) {
-        if s.parent == crate::core::model::NO_SPAN || s.parent as usize >= i {
+        if s.parent == crate::model::NO_SPAN || s.parent as usize >= i {
             break;
         }
         out.push(s.parent);

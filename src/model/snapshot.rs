@@ -753,7 +753,7 @@ mod tests {
       ]}]}]}"#;
 
     fn sample() -> TraceSet {
-        match crate::core::parse::load(&[("sample.json", OTLP.as_bytes())], None) {
+        match crate::parse::load(&[("sample.json", OTLP.as_bytes())], None) {
             Ok(s) => s,
             Err(e) => panic!("sample did not load: {e}"),
         }
@@ -862,7 +862,7 @@ mod tests {
         for name in ["jaeger-v3-api-hotrod-40spans-result-wrapper.json", "jaeger-memstore-2traces-links-events-errors.json"] {
             let path = format!("../shared/testdata/real/otlp/{name}");
             let b = std::fs::read(&path).expect("real test trace is readable");
-            let set = crate::core::parse::load(&[(name, &b[..])], None).expect("real trace loads");
+            let set = crate::parse::load(&[(name, &b[..])], None).expect("real trace loads");
             assert!(!set.spans.is_empty(), "{name}");
             let bytes = encode(&set);
             let (back, steps) = decode_stepwise(&bytes, 5);

@@ -1,4 +1,4 @@
-//! Analyses over a loaded [`crate::core::model::TraceSet`]: facts out, no UI.
+//! Analyses over a loaded [`crate::model::TraceSet`]: facts out, no UI.
 
 pub mod charts;
 pub mod critical_path;

@@ -55,8 +55,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Value};
 
 use super::pricing::{BillableTokens, PriceTable};
-use crate::core::format;
-use crate::core::model::{AttrValue, Span, TraceSet, NO_SPAN};
+use crate::format;
+use crate::model::{AttrValue, Span, TraceSet, NO_SPAN};
 
 /// Where a call's cost came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -13,7 +13,7 @@
 use plotters::prelude::*;
 
 use super::stats::{self, GroupBy, Scope};
-use crate::core::model::TraceSet;
+use crate::model::TraceSet;
 
 /// Colors as CSS hex (`#rrggbb` or `#rgb`); unparsable values fall back to black/white/grey.
 #[derive(Clone, Debug, PartialEq)]

@@ -13,6 +13,7 @@
 //!   referenced by [`StrId`]. `StrId::EMPTY` is the empty string.
 //! * Attributes, events and links live in flat arenas referenced by [`Range32`].
 
+pub mod builder;
 pub mod ids;
 pub mod snapshot;
 pub mod strings;

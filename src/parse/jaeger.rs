@@ -33,9 +33,9 @@ use serde::Deserialize;
 
 use super::util::{hex16, hex_u128, json_lines, parse_duration_ns, parse_rfc3339_ns, Num, Text};
 use super::ReadError;
-use crate::core::build::{RawSpan, SetBuilder};
-use crate::core::model::ids::{self, IdEncoding};
-use crate::core::model::{
+use crate::model::builder::{RawSpan, SetBuilder};
+use crate::model::ids::{self, IdEncoding};
+use crate::model::{
     span_flags, Attr, AttrValue, Event, Link, LinkKind, Range32, SpanId, SpanKind, StatusCode, StrId, TraceId,
     WarningKind, NO_SPAN,
 };
@@ -1766,7 +1766,7 @@ fn emit_span<'a>(ctx: &mut Ctx<'a, '_>, acc: SpanAcc<'a>) {
 mod tests {
     use super::*;
 
-    fn load(text: &str) -> crate::core::model::TraceSet {
+    fn load(text: &str) -> crate::model::TraceSet {
         let mut b = SetBuilder::new();
         read(&mut b, text).expect("reads");
         b.finish()

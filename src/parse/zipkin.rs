@@ -32,9 +32,9 @@ use super::jaeger::{
 };
 use super::util::{Num, Text};
 use super::ReadError;
-use crate::core::build::{RawSpan, SetBuilder};
-use crate::core::model::ids::IdEncoding;
-use crate::core::model::{
+use crate::model::builder::{RawSpan, SetBuilder};
+use crate::model::ids::IdEncoding;
+use crate::model::{
     span_flags, Attr, AttrValue, Event, Range32, SpanId, SpanKind, StatusCode, StrId, TraceId, WarningKind, NO_SPAN,
 };
 
@@ -754,7 +754,7 @@ fn show_num(n: Num) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::model::TraceSet;
+    use crate::model::TraceSet;
 
     fn load(text: &str) -> TraceSet {
         let mut b = SetBuilder::new();

@@ -15,7 +15,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::model::*;
+use super::*;
 
 /// A warning recorded by a parser, tied to a raw span (by input index) or to the set.
 #[derive(Clone, Debug)]
@@ -769,7 +769,7 @@ impl TraceScratch {
                             message: format!(
                                 "span {} starts {} before its parent (clock skew?); times are shown as recorded",
                                 sid(raw),
-                                crate::core::format::duration(pt - t)
+                                crate::format::duration(pt - t)
                             ),
                         });
                     }

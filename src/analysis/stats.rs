@@ -19,7 +19,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use crate::core::model::{AttrValue, DurNs, Span, StrId, TimeNs, TraceSet};
+use crate::model::{AttrValue, DurNs, Span, StrId, TimeNs, TraceSet};
 
 /// Direct children of span `span` (indices into `set.spans`), in pre-order, i.e.
 /// sorted by start time. Skips over each child's subtree; O(children).

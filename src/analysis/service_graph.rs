@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::json;
 
 use super::stats::{percentile_sorted, scope_range, AttrLookup, Scope};
-use crate::core::model::{DurNs, Span, SpanKind, TraceSet, NO_SPAN};
+use crate::model::{DurNs, Span, SpanKind, TraceSet, NO_SPAN};
 
 /// A service-to-service edge.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,8 +58,8 @@ pub fn service_graph(set: &TraceSet) -> Vec<ServiceEdge> {
     }
     let mut by_name: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
     for ((a, b), (calls, errors)) in by_id {
-        let from = set.str(crate::core::model::StrId(a)).to_string();
-        let to = set.str(crate::core::model::StrId(b)).to_string();
+        let from = set.str(crate::model::StrId(a)).to_string();
+        let to = set.str(crate::model::StrId(b)).to_string();
         if from == to {
             continue;
         }

@@ -13,13 +13,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{usd_text, GroupRow, LatencyRow, LlmCall, UNKNOWN_MODEL};
-use crate::core::format;
+use crate::format;
 
-pub use crate::core::analysis::charts::ChartTheme;
+pub use crate::analysis::charts::ChartTheme;
 
 /// Parses `#rrggbb` / `#rgb` (the `#` is required here).
 pub fn parse_hex_color(s: &str) -> Option<RGBColor> {
-    crate::core::analysis::charts::hex_rgb(s.trim().strip_prefix('#')?)
+    crate::analysis::charts::hex_rgb(s.trim().strip_prefix('#')?)
 }
 
 struct Colors {

@@ -21,9 +21,9 @@ use serde::Deserialize;
 use super::jaeger::{Mark, Scalar};
 use super::util::{hex16, json_lines, LooseVec, Num, Text};
 use super::ReadError;
-use crate::core::build::{RawSpan, SetBuilder};
-use crate::core::model::ids::{self, IdEncoding};
-use crate::core::model::*;
+use crate::model::builder::{RawSpan, SetBuilder};
+use crate::model::ids::{self, IdEncoding};
+use crate::model::*;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -765,7 +765,7 @@ fn finish_span(b: &mut SetBuilder, f: SpanFields<'_>, parts: SpanParts) {
         b.warn(
             WarningKind::NegativeDuration,
             idx,
-            format!("span {id} ends {} before it starts; shown with duration 0", crate::core::format::duration(by)),
+            format!("span {id} ends {} before it starts; shown with duration 0", crate::format::duration(by)),
         );
     }
     if f.start.is_present() && start.is_none() {

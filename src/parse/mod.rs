@@ -14,8 +14,8 @@ pub mod otlp;
 pub mod util;
 pub mod zipkin;
 
-use crate::core::build::SetBuilder;
-use crate::core::model::TraceSet;
+use crate::model::builder::SetBuilder;
+use crate::model::TraceSet;
 
 /// A wire format Clew reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -41,7 +41,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::stats::children;
-use crate::core::model::{span_flags, DurNs, TimeNs, TraceSet};
+use crate::model::{span_flags, DurNs, TimeNs, TraceSet};
 
 /// One piece of the path: `span` (index into `set.spans`) was the blocking work in `[start_ns, end_ns)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

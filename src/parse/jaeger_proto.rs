@@ -8,8 +8,8 @@
 
 use super::jaeger;
 use super::ReadError;
-use crate::core::build::SetBuilder;
-use crate::core::model::ids::IdEncoding;
+use crate::model::builder::SetBuilder;
+use crate::model::ids::IdEncoding;
 
 /// Reads api_v2 protobuf-JSON. Ids are base64 first, hex as a fallback.
 pub fn read(b: &mut SetBuilder, text: &str) -> Result<(), ReadError> {
@@ -19,7 +19,7 @@ pub fn read(b: &mut SetBuilder, text: &str) -> Result<(), ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::model::{span_flags, WarningKind};
+    use crate::model::{span_flags, WarningKind};
 
     #[test]
     fn refs_default_to_child_of_and_rfc3339_times() {

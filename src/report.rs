@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
-use crate::core::analysis;
-use crate::core::format;
-use crate::core::model::*;
+use crate::analysis;
+use crate::format;
+use crate::model::*;
 
 /// What goes into a report besides the set itself.
 #[derive(Default)]

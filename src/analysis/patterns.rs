@@ -38,8 +38,8 @@ use serde_json::json;
 
 use super::critical_path::percent_of;
 use super::stats::{children, union_len, AttrLookup};
-use crate::core::format::duration;
-use crate::core::model::{Span, SpanKind, TimeNs, TraceSet, NO_SPAN};
+use crate::format::duration;
+use crate::model::{Span, SpanKind, TimeNs, TraceSet, NO_SPAN};
 
 /// The kind of a finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
