@@ -169,11 +169,11 @@ pub(crate) fn read_docs<'a, R: DocReader<'a>>(b: &mut SetBuilder, text: &'a str,
                     }
                 }
             }
-            if read_ok == 0 {
-                if let Some(e) = first_err {
-                    undo(b, reader, &start);
-                    return Err(e);
-                }
+            if read_ok == 0
+                && let Some(e) = first_err
+            {
+                undo(b, reader, &start);
+                return Err(e);
             }
             for msg in skipped {
                 b.warn(WarningKind::Input, NO_SPAN, msg);

@@ -70,12 +70,11 @@ fn hex_u128(s: &[u8]) -> Option<u128> {
 /// A trace id as [`ids::trace_id`] decodes it, with a fast path for exactly 32 hex
 /// digits (which every encoding reads as hex).
 pub(crate) fn trace_id(text: &str, enc: IdEncoding, b: &mut SetBuilder) -> (TraceId, bool) {
-    if let Some((hi, lo)) = text.as_bytes().split_first_chunk::<16>() {
-        if let (Ok(lo), Some(hi)) = (<&[u8; 16]>::try_from(lo), hex16(hi)) {
-            if let Some(lo) = hex16(lo) {
-                return (TraceId::Hex((u128::from(hi) << 64) | u128::from(lo)), true);
-            }
-        }
+    if let Some((hi, lo)) = text.as_bytes().split_first_chunk::<16>()
+        && let (Ok(lo), Some(hi)) = (<&[u8; 16]>::try_from(lo), hex16(hi))
+        && let Some(lo) = hex16(lo)
+    {
+        return (TraceId::Hex((u128::from(hi) << 64) | u128::from(lo)), true);
     }
     ids::trace_id(text, enc, &mut b.strings)
 }
@@ -105,10 +104,10 @@ pub(crate) struct TraceIdCache {
 impl TraceIdCache {
     /// Same as [`trace_id`], without decoding the same text twice in a row.
     pub(crate) fn get(&mut self, text: &str, enc: IdEncoding, b: &mut SetBuilder) -> (TraceId, bool) {
-        if let Some(hit) = self.id {
-            if self.text == text {
-                return hit;
-            }
+        if let Some(hit) = self.id
+            && self.text == text
+        {
+            return hit;
         }
         let hit = trace_id(text, enc, b);
         self.text.clear();

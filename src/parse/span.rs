@@ -7,7 +7,7 @@ use crate::model::builder::{RawSpan, SetBuilder};
 use crate::model::ids::IdEncoding;
 use crate::model::{span_flags, Attr, AttrValue, Range32, StatusCode, StrId, WarningKind};
 
-use super::ids::bad_id_message;
+use super::ids::{bad_id_message, span_id, TraceIdCache};
 use super::time::Parsed;
 
 /// Keys that drive span semantics, interned once per read.
@@ -60,10 +60,10 @@ pub(crate) fn otel_status(b: &SetBuilder, keys: &Keys, attrs: Range32) -> (Statu
                 AttrValue::Int(1) if code != StatusCode::Error => code = StatusCode::Ok,
                 _ => {}
             }
-        } else if a.key == keys.status_description {
-            if let AttrValue::Str(s) = a.value {
-                msg = s;
-            }
+        } else if a.key == keys.status_description
+            && let AttrValue::Str(s) = a.value
+        {
+            msg = s;
         }
     }
     (code, msg)
@@ -101,6 +101,27 @@ pub(crate) fn fix_event_times(b: &mut SetBuilder, events: Range32, start: Option
             e.time_ns = start.unwrap_or(0);
         }
     }
+}
+
+/// A raw span with its own ids decoded, the trace id through `tids`. Each id is given
+/// as (field name, text); one that does not decode is noted under its field name.
+pub(crate) fn new_span(
+    b: &mut SetBuilder,
+    tids: &mut TraceIdCache,
+    enc: IdEncoding,
+    trace: (&str, &str),
+    span: (&str, &str),
+    notes: &mut SpanNotes,
+) -> RawSpan {
+    let (trace_id, tid_ok) = tids.get(trace.1, enc, b);
+    let (id, sid_ok) = span_id(span.1, enc, b);
+    if !tid_ok {
+        notes.bad_id(trace.0, trace.1, enc);
+    }
+    if !sid_ok {
+        notes.bad_id(span.0, span.1, enc);
+    }
+    RawSpan::new(trace_id, id)
 }
 
 /// The flags and problems found while one span is converted.

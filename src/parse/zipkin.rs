@@ -31,7 +31,7 @@ use super::docs::{read_docs, run_seed, DocReader, Mark, NodeSeed, Nodes};
 use super::ids::{span_id, TraceIdCache};
 use super::lax::Lax;
 use super::scalars::{clip, skip_map, skip_seq, visit_nulls, visit_scalars, Num, Scalar, Text};
-use super::span::{attrs_in, extend_attrs, fix_event_times, otel_status, Keys, SpanNotes, NO_TIME};
+use super::span::{attrs_in, extend_attrs, fix_event_times, new_span, otel_status, Keys, SpanNotes, NO_TIME};
 use super::time::{us_num_to_ns, Parsed};
 use super::ReadError;
 use crate::model::builder::{RawSpan, SetBuilder};
@@ -354,18 +354,19 @@ impl<'de, 'c> Visitor<'de> for AnnSeed<'c> {
                     "ss" => Some(&mut out.ss),
                     _ => None,
                 };
-                if let Some(slot) = slot {
-                    if slot.is_none() {
-                        *slot = Some(t);
-                    }
+                if let Some(slot) = slot
+                    && slot.is_none()
+                {
+                    *slot = Some(t);
                 }
             }
-            if out.core_service.is_none() && matches!(value, "cs" | "sr" | "cr" | "ss") {
-                if let Lax::Ok(ep) = &ann.endpoint {
-                    let svc = ep.service_name.to_cow();
-                    if !svc.trim().is_empty() {
-                        out.core_service = Some(svc);
-                    }
+            if out.core_service.is_none()
+                && matches!(value, "cs" | "sr" | "cr" | "ss")
+                && let Lax::Ok(ep) = &ann.endpoint
+            {
+                let svc = ep.service_name.to_cow();
+                if !svc.trim().is_empty() {
+                    out.core_service = Some(svc);
                 }
             }
             let name = self.b.str_value(value);
@@ -451,7 +452,7 @@ impl<'de, 'c> Visitor<'de> for ZTagsSeed<'c> {
 /// Turns the gathered fields of one span into a raw span and its warnings.
 fn emit_span(ctx: &mut ZCtx<'_>, acc: ZAcc<'_>) {
     let mut notes = SpanNotes::default();
-    let mut span = new_span(ctx, &acc.trace_id, &acc.id, &acc.parent_id, &mut notes);
+    let mut span = span_with_parent(ctx, &acc.trace_id, &acc.id, &acc.parent_id, &mut notes);
     span.name = ctx.b.strings.intern(acc.name.or_empty());
     span.kind = kind(&acc.kind, &mut notes);
     let ann = acc.annotations.unwrap_or_default();
@@ -481,28 +482,20 @@ fn emit_span(ctx: &mut ZCtx<'_>, acc: ZAcc<'_>) {
         Lax::Null => None,
     };
     let mut service = local.map(|e| e.service_name.to_cow()).unwrap_or(Cow::Borrowed(""));
-    if service.trim().is_empty() {
-        if let Some(s) = ann.core_service {
-            service = s;
-        }
+    if service.trim().is_empty()
+        && let Some(s) = ann.core_service
+    {
+        service = s;
     }
     span.resource = ctx.resource(&service, local);
     notes.push_span(ctx.b, span);
 }
 
 /// The span with its ids decoded; an all-zero parent id means "no parent".
-fn new_span(ctx: &mut ZCtx<'_>, tid: &Text, sid: &Text, parent: &Text, notes: &mut SpanNotes) -> RawSpan {
+fn span_with_parent(ctx: &mut ZCtx<'_>, tid: &Text, sid: &Text, parent: &Text, notes: &mut SpanNotes) -> RawSpan {
     let enc = IdEncoding::Hex;
-    let (tid_text, sid_text) = (tid.or_empty(), sid.or_empty());
-    let (trace, tid_ok) = ctx.docs.tids.get(tid_text, enc, ctx.b);
-    let (id, sid_ok) = span_id(sid_text, enc, ctx.b);
-    if !tid_ok {
-        notes.bad_id("traceId", tid_text, enc);
-    }
-    if !sid_ok {
-        notes.bad_id("id", sid_text, enc);
-    }
-    let mut span = RawSpan::new(trace, id);
+    let ids = (("traceId", tid.or_empty()), ("id", sid.or_empty()));
+    let mut span = new_span(ctx.b, &mut ctx.docs.tids, enc, ids.0, ids.1, notes);
     if let Some(p) = parent.as_str().map(str::trim).filter(|p| !p.is_empty()) {
         let (pid, ok) = span_id(p, enc, ctx.b);
         if !ok {

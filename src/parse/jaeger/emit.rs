@@ -19,7 +19,7 @@ use crate::model::{
 use crate::parse::ids::span_id;
 use crate::parse::lax::{Lax, LaxList};
 use crate::parse::scalars::{Num, Scalar, Text};
-use crate::parse::span::{attrs_in, fix_event_times, otel_status, Keys, SpanNotes};
+use crate::parse::span::{attrs_in, fix_event_times, new_span, otel_status, Keys, SpanNotes};
 use crate::parse::time::{scalar_duration_ns, scalar_time_ns};
 
 /// A reference as written.
@@ -51,7 +51,8 @@ pub(super) fn emit_span<'a>(ctx: &mut Ctx<'a, '_>, acc: SpanAcc<'a>) {
         (_, Some(t)) => t,
         _ => "",
     };
-    let mut span = new_span(ctx, tid_text, acc.span_id.or_empty(), &mut notes);
+    let ids = (("traceID", tid_text), ("spanID", acc.span_id.or_empty()));
+    let mut span = new_span(ctx.b, &mut ctx.docs.tids, ctx.docs.enc, ids.0, ids.1, &mut notes);
     references(ctx, &mut span, tid_text, &acc.refs, &mut notes);
     span.start_ns = notes.start_time("startTime", scalar_time_ns(&acc.start), || acc.start.show());
     span.duration_ns = notes.duration(scalar_duration_ns(&acc.duration), || acc.duration.show());
@@ -90,20 +91,6 @@ pub(super) fn emit_span<'a>(ctx: &mut Ctx<'a, '_>, acc: SpanAcc<'a>) {
             frame.pending.push((raw, pid));
         }
     }
-}
-
-/// The span with its own ids decoded.
-fn new_span(ctx: &mut Ctx<'_, '_>, tid_text: &str, sid_text: &str, notes: &mut SpanNotes) -> RawSpan {
-    let enc = ctx.docs.enc;
-    let (trace_id, tid_ok) = ctx.docs.tids.get(tid_text, enc, ctx.b);
-    let (span_id, sid_ok) = span_id(sid_text, enc, ctx.b);
-    if !tid_ok {
-        notes.bad_id("traceID", tid_text, enc);
-    }
-    if !sid_ok {
-        notes.bad_id("spanID", sid_text, enc);
-    }
-    RawSpan::new(trace_id, span_id)
 }
 
 /// References → the span's parent and its links.

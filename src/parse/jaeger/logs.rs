@@ -113,11 +113,11 @@ impl<'de, 'c> Visitor<'de> for LogSeed<'c> {
         let attrs = fields.map(|f| f.range).unwrap_or_default();
         let mut name = StrId::EMPTY;
         for key in [self.keys.event, self.keys.message] {
-            if let Some(AttrValue::Str(s)) = attrs_in(self.b, attrs).iter().find(|x| x.key == key).map(|x| x.value) {
-                if !s.is_empty() {
-                    name = s;
-                    break;
-                }
+            if let Some(AttrValue::Str(s)) = attrs_in(self.b, attrs).iter().find(|x| x.key == key).map(|x| x.value)
+                && !s.is_empty()
+            {
+                name = s;
+                break;
             }
         }
         if name.is_empty() {
