@@ -7,9 +7,10 @@
 //!                     └─▶ chrome / langfuse / unknown ─▶ LoadError::Unsupported
 //! ```
 //!
-//! The readers share, one job a module: [`scalars`] and [`lax`] (JSON values of any
-//! type), [`time`] (wire times), [`ids`] (id decoding), [`docs`] (documents, JSON
-//! Lines and the array walker) and [`span`] (status, attributes, event times, warnings).
+//! The readers share, one job a module: `scalars` and `lax` (JSON values of any type),
+//! `time` (wire times), `ids` (id decoding), `docs` (documents, JSON Lines and the
+//! array walker) and `span` (status, attributes, event times, span warnings). No
+//! reader imports from another.
 // Readers never index: input-derived positions are looked up with `.get()`. Tests may
 // index, as a panic there is a failing test.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
