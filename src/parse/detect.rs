@@ -15,7 +15,8 @@
 
 use std::collections::BTreeSet;
 
-use super::{util, Format};
+use super::docs::json_lines;
+use super::{json_reason, Format};
 
 /// The outcome of detection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +42,7 @@ struct Keys {
 fn scan_keys(text: &str) -> Keys {
     let bytes = text.as_bytes();
     let end = bytes.len().min(PREFIX_BYTES);
-    let b = &bytes[..end];
+    let b = bytes.get(..end).unwrap_or(bytes);
     let mut all = BTreeSet::new();
     let mut top = Vec::new();
     let mut depth: usize = 0;
@@ -49,8 +50,7 @@ fn scan_keys(text: &str) -> Keys {
     let first = b.iter().copied().find(|c| !c.is_ascii_whitespace()).unwrap_or(0);
     let mut first_in_array = None;
     let mut saw_first_value = false;
-    while i < b.len() {
-        let c = b[i];
+    while let Some(&c) = b.get(i) {
         match c {
             b'{' | b'[' => {
                 if depth == 1 && first == b'[' && !saw_first_value {
@@ -72,8 +72,8 @@ fn scan_keys(text: &str) -> Keys {
                 // Read the string.
                 let start = i + 1;
                 let mut j = start;
-                while j < b.len() && b[j] != b'"' {
-                    if b[j] == b'\\' {
+                while let Some(&d) = b.get(j).filter(|&&d| d != b'"') {
+                    if d == b'\\' {
                         j += 1;
                     }
                     j += 1;
@@ -81,10 +81,10 @@ fn scan_keys(text: &str) -> Keys {
                 let s = text.get(start..j.min(b.len())).unwrap_or("");
                 // Is it a key? Next non-space is ':'.
                 let mut k = j + 1;
-                while k < b.len() && b[k].is_ascii_whitespace() {
+                while b.get(k).is_some_and(u8::is_ascii_whitespace) {
                     k += 1;
                 }
-                if k < b.len() && b[k] == b':' && s.len() < 64 {
+                if b.get(k) == Some(&b':') && s.len() < 64 {
                     if depth == 1 && first == b'{' {
                         top.push(s.to_string());
                     }
@@ -108,12 +108,8 @@ fn scan_keys(text: &str) -> Keys {
 
 /// Detects the format of a whole document (or of the first line of JSON Lines).
 pub fn detect(text: &str) -> Detected {
-    let first_line;
-    let doc = match util::json_lines(text) {
-        Some(lines) => {
-            first_line = lines[0].1;
-            first_line
-        }
+    let doc = match json_lines(text).as_deref().and_then(<[_]>::first) {
+        Some(&(_, first_line)) => first_line,
         None => text,
     };
     let keys = scan_keys(doc);
@@ -127,7 +123,7 @@ pub fn detect(text: &str) -> Detected {
                 if trimmed.starts_with('<') {
                     Detected::Unsupported("an HTML or XML document".to_string())
                 } else {
-                    Detected::InvalidJson { line: e.line(), column: e.column(), reason: reason(&e) }
+                    Detected::InvalidJson { line: e.line(), column: e.column(), reason: json_reason(&e) }
                 }
             }
             Ok(_) => Detected::Unsupported("a single JSON value that is not an object or array".to_string()),
@@ -157,7 +153,7 @@ pub fn detect(text: &str) -> Detected {
     }
     // Nothing recognized: is it valid JSON at all?
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(doc) {
-        return Detected::InvalidJson { line: e.line(), column: e.column(), reason: reason(&e) };
+        return Detected::InvalidJson { line: e.line(), column: e.column(), reason: json_reason(&e) };
     }
     if keys.first == b'[' && keys.first_in_array.is_none() {
         // `[]`: valid, but nothing to read. Jaeger's reader reports it as empty.
@@ -172,14 +168,6 @@ pub fn detect(text: &str) -> Detected {
         Detected::Unsupported("JSON that is not a trace".to_string())
     } else {
         Detected::Unsupported(format!("JSON that is not a trace (top-level keys: {})", named.join(", ")))
-    }
-}
-
-fn reason(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
     }
 }
 

@@ -3,19 +3,32 @@
 //! the input, where in it, and why; everything softer is a warning in the builder.
 //!
 //! ```text
-//! bytes ─▶ detect (first keys, JSON Lines?) ─▶ otlp | jaeger | zipkin | jaeger_proto
+//! bytes ─▶ detect (first keys, JSON Lines?) ─▶ otlp | jaeger (UI JSON, api_v2) | zipkin
 //!                     └─▶ chrome / langfuse / unknown ─▶ LoadError::Unsupported
 //! ```
+//!
+//! The readers share, one job a module: `scalars` and `lax` (JSON values of any type),
+//! `time` (wire times), `ids` (id decoding), `docs` (documents, JSON Lines and the
+//! array walker) and `span` (status, attributes, event times, span warnings). No
+//! reader imports from another.
+// Readers never index: input-derived positions are looked up with `.get()`. Tests may
+// index, as a panic there is a failing test.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
-pub mod detect;
-pub mod jaeger;
-pub mod jaeger_proto;
-pub mod otlp;
-pub mod util;
-pub mod zipkin;
+mod detect;
+mod docs;
+mod ids;
+mod jaeger;
+mod lax;
+mod otlp;
+mod scalars;
+mod span;
+mod time;
+mod zipkin;
 
 use crate::model::builder::SetBuilder;
 use crate::model::TraceSet;
+use docs::Mark;
 
 /// A wire format Clew reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,42 +81,58 @@ pub enum LoadError {
     Json { name: String, line: usize, column: usize, reason: String },
     #[error("{name}: this looks like {looks_like}, which is not a trace format Clew reads. Clew reads {READABLE_FORMATS}.")]
     Unsupported { name: String, looks_like: String },
-    #[error("{name}: read as {format}, but {reason}")]
-    Shape { name: String, format: &'static str, reason: String },
     #[error("{name}: read as {format}, but it contains no spans. Export a trace that has spans.")]
     NoSpans { name: String, format: &'static str },
     #[error("{name}: the file is {size_mb} MB, more than the {limit_mb} MB Clew can hold in this tab. Load fewer traces at a time.")]
     TooLarge { name: String, size_mb: u64, limit_mb: u64 },
+    #[error("{name}: the input has more {arena} than the {limit} that one trace set can index. Load fewer traces at a time.")]
+    TooManyItems { name: String, arena: &'static str, limit: u32 },
     #[error("no input given")]
     NoInput,
 }
 
 /// An error from one reader, before the input name is attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     Json { line: usize, column: usize, reason: String },
-    Shape(String),
 }
 
 impl ReadError {
-    pub fn from_json(e: &serde_json::Error, line_offset: usize) -> ReadError {
+    pub(crate) fn from_json(e: &serde_json::Error, line_offset: usize) -> ReadError {
         ReadError::Json { line: e.line() + line_offset, column: e.column(), reason: json_reason(e) }
     }
-    fn into_load(self, name: &str, format: Format) -> LoadError {
+    fn into_load(self, name: &str) -> LoadError {
         match self {
             ReadError::Json { line, column, reason } => LoadError::Json { name: name.to_string(), line, column, reason },
-            ReadError::Shape(reason) => LoadError::Shape { name: name.to_string(), format: format.label(), reason },
         }
     }
 }
 
 /// serde_json's message without its " at line X column Y" suffix.
-fn json_reason(e: &serde_json::Error) -> String {
+pub(crate) fn json_reason(e: &serde_json::Error) -> String {
     let s = e.to_string();
     match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
+        Some(i) => s.get(..i).unwrap_or(&s).to_string(),
         None => s,
     }
+}
+
+/// The most items one arena of a trace set (spans, attributes, events…) may hold:
+/// they are indexed by `u32`, and `u32::MAX` means "no span".
+pub const MAX_ARENA_ITEMS: u32 = u32::MAX - 1;
+
+/// The first arena of the builder that holds more than [`MAX_ARENA_ITEMS`], if any.
+fn overfull_arena(b: &SetBuilder) -> Option<&'static str> {
+    let lens = [
+        ("spans", b.spans.len()),
+        ("attributes", b.attrs.len()),
+        ("attribute values", b.values.len()),
+        ("events", b.events.len()),
+        ("links", b.links.len()),
+        ("resources", b.resources.len()),
+        ("scopes", b.scopes.len()),
+    ];
+    lens.into_iter().find(|&(_, n)| u32::try_from(n).map_or(true, |n| n > MAX_ARENA_ITEMS)).map(|(arena, _)| arena)
 }
 
 /// The most bytes one input may have (the browser tab's memory is the limit).
@@ -123,7 +152,7 @@ pub fn read_input(b: &mut SetBuilder, name: &str, bytes: &[u8], forced: Option<F
         return Err(LoadError::Empty { name: name.to_string() });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let (line, column) = util::line_col(bytes, e.valid_up_to());
+        let (line, column) = docs::line_col(bytes, e.valid_up_to());
         LoadError::Json { name: name.to_string(), line, column, reason: "the bytes are not UTF-8 text".to_string() }
     })?;
     let format = match forced {
@@ -138,23 +167,29 @@ pub fn read_input(b: &mut SetBuilder, name: &str, bytes: &[u8], forced: Option<F
             }
         },
     };
-    let before = b.spans.len();
+    let before = Mark::take(b);
     let result = match format {
         Format::Otlp => otlp::read(b, text),
         Format::Jaeger => jaeger::read(b, text),
         Format::Zipkin => zipkin::read(b, text),
-        Format::JaegerProto => jaeger_proto::read(b, text),
+        Format::JaegerProto => jaeger::read_api_v2(b, text),
     };
     if let Err(e) = result {
         // Leave the builder as it was before this input.
-        b.spans.truncate(before);
-        return Err(e.into_load(name, format));
+        before.restore(b);
+        return Err(e.into_load(name));
     }
-    let added = b.spans.len() - before;
+    let too_many = |arena| LoadError::TooManyItems { name: name.to_string(), arena, limit: MAX_ARENA_ITEMS };
+    if let Some(arena) = overfull_arena(b) {
+        before.restore(b);
+        return Err(too_many(arena));
+    }
+    let added = b.spans.len().saturating_sub(before.spans());
     if added == 0 {
         return Err(LoadError::NoSpans { name: name.to_string(), format: format.label() });
     }
-    b.add_source(name, format.as_str(), added as u32);
+    let added = u32::try_from(added).map_err(|_| too_many("spans"))?;
+    b.add_source(name, format.as_str(), added);
     Ok(format)
 }
 

@@ -23,14 +23,16 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
+use rustc_hash::FxHashMap;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::jaeger::{
-    clip, extend_attrs, fix_event_times, otel_status, read_docs, run_seed, us_num_to_ns, DocReader, FxBuild, Keys,
-    Lax, Mark, Parsed, Scalar, TraceIdCache, NO_TIME, decode_span_id,
-};
-use super::util::{Num, Text};
+use super::docs::{read_docs, run_seed, DocReader, Mark, NodeSeed, Nodes};
+use super::ids::{span_id, TraceIdCache};
+use super::lax::Lax;
+use super::scalars::{clip, skip_map, skip_seq, visit_nulls, visit_scalars, Num, Scalar, Text};
+use super::span::{attrs_in, extend_attrs, fix_event_times, new_span, otel_status, Keys, SpanNotes, NO_TIME};
+use super::time::{us_num_to_ns, Parsed};
 use super::ReadError;
 use crate::model::builder::{RawSpan, SetBuilder};
 use crate::model::ids::IdEncoding;
@@ -39,7 +41,7 @@ use crate::model::{
 };
 
 /// Reads Zipkin v2 JSON into the builder.
-pub fn read(b: &mut SetBuilder, text: &str) -> Result<(), ReadError> {
+pub(crate) fn read(b: &mut SetBuilder, text: &str) -> Result<(), ReadError> {
     let mut docs = ZipkinDocs { res_cache: HashMap::new(), scratch: String::new(), keys: None, tids: TraceIdCache::default() };
     read_docs(b, text, &mut docs)
 }
@@ -68,13 +70,6 @@ struct Annotation<'a> {
     endpoint: Lax<Endpoint<'a>>,
 }
 
-fn cow<'a>(t: &Text<'a>) -> Cow<'a, str> {
-    match t {
-        Text::Str(s) => s.clone(),
-        _ => Cow::Borrowed(""),
-    }
-}
-
 struct ZipkinDocs {
     /// "service \x1f ipv4 \x1f ipv6 \x1f port" → resource. Owned keys: borrowing
     /// them from the input would make every lookup a cache miss far behind the cursor.
@@ -99,24 +94,17 @@ struct ZKeys {
 
 impl<'a> DocReader<'a> for ZipkinDocs {
     fn read_doc(&mut self, b: &mut SetBuilder, text: &'a str) -> Result<(), serde_json::Error> {
-        let keys = match self.keys {
-            Some(k) => k,
-            None => {
-                let k = ZKeys {
-                    base: Keys::new(b),
-                    peer_service: b.strings.intern("peer.service"),
-                    server_address: b.strings.intern("server.address"),
-                    server_address_v6: b.strings.intern("server.address.ipv6"),
-                    server_port: b.strings.intern("server.port"),
-                    host_ip: b.strings.intern("host.ip"),
-                    host_port: b.strings.intern("net.host.port"),
-                };
-                self.keys = Some(k);
-                k
-            }
-        };
+        let keys = *self.keys.get_or_insert_with(|| ZKeys {
+            base: Keys::new(b),
+            peer_service: b.strings.intern("peer.service"),
+            server_address: b.strings.intern("server.address"),
+            server_address_v6: b.strings.intern("server.address.ipv6"),
+            server_port: b.strings.intern("server.port"),
+            host_ip: b.strings.intern("host.ip"),
+            host_port: b.strings.intern("net.host.port"),
+        });
         let mut ctx = ZCtx { b, docs: self, keys, ignored: 0 };
-        run_seed(text, ZNodeSeed { ctx: &mut ctx })?;
+        run_seed(text, NodeSeed(&mut ctx))?;
         if ctx.ignored > 0 {
             let n = ctx.ignored;
             ctx.b.warn(WarningKind::Input, NO_SPAN, format!("{n} JSON value(s) that are not Zipkin spans were ignored"));
@@ -125,8 +113,7 @@ impl<'a> DocReader<'a> for ZipkinDocs {
     }
 
     fn rolled_back(&mut self, mark: &Mark) {
-        let n = mark.resources as u32;
-        self.res_cache.retain(|_, r| *r < n);
+        self.res_cache.retain(|_, r| mark.keeps_resource(*r));
     }
 
     /// Flags the server halves of shared RPC spans.
@@ -134,7 +121,7 @@ impl<'a> DocReader<'a> for ZipkinDocs {
         let spans = b.spans.get(first_span..).unwrap_or(&[]);
         let candidate = |s: &RawSpan| s.kind == SpanKind::Server && s.flags & span_flags::SHARED_SERVER == 0;
         // Server spans not already marked shared → whether a non-SERVER span shares the id.
-        let mut servers: HashMap<(TraceId, SpanId), bool, FxBuild> = HashMap::default();
+        let mut servers: FxHashMap<(TraceId, SpanId), bool> = FxHashMap::default();
         for s in spans.iter().filter(|s| candidate(s)) {
             servers.insert((s.trace_id, s.span_id), false);
         }
@@ -192,25 +179,13 @@ impl ZCtx<'_> {
             attrs.push(Attr { key: self.keys.host_ip, value: AttrValue::Array(Range32::new(vstart, b.values.len())) });
         }
         if let Some(p) = port {
-            attrs.push(Attr { key: self.keys.host_port, value: AttrValue::Int(p.min(i64::MAX as u64) as i64) });
+            attrs.push(Attr { key: self.keys.host_port, value: AttrValue::Int(i64::try_from(p).unwrap_or(i64::MAX)) });
         }
         let start = b.attrs.len();
         b.attrs.extend_from_slice(&attrs);
         let r = b.add_resource(service, Range32::new(start, b.attrs.len()), 0, StrId::EMPTY);
         self.docs.res_cache.insert(self.docs.scratch.clone(), r);
         r
-    }
-}
-
-/// Walks arrays (of spans or of traces) and span objects.
-struct ZNodeSeed<'c, 'b> {
-    ctx: &'c mut ZCtx<'b>,
-}
-
-impl<'c, 'a, 'b> DeserializeSeed<'a> for ZNodeSeed<'c, 'b> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'a>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
     }
 }
 
@@ -263,46 +238,14 @@ struct ZAcc<'a> {
     any_key: bool,
 }
 
-impl<'c, 'a, 'b> Visitor<'a> for ZNodeSeed<'c, 'b> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("Zipkin spans")
+/// Arrays (of spans or of traces) are walked; every object is a span.
+impl<'a> Nodes<'a> for ZCtx<'_> {
+    const EXPECTING: &'static str = "Zipkin spans";
+    fn stray_scalar(&mut self) {
+        self.ignored += 1;
     }
-    fn visit_seq<A: SeqAccess<'a>>(self, mut a: A) -> Result<(), A::Error> {
-        while a.next_element_seed(ZNodeSeed { ctx: &mut *self.ctx })?.is_some() {}
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_none<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_some<D: Deserializer<'a>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.ctx.ignored += 1;
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.ctx.ignored += 1;
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.ctx.ignored += 1;
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.ctx.ignored += 1;
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.ctx.ignored += 1;
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<(), A::Error> {
-        let ctx = self.ctx;
+    fn object<A: MapAccess<'a>>(&mut self, mut map: A) -> Result<(), A::Error> {
+        let ctx = self;
         let mut acc = ZAcc::default();
         while let Some(key) = map.next_key::<ZKey>()? {
             match key {
@@ -411,18 +354,19 @@ impl<'de, 'c> Visitor<'de> for AnnSeed<'c> {
                     "ss" => Some(&mut out.ss),
                     _ => None,
                 };
-                if let Some(slot) = slot {
-                    if slot.is_none() {
-                        *slot = Some(t);
-                    }
+                if let Some(slot) = slot
+                    && slot.is_none()
+                {
+                    *slot = Some(t);
                 }
             }
-            if out.core_service.is_none() && matches!(value, "cs" | "sr" | "cr" | "ss") {
-                if let Lax::Ok(ep) = &ann.endpoint {
-                    let svc = cow(&ep.service_name);
-                    if !svc.trim().is_empty() {
-                        out.core_service = Some(svc);
-                    }
+            if out.core_service.is_none()
+                && matches!(value, "cs" | "sr" | "cr" | "ss")
+                && let Lax::Ok(ep) = &ann.endpoint
+            {
+                let svc = ep.service_name.to_cow();
+                if !svc.trim().is_empty() {
+                    out.core_service = Some(svc);
                 }
             }
             let name = self.b.str_value(value);
@@ -432,36 +376,11 @@ impl<'de, 'c> Visitor<'de> for AnnSeed<'c> {
         out.range = Range32::new(start, self.b.events.len());
         Ok(out)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<AnnOut<'de>, A::Error> {
-        while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(self.not_list())
+    fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<AnnOut<'de>, A::Error> {
+        skip_map(a).map(|()| self.not_list())
     }
-    fn visit_unit<E>(self) -> Result<AnnOut<'de>, E> {
-        let n = self.b.events.len();
-        Ok(AnnOut { range: Range32::new(n, n), ..AnnOut::default() })
-    }
-    fn visit_none<E>(self) -> Result<AnnOut<'de>, E> {
-        let n = self.b.events.len();
-        Ok(AnnOut { range: Range32::new(n, n), ..AnnOut::default() })
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<AnnOut<'de>, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<AnnOut<'de>, E> {
-        Ok(self.not_list())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<AnnOut<'de>, E> {
-        Ok(self.not_list())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<AnnOut<'de>, E> {
-        Ok(self.not_list())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<AnnOut<'de>, E> {
-        Ok(self.not_list())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<AnnOut<'de>, E> {
-        Ok(self.not_list())
-    }
+    visit_nulls!(|s| AnnOut { range: Range32::new(s.b.events.len(), s.b.events.len()), ..AnnOut::default() });
+    visit_scalars!(|s| s.not_list());
 }
 
 // ───────────────────────────── tags ─────────────────────────────
@@ -471,6 +390,9 @@ struct ZTagsOut {
     range: Range32,
     problems: Vec<String>,
 }
+
+/// Why a `tags` value that is not an object is ignored.
+const TAGS_NOT_AN_OBJECT: &str = "\"tags\" is not an object; ignored";
 
 /// Streams `tags: {key: "value"}` into `b.attrs` as string attributes.
 struct ZTagsSeed<'c> {
@@ -518,150 +440,115 @@ impl<'de, 'c> Visitor<'de> for ZTagsSeed<'c> {
         }
         Ok(ZTagsOut { range: Range32::new(start, self.b.attrs.len()), problems })
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<ZTagsOut, A::Error> {
-        while a.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(self.empty(Some("\"tags\" is not an object; ignored")))
+    fn visit_seq<A: SeqAccess<'de>>(self, a: A) -> Result<ZTagsOut, A::Error> {
+        skip_seq(a).map(|()| self.empty(Some(TAGS_NOT_AN_OBJECT)))
     }
-    fn visit_unit<E>(self) -> Result<ZTagsOut, E> {
-        Ok(self.empty(None))
-    }
-    fn visit_none<E>(self) -> Result<ZTagsOut, E> {
-        Ok(self.empty(None))
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<ZTagsOut, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<ZTagsOut, E> {
-        Ok(self.empty(Some("\"tags\" is not an object; ignored")))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<ZTagsOut, E> {
-        Ok(self.empty(Some("\"tags\" is not an object; ignored")))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<ZTagsOut, E> {
-        Ok(self.empty(Some("\"tags\" is not an object; ignored")))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<ZTagsOut, E> {
-        Ok(self.empty(Some("\"tags\" is not an object; ignored")))
-    }
-    fn visit_str<E>(self, _: &str) -> Result<ZTagsOut, E> {
-        Ok(self.empty(Some("\"tags\" is not an object; ignored")))
-    }
+    visit_nulls!(|s| s.empty(None));
+    visit_scalars!(|s| s.empty(Some(TAGS_NOT_AN_OBJECT)));
 }
 
 // ───────────────────────────── one span ─────────────────────────────
 
-fn bad_id(what: &str, text: &str) -> String {
-    if text.trim().is_empty() {
-        format!("{what} is missing")
-    } else {
-        format!("{what} {:?} is not valid hex; kept as given", clip(text.trim()))
+/// Turns the gathered fields of one span into a raw span and its warnings.
+fn emit_span(ctx: &mut ZCtx<'_>, acc: ZAcc<'_>) {
+    let mut notes = SpanNotes::default();
+    let mut span = span_with_parent(ctx, &acc.trace_id, &acc.id, &acc.parent_id, &mut notes);
+    span.name = ctx.b.strings.intern(acc.name.or_empty());
+    span.kind = kind(&acc.kind, &mut notes);
+    let ann = acc.annotations.unwrap_or_default();
+    times(&mut span, acc.timestamp, acc.duration, &ann, &mut notes);
+    span.events = ann.range;
+    fix_event_times(ctx.b, ann.range, span.start_ns);
+    for p in ann.problems {
+        notes.input(p);
     }
+    tags_and_status(ctx.b, &ctx.keys, &mut span, acc.tags, &acc.remote, &mut notes);
+    let shared = match &acc.shared {
+        Scalar::Bool(v) => *v,
+        Scalar::Str(s) => s.trim().eq_ignore_ascii_case("true"),
+        _ => false,
+    };
+    if shared && span.kind != SpanKind::Client {
+        notes.flags |= span_flags::SHARED_SERVER;
+    }
+    span.scope = ctx.b.empty_scope();
+    // Resource: localEndpoint, with the service of a core annotation as a fallback.
+    let local = match &acc.local {
+        Lax::Ok(ep) => Some(ep),
+        Lax::Bad => {
+            notes.input("localEndpoint is not an object; ignored");
+            None
+        }
+        Lax::Null => None,
+    };
+    let mut service = local.map(|e| e.service_name.to_cow()).unwrap_or(Cow::Borrowed(""));
+    if service.trim().is_empty()
+        && let Some(s) = ann.core_service
+    {
+        service = s;
+    }
+    span.resource = ctx.resource(&service, local);
+    notes.push_span(ctx.b, span);
 }
 
-fn emit_span<'a>(ctx: &mut ZCtx<'_>, acc: ZAcc<'a>) {
-    let keys = ctx.keys;
-    let mut problems: Vec<(WarningKind, String)> = Vec::new();
-    let mut flags: u16 = 0;
-    let b = &mut *ctx.b;
-
-    let tid_text = acc.trace_id.or_empty();
-    let sid_text = acc.id.or_empty();
-    let (trace_id, tid_ok) = ctx.docs.tids.get(tid_text, IdEncoding::Hex, b);
-    let (span_id, sid_ok) = decode_span_id(sid_text, IdEncoding::Hex, b);
-    if !tid_ok {
-        flags |= span_flags::INVALID_ID;
-        problems.push((WarningKind::InvalidId, bad_id("traceId", tid_text)));
-    }
-    if !sid_ok {
-        flags |= span_flags::INVALID_ID;
-        problems.push((WarningKind::InvalidId, bad_id("id", sid_text)));
-    }
-    let mut span = RawSpan::new(trace_id, span_id);
-
-    if let Some(p) = acc.parent_id.as_str().map(str::trim).filter(|p| !p.is_empty()) {
-        let (pid, ok) = decode_span_id(p, IdEncoding::Hex, b);
+/// The span with its ids decoded; an all-zero parent id means "no parent".
+fn span_with_parent(ctx: &mut ZCtx<'_>, tid: &Text, sid: &Text, parent: &Text, notes: &mut SpanNotes) -> RawSpan {
+    let enc = IdEncoding::Hex;
+    let ids = (("traceId", tid.or_empty()), ("id", sid.or_empty()));
+    let mut span = new_span(ctx.b, &mut ctx.docs.tids, enc, ids.0, ids.1, notes);
+    if let Some(p) = parent.as_str().map(str::trim).filter(|p| !p.is_empty()) {
+        let (pid, ok) = span_id(p, enc, ctx.b);
         if !ok {
-            flags |= span_flags::INVALID_ID;
-            problems.push((WarningKind::InvalidId, bad_id("parentId", p)));
+            notes.bad_id("parentId", p, enc);
         }
-        // An all-zero parent id means "no parent".
         if pid != SpanId::Hex(0) {
             span.parent_id = Some(pid);
         }
-    } else if matches!(acc.parent_id, Text::Other) {
-        problems.push((WarningKind::Input, "parentId is not a string; ignored".to_string()));
+    } else if matches!(parent, Text::Other) {
+        notes.input("parentId is not a string; ignored");
     }
+    span
+}
 
-    span.name = b.strings.intern(acc.name.or_empty());
-    span.kind = match &acc.kind {
+fn kind(kind: &Text, notes: &mut SpanNotes) -> SpanKind {
+    match kind {
         Text::Str(k) if !k.trim().is_empty() => {
             let kind = SpanKind::parse(k);
             if kind == SpanKind::Unspecified {
-                problems.push((WarningKind::Input, format!("unknown kind {:?}; ignored", clip(k))));
+                notes.input(format!("unknown kind {:?}; ignored", clip(k)));
             }
             kind
         }
         Text::Other => {
-            problems.push((WarningKind::Input, "kind is not a string; ignored".to_string()));
+            notes.input("kind is not a string; ignored");
             SpanKind::Unspecified
         }
         _ => SpanKind::Unspecified,
-    };
+    }
+}
 
-    // Times, with the v1 core-annotation fallbacks.
-    let ann = acc.annotations.unwrap_or_default();
-    span.start_ns = match us_num_to_ns(acc.timestamp) {
-        Parsed::Ns(t) => Some(t),
-        Parsed::Missing => None,
-        Parsed::Negative | Parsed::Bad => {
-            problems.push((WarningKind::Input, format!("timestamp {} is not a valid time; treated as missing", show_num(acc.timestamp))));
-            None
-        }
-    };
+/// Start and duration, with the v1 core-annotation fallbacks: the earliest annotation
+/// when cs/sr are there, and cr−cs or ss−sr.
+fn times(span: &mut RawSpan, timestamp: Num, duration: Num, ann: &AnnOut, notes: &mut SpanNotes) {
+    span.start_ns = notes.start_time("timestamp", us_num_to_ns(timestamp), || timestamp.show());
     if span.start_ns.is_none() && (ann.cs.is_some() || ann.sr.is_some()) {
         span.start_ns = ann.earliest;
     }
-    span.duration_ns = match us_num_to_ns(acc.duration) {
-        Parsed::Ns(d) => Some(d),
-        Parsed::Missing => None,
-        Parsed::Negative => {
-            flags |= span_flags::NEGATIVE_DURATION;
-            problems.push((WarningKind::NegativeDuration, format!("duration {} is negative; shown as 0", show_num(acc.duration))));
-            Some(0)
-        }
-        Parsed::Bad => {
-            problems.push((
-                WarningKind::Input,
-                format!("duration {} is not a number of microseconds; treated as missing", show_num(acc.duration)),
-            ));
-            None
-        }
-    };
-    if span.duration_ns.is_none() && flags & span_flags::NEGATIVE_DURATION == 0 {
+    span.duration_ns = notes.duration(us_num_to_ns(duration), || duration.show());
+    if span.duration_ns.is_none() && notes.flags & span_flags::NEGATIVE_DURATION == 0 {
         span.duration_ns = match (ann.cs, ann.cr, ann.sr, ann.ss) {
             (Some(cs), Some(cr), _, _) if cr >= cs => Some(cr - cs),
             (_, _, Some(sr), Some(ss)) if ss >= sr => Some(ss - sr),
             _ => None,
         };
     }
+}
 
-    // Events.
-    span.events = ann.range;
-    fix_event_times(b, ann.range, span.start_ns);
-    for p in ann.problems {
-        problems.push((WarningKind::Input, p));
-    }
-
-    // Tags, then the remote endpoint as attributes right after them.
-    let tags = acc.tags.unwrap_or_else(|| {
-        let n = b.attrs.len();
-        ZTagsOut { range: Range32::new(n, n), problems: Vec::new() }
-    });
-    for p in tags.problems {
-        problems.push((WarningKind::Input, p));
-    }
+/// The remote endpoint as attributes: `peer.service`, `server.address` (ipv4, else
+/// ipv6; `server.address.ipv6` when both), `server.port`.
+fn remote_attrs(b: &mut SetBuilder, keys: &ZKeys, remote: &Lax<Endpoint>, notes: &mut SpanNotes) -> Vec<Attr> {
     let mut extra: Vec<Attr> = Vec::new();
-    match &acc.remote {
+    match remote {
         Lax::Ok(ep) => {
             if let Some(s) = ep.service_name.as_str().filter(|s| !s.trim().is_empty()) {
                 extra.push(Attr { key: keys.peer_service, value: AttrValue::Str(b.str_value(s)) });
@@ -675,18 +562,37 @@ fn emit_span<'a>(ctx: &mut ZCtx<'_>, acc: ZAcc<'a>) {
                 extra.push(Attr { key: keys.server_address_v6, value: AttrValue::Str(b.str_value(a6)) });
             }
             if let Some(p) = ep.port.as_u64() {
-                extra.push(Attr { key: keys.server_port, value: AttrValue::Int(p.min(i64::MAX as u64) as i64) });
+                extra.push(Attr { key: keys.server_port, value: AttrValue::Int(i64::try_from(p).unwrap_or(i64::MAX)) });
             }
         }
-        Lax::Bad => problems.push((WarningKind::Input, "remoteEndpoint is not an object; ignored".to_string())),
+        Lax::Bad => notes.input("remoteEndpoint is not an object; ignored"),
         Lax::Null => {}
     }
-    span.attrs = extend_attrs(b, tags.range, &extra);
+    extra
+}
 
-    // Error and status.
+/// Tags, then the remote endpoint as attributes right after them; an `error` tag (any
+/// value) or `otel.status_code=ERROR` makes the span an error.
+fn tags_and_status(
+    b: &mut SetBuilder,
+    keys: &ZKeys,
+    span: &mut RawSpan,
+    tags: Option<ZTagsOut>,
+    remote: &Lax<Endpoint>,
+    notes: &mut SpanNotes,
+) {
+    let tags = tags.unwrap_or_else(|| {
+        let n = b.attrs.len();
+        ZTagsOut { range: Range32::new(n, n), problems: Vec::new() }
+    });
+    for p in tags.problems {
+        notes.input(p);
+    }
+    let extra = remote_attrs(b, keys, remote, notes);
+    span.attrs = extend_attrs(b, tags.range, &extra);
     let mut error = false;
     let mut error_msg = StrId::EMPTY;
-    for a in &b.attrs[tags.range.range()] {
+    for a in attrs_in(b, tags.range) {
         if a.key == keys.base.error {
             error = true;
             if let AttrValue::Str(s) = a.value {
@@ -697,57 +603,11 @@ fn emit_span<'a>(ctx: &mut ZCtx<'_>, acc: ZAcc<'a>) {
     let (code, desc) = otel_status(b, &keys.base, tags.range);
     if error || code == StatusCode::Error {
         span.status = StatusCode::Error;
-        flags |= span_flags::ERROR;
+        notes.flags |= span_flags::ERROR;
         span.status_message = if !desc.is_empty() { desc } else { error_msg };
     } else {
         span.status = code;
         span.status_message = desc;
-    }
-
-    let shared = match &acc.shared {
-        Scalar::Bool(v) => *v,
-        Scalar::Str(s) => s.trim().eq_ignore_ascii_case("true"),
-        _ => false,
-    };
-    if shared && span.kind != SpanKind::Client {
-        flags |= span_flags::SHARED_SERVER;
-    }
-
-    span.scope = b.empty_scope();
-    span.flags = flags;
-
-    // Resource: localEndpoint, with the service of a core annotation as a fallback.
-    let local = match &acc.local {
-        Lax::Ok(ep) => Some(ep),
-        Lax::Bad => {
-            problems.push((WarningKind::Input, "localEndpoint is not an object; ignored".to_string()));
-            None
-        }
-        Lax::Null => None,
-    };
-    let mut service = local.map(|e| cow(&e.service_name)).unwrap_or(Cow::Borrowed(""));
-    if service.trim().is_empty() {
-        if let Some(s) = ann.core_service {
-            service = s;
-        }
-    }
-    span.resource = ctx.resource(&service, local);
-
-    let b = &mut *ctx.b;
-    let raw = b.push_span(span);
-    let sid_show = span_id.to_text(&b.strings);
-    for (kind, msg) in problems {
-        b.warn(kind, raw, format!("span {sid_show}: {msg}"));
-    }
-}
-
-fn show_num(n: Num) -> String {
-    match n {
-        Num::U(v) => v.to_string(),
-        Num::I(v) => v.to_string(),
-        Num::F(v) => v.to_string(),
-        Num::Bad => "(not a number)".to_string(),
-        Num::Null => "null".to_string(),
     }
 }
 

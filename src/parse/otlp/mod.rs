@@ -13,17 +13,42 @@
 //! read, so no per-span vectors are allocated. Ids of exactly 32/16 hex digits and
 //! all-digit times take fast paths that give the same result as the general decoders.
 
+mod arena;
+
 use std::borrow::Cow;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::jaeger::{Mark, Scalar};
-use super::util::{hex16, json_lines, LooseVec, Num, Text};
+use super::docs::{read_docs, run_seed, DocReader};
+use super::ids;
+use super::lax::LooseVec;
+use super::scalars::{skip_map, Num, Scalar, Text};
+use super::span::attrs_in;
 use super::ReadError;
 use crate::model::builder::{RawSpan, SetBuilder};
-use crate::model::ids::{self, IdEncoding};
+use crate::model::ids::IdEncoding;
 use crate::model::*;
+use arena::{count, push_attrs, ArenaListSeed, Attrs, Events, KeyValue, Links};
+
+/// Reads OTLP JSON (a document or JSON Lines) into the builder.
+pub(crate) fn read(b: &mut SetBuilder, text: &str) -> Result<(), ReadError> {
+    read_docs(b, text, &mut OtlpDocs)
+}
+
+/// Reads one OTLP document at a time; nothing outlives a document.
+struct OtlpDocs;
+
+impl<'a> DocReader<'a> for OtlpDocs {
+    /// Streams one document into the builder: spans are converted one at a time as
+    /// they are deserialized, never collected into a big intermediate vector.
+    fn read_doc(&mut self, b: &mut SetBuilder, text: &'a str) -> Result<(), serde_json::Error> {
+        run_seed(text, RootSeed { b })
+    }
+    fn skipped_line(&self, line: usize, column: usize, reason: &str) -> String {
+        format!("JSON Lines: line {line} is not valid JSON (column {column}: {reason}); the spans of that line are not loaded")
+    }
+}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -115,223 +140,6 @@ struct StatusJ<'a> {
     message: Text<'a>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct EventJ<'a> {
-    #[serde(rename = "timeUnixNano", alias = "time_unix_nano")]
-    time: Num,
-    #[serde(borrow)]
-    name: Text<'a>,
-    #[serde(borrow)]
-    attributes: LooseVec<KeyValue<'a>>,
-    #[serde(rename = "droppedAttributesCount", alias = "dropped_attributes_count")]
-    dropped: Num,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct LinkJ<'a> {
-    #[serde(rename = "traceId", alias = "trace_id", borrow)]
-    trace_id: Text<'a>,
-    #[serde(rename = "spanId", alias = "span_id", borrow)]
-    span_id: Text<'a>,
-    #[serde(rename = "traceState", alias = "trace_state", borrow)]
-    trace_state: Text<'a>,
-    #[serde(borrow)]
-    attributes: LooseVec<KeyValue<'a>>,
-    #[serde(rename = "droppedAttributesCount", alias = "dropped_attributes_count")]
-    dropped: Num,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct KeyValue<'a> {
-    #[serde(borrow)]
-    key: Cow<'a, str>,
-    #[serde(borrow)]
-    value: Option<AnyValue<'a>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct AnyValue<'a> {
-    #[serde(rename = "stringValue", alias = "string_value", borrow)]
-    string_value: Option<Cow<'a, str>>,
-    #[serde(rename = "boolValue", alias = "bool_value", borrow)]
-    bool_value: Option<Text<'a>>,
-    #[serde(rename = "intValue", alias = "int_value")]
-    int_value: Option<Num>,
-    #[serde(rename = "doubleValue", alias = "double_value")]
-    double_value: Option<Num>,
-    #[serde(rename = "bytesValue", alias = "bytes_value", borrow)]
-    bytes_value: Option<Cow<'a, str>>,
-    #[serde(rename = "arrayValue", alias = "array_value", borrow)]
-    array_value: Option<ArrayJ<'a>>,
-    #[serde(rename = "kvlistValue", alias = "kvlist_value", borrow)]
-    kvlist_value: Option<KvListJ<'a>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ArrayJ<'a> {
-    #[serde(borrow)]
-    values: LooseVec<AnyValue<'a>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct KvListJ<'a> {
-    #[serde(borrow)]
-    values: LooseVec<KeyValue<'a>>,
-}
-
-/// Where a converted value goes.
-#[derive(Clone, Copy)]
-enum Slot {
-    Value(usize),
-    Attr(usize),
-}
-
-/// Converts a value that needs no range of its own (string, bool, int, double, bytes,
-/// or nothing). Returns `None` for arrays and kv-lists, which [`lay_out`] places.
-/// When a value carries several fields, the first in this order wins.
-fn scalar_value(b: &mut SetBuilder, v: &AnyValue<'_>) -> Option<AttrValue> {
-    let value = if let Some(s) = &v.string_value {
-        AttrValue::Str(b.str_value(s))
-    } else if let Some(bv) = &v.bool_value {
-        AttrValue::Bool(bv.as_str().map(|s| s.eq_ignore_ascii_case("true")).unwrap_or(false))
-    } else if let Some(n) = v.int_value {
-        match n {
-            Num::U(u) => match i64::try_from(u) {
-                Ok(i) => AttrValue::Int(i),
-                Err(_) => AttrValue::Str(b.strings.intern(&u.to_string())),
-            },
-            Num::I(i) => AttrValue::Int(i),
-            Num::F(f) => AttrValue::Int(f as i64),
-            Num::Bad | Num::Null => AttrValue::Empty,
-        }
-    } else if let Some(n) = v.double_value {
-        n.as_f64().map(AttrValue::Double).unwrap_or(AttrValue::Empty)
-    } else if let Some(s) = &v.bytes_value {
-        AttrValue::Bytes(b.str_value(s))
-    } else if v.array_value.is_some() || v.kvlist_value.is_some() {
-        return None;
-    } else {
-        AttrValue::Empty
-    };
-    Some(value)
-}
-
-/// Lays out values whose slots are already reserved. Arrays and kv-lists are placed
-/// with a work queue (no recursion): each container reserves its contiguous range
-/// first, then its elements are queued.
-fn lay_out<'v>(b: &mut SetBuilder, mut queue: Vec<(Slot, &'v AnyValue<'v>)>) {
-    while let Some((slot, v)) = queue.pop() {
-        let value = match scalar_value(b, v) {
-            Some(value) => value,
-            None => {
-                if let Some(arr) = &v.array_value {
-                    let r0 = b.values.len();
-                    b.values.extend(std::iter::repeat_n(AttrValue::Empty, arr.values.0.len()));
-                    for (k, item) in arr.values.0.iter().enumerate() {
-                        queue.push((Slot::Value(r0 + k), item));
-                    }
-                    AttrValue::Array(Range32::new(r0, b.values.len()))
-                } else if let Some(kvl) = &v.kvlist_value {
-                    let r0 = b.attrs.len();
-                    for kv in &kvl.values.0 {
-                        let key = b.strings.intern(&kv.key);
-                        b.attrs.push(Attr { key, value: AttrValue::Empty });
-                    }
-                    for (k, kv) in kvl.values.0.iter().enumerate() {
-                        if let Some(inner) = &kv.value {
-                            queue.push((Slot::Attr(r0 + k), inner));
-                        }
-                    }
-                    AttrValue::KvList(Range32::new(r0, b.attrs.len()))
-                } else {
-                    AttrValue::Empty
-                }
-            }
-        };
-        match slot {
-            Slot::Value(i) => b.values[i] = value,
-            Slot::Attr(i) => b.attrs[i].value = value,
-        }
-    }
-}
-
-/// Writes already-read attributes into the arena (resources, scopes, events, links).
-fn push_attrs(b: &mut SetBuilder, kvs: &[KeyValue<'_>]) -> Range32 {
-    let start = b.attrs.len();
-    for kv in kvs {
-        let key = b.strings.intern(&kv.key);
-        b.attrs.push(Attr { key, value: AttrValue::Empty });
-    }
-    let queue = kvs.iter().enumerate().filter_map(|(i, kv)| Some((Slot::Attr(start + i), kv.value.as_ref()?))).collect();
-    lay_out(b, queue);
-    Range32::new(start, start + kvs.len())
-}
-
-/// Streams a span's `attributes` list into the arena, one key/value at a time (no
-/// per-span vector). Scalars are stored at once; arrays and kv-lists wait until the
-/// list is complete, so that the span's own range stays contiguous, and are then
-/// laid out after it. `null` or a missing list is empty.
-struct AttrsSeed<'b> {
-    b: &'b mut SetBuilder,
-}
-
-impl<'de> DeserializeSeed<'de> for AttrsSeed<'_> {
-    type Value = Range32;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for AttrsSeed<'_> {
-    type Value = Range32;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a sequence")
-    }
-    fn visit_none<E>(self) -> Result<Range32, E> {
-        Ok(Range32::new(self.b.attrs.len(), self.b.attrs.len()))
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Range32, E> {
-        self.visit_none()
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
-        d.deserialize_seq(self)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Range32, A::Error> {
-        let b = self.b;
-        let start = b.attrs.len();
-        let mut nested: Vec<(usize, AnyValue<'de>)> = Vec::new();
-        while let Some(kv) = seq.next_element::<KeyValue<'de>>()? {
-            let key = b.strings.intern(&kv.key);
-            let value = match kv.value {
-                None => AttrValue::Empty,
-                Some(v) => match scalar_value(b, &v) {
-                    Some(value) => value,
-                    None => {
-                        nested.push((b.attrs.len(), v));
-                        AttrValue::Empty
-                    }
-                },
-            };
-            b.attrs.push(Attr { key, value });
-        }
-        let end = b.attrs.len();
-        if !nested.is_empty() {
-            lay_out(b, nested.iter().map(|(i, v)| (Slot::Attr(*i), v)).collect());
-        }
-        Ok(Range32::new(start, end))
-    }
-}
-
-fn count(n: Num) -> u32 {
-    n.as_u64().map(|v| v.min(u32::MAX as u64) as u32).unwrap_or(0)
-}
-
 /// A span kind given as a number (`2`) or an enum name (`"SPAN_KIND_SERVER"`).
 fn kind_of(k: &Scalar<'_>) -> SpanKind {
     if let Scalar::U(v) = k {
@@ -364,51 +172,6 @@ fn status_of(t: &Text<'_>) -> StatusCode {
             }
         },
     }
-}
-
-/// Reads OTLP JSON (a document or JSON Lines) into the builder.
-pub fn read(b: &mut SetBuilder, text: &str) -> Result<(), ReadError> {
-    match json_lines(text) {
-        None => read_doc(b, text).map_err(|e| ReadError::from_json(&e, 0)),
-        Some(lines) => {
-            let total = lines.len();
-            let mut bad: Vec<(usize, ReadError)> = Vec::new();
-            for (line_no, line) in lines {
-                let mark = Mark::take(b);
-                if let Err(e) = read_doc(b, line) {
-                    // Drop what a broken line added (spans, their attributes and
-                    // warnings, its resources), so that nothing of it attaches to the
-                    // spans of later lines; say so in a warning.
-                    mark.restore(b);
-                    bad.push((line_no, ReadError::from_json(&e, line_no - 1)));
-                }
-            }
-            if bad.len() == total {
-                if let Some((_, e)) = bad.into_iter().next() {
-                    return Err(e);
-                }
-                return Ok(());
-            }
-            for (line_no, e) in bad {
-                let msg = match e {
-                    ReadError::Json { column, reason, .. } => {
-                        format!("JSON Lines: line {line_no} is not valid JSON (column {column}: {reason}); the spans of that line are not loaded")
-                    }
-                    ReadError::Shape(s) => format!("JSON Lines: line {line_no}: {s}"),
-                };
-                b.warn(WarningKind::Input, NO_SPAN, msg);
-            }
-            Ok(())
-        }
-    }
-}
-
-/// Streams one document into the builder: spans are converted one at a time as
-/// they are deserialized, never collected into a big intermediate vector.
-fn read_doc(b: &mut SetBuilder, text: &str) -> Result<(), serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    RootSeed { b }.deserialize(&mut de)?;
-    de.end()
 }
 
 /// `{resourceSpans|resource_spans|batches: [...], result: {...}}`.
@@ -484,10 +247,9 @@ impl<'de> Visitor<'de> for ListSeed<'_> {
     fn visit_unit<E>(self) -> Result<(), E> {
         Ok(())
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         // An object where an array belongs: skip it (nothing to read).
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(())
+        skip_map(map)
     }
 }
 
@@ -534,10 +296,11 @@ impl<'de> Visitor<'de> for ElemSeed<'_> {
                                     .unwrap_or("")
                                     .trim();
                                 let service = b.strings.intern(service);
-                                let slot = &mut b.resources[r as usize];
-                                slot.attrs = attrs;
-                                slot.dropped_attrs = count(res.dropped);
-                                slot.service = service;
+                                if let Some(slot) = b.resources.get_mut(r as usize) {
+                                    slot.attrs = attrs;
+                                    slot.dropped_attrs = count(res.dropped);
+                                    slot.service = service;
+                                }
                             }
                         }
                         "scopeSpans" | "scope_spans" | "instrumentationLibrarySpans" | "instrumentation_library_spans" => {
@@ -546,7 +309,9 @@ impl<'de> Visitor<'de> for ElemSeed<'_> {
                         "schemaUrl" | "schema_url" => {
                             let t: Text<'de> = map.next_value()?;
                             let id = b.strings.intern(t.or_empty());
-                            b.resources[r as usize].schema_url = id;
+                            if let Some(slot) = b.resources.get_mut(r as usize) {
+                                slot.schema_url = id;
+                            }
                         }
                         _ => {
                             map.next_value::<IgnoredAny>()?;
@@ -564,18 +329,21 @@ impl<'de> Visitor<'de> for ElemSeed<'_> {
                                 let attrs = push_attrs(b, &sc.attributes.0);
                                 let name = b.strings.intern(sc.name.or_empty());
                                 let version = b.strings.intern(sc.version.or_empty());
-                                let slot = &mut b.scopes[s as usize];
-                                slot.name = name;
-                                slot.version = version;
-                                slot.attrs = attrs;
-                                slot.dropped_attrs = count(sc.dropped);
+                                if let Some(slot) = b.scopes.get_mut(s as usize) {
+                                    slot.name = name;
+                                    slot.version = version;
+                                    slot.attrs = attrs;
+                                    slot.dropped_attrs = count(sc.dropped);
+                                }
                             }
                         }
                         "spans" => map.next_value_seed(ListSeed { b: &mut *b, item: Item::Span { resource, scope: s } })?,
                         "schemaUrl" | "schema_url" => {
                             let t: Text<'de> = map.next_value()?;
                             let id = b.strings.intern(t.or_empty());
-                            b.scopes[s as usize].schema_url = id;
+                            if let Some(slot) = b.scopes.get_mut(s as usize) {
+                                slot.schema_url = id;
+                            }
                         }
                         _ => {
                             map.next_value::<IgnoredAny>()?;
@@ -586,7 +354,7 @@ impl<'de> Visitor<'de> for ElemSeed<'_> {
             Item::Span { resource, scope } => {
                 // Not reached: spans are read by ListSeed directly.
                 let _ = (resource, scope);
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                skip_map(map)?;
             }
         }
         Ok(())
@@ -632,13 +400,13 @@ impl<'de> Visitor<'de> for SpanSeed<'_> {
                 SpanKey::Kind => f.kind = map.next_value()?,
                 SpanKey::Start => f.start = map.next_value()?,
                 SpanKey::End => f.end = map.next_value()?,
-                SpanKey::Attributes => attrs = Some(map.next_value_seed(AttrsSeed { b: &mut *b })?),
+                SpanKey::Attributes => attrs = Some(map.next_value_seed(ArenaListSeed(Attrs { b: &mut *b, nested: Vec::new() }))?),
                 SpanKey::DroppedAttrs => f.dropped_attrs = map.next_value()?,
-                SpanKey::Events => events = Some(map.next_value_seed(EventsSeed { b: &mut *b })?),
+                SpanKey::Events => events = Some(map.next_value_seed(ArenaListSeed(Events { b: &mut *b }))?),
                 SpanKey::DroppedEvents => f.dropped_events = map.next_value()?,
                 SpanKey::Links => {
                     bad_links.clear();
-                    links = Some(map.next_value_seed(LinksSeed { b: &mut *b, bad_ids: &mut bad_links })?)
+                    links = Some(map.next_value_seed(ArenaListSeed(Links { b: &mut *b, bad_ids: &mut bad_links }))?)
                 }
                 SpanKey::DroppedLinks => f.dropped_links = map.next_value()?,
                 SpanKey::Status => f.status = map.next_value()?,
@@ -667,37 +435,14 @@ struct SpanParts {
     scope: u32,
 }
 
-/// A trace id as [`ids::trace_id`] decodes it, with a fast path for the common case
-/// of exactly 32 hex digits (which that function would decode as hex too).
-fn otlp_trace_id(b: &mut SetBuilder, text: &str) -> (TraceId, bool) {
-    if let Some((hi, lo)) = text.as_bytes().split_first_chunk::<16>() {
-        if let (Ok(lo), Some(hi)) = (<&[u8; 16]>::try_from(lo), hex16(hi)) {
-            if let Some(lo) = hex16(lo) {
-                return (TraceId::Hex((u128::from(hi) << 64) | u128::from(lo)), true);
-            }
-        }
-    }
-    ids::trace_id(text, IdEncoding::HexOrBase64, &mut b.strings)
-}
-
-/// A span id as [`ids::span_id`] decodes it, with a fast path for exactly 16 hex digits.
-fn otlp_span_id(b: &mut SetBuilder, text: &str) -> (SpanId, bool) {
-    if let Ok(digits) = <&[u8; 16]>::try_from(text.as_bytes()) {
-        if let Some(v) = hex16(digits) {
-            return (SpanId::Hex(v), true);
-        }
-    }
-    ids::span_id(text, IdEncoding::HexOrBase64, &mut b.strings)
-}
-
 /// Turns the gathered fields of one span into a raw span and its warnings.
 fn finish_span(b: &mut SetBuilder, f: SpanFields<'_>, parts: SpanParts) {
     let mut bad_ids: Vec<String> = Vec::new();
-    let (trace_id, ok) = otlp_trace_id(b, f.trace_id.or_empty());
+    let (trace_id, ok) = ids::trace_id(f.trace_id.or_empty(), IdEncoding::HexOrBase64, b);
     if !ok {
         bad_ids.push(format!("trace id {:?}", f.trace_id.or_empty()));
     }
-    let (span_id, ok) = otlp_span_id(b, f.span_id.or_empty());
+    let (span_id, ok) = ids::span_id(f.span_id.or_empty(), IdEncoding::HexOrBase64, b);
     if !ok {
         bad_ids.push(format!("span id {:?}", f.span_id.or_empty()));
     }
@@ -705,7 +450,7 @@ fn finish_span(b: &mut SetBuilder, f: SpanFields<'_>, parts: SpanParts) {
     let parent_id = if parent_text.is_empty() || parent_text.bytes().all(|c| c == b'0') || parent_text == "AAAAAAAAAAA=" {
         None
     } else {
-        let (p, ok) = otlp_span_id(b, parent_text);
+        let (p, ok) = ids::span_id(parent_text, IdEncoding::HexOrBase64, b);
         if !ok {
             bad_ids.push(format!("parent span id {parent_text:?}"));
         }
@@ -773,93 +518,9 @@ fn finish_span(b: &mut SetBuilder, f: SpanFields<'_>, parts: SpanParts) {
     }
 }
 
-/// A span's `events`: each event is read, then its attributes and the event itself
-/// go to the arenas. `null` or a missing list is empty.
-struct EventsSeed<'b> {
-    b: &'b mut SetBuilder,
-}
-
-impl<'de> DeserializeSeed<'de> for EventsSeed<'_> {
-    type Value = Range32;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EventsSeed<'_> {
-    type Value = Range32;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a sequence")
-    }
-    fn visit_none<E>(self) -> Result<Range32, E> {
-        Ok(Range32::new(self.b.events.len(), self.b.events.len()))
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Range32, E> {
-        self.visit_none()
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
-        d.deserialize_seq(self)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Range32, A::Error> {
-        let b = self.b;
-        let start = b.events.len();
-        while let Some(ev) = seq.next_element::<EventJ<'de>>()? {
-            let attrs = push_attrs(b, &ev.attributes.0);
-            let name = b.strings.intern(ev.name.or_empty());
-            b.events.push(Event { time_ns: ev.time.as_u64().unwrap_or(0), name, attrs, dropped_attrs: count(ev.dropped) });
-        }
-        Ok(Range32::new(start, b.events.len()))
-    }
-}
-
-/// A span's `links`, like [`EventsSeed`]; ids that are neither hex nor base64 are
-/// described in `bad_ids`.
-struct LinksSeed<'b, 'm> {
-    b: &'b mut SetBuilder,
-    bad_ids: &'m mut Vec<String>,
-}
-
-impl<'de> DeserializeSeed<'de> for LinksSeed<'_, '_> {
-    type Value = Range32;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for LinksSeed<'_, '_> {
-    type Value = Range32;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a sequence")
-    }
-    fn visit_none<E>(self) -> Result<Range32, E> {
-        Ok(Range32::new(self.b.links.len(), self.b.links.len()))
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Range32, E> {
-        self.visit_none()
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Range32, D::Error> {
-        d.deserialize_seq(self)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Range32, A::Error> {
-        let b = self.b;
-        let start = b.links.len();
-        while let Some(l) = seq.next_element::<LinkJ<'de>>()? {
-            let (tid, tok) = otlp_trace_id(b, l.trace_id.or_empty());
-            let (sid, sok) = otlp_span_id(b, l.span_id.or_empty());
-            if !tok || !sok {
-                self.bad_ids.push(format!("link to {:?}/{:?}", l.trace_id.or_empty(), l.span_id.or_empty()));
-            }
-            let attrs = push_attrs(b, &l.attributes.0);
-            let trace_state = b.strings.intern(l.trace_state.or_empty());
-            b.links.push(Link { trace_id: tid, span_id: sid, kind: LinkKind::Link, trace_state, attrs, dropped_attrs: count(l.dropped) });
-        }
-        Ok(Range32::new(start, b.links.len()))
-    }
-}
-
 /// `error=true` (bool or text) or `otel.status_code=ERROR` among the attributes.
 pub(crate) fn attrs_say_error(b: &SetBuilder, attrs: Range32) -> bool {
-    b.attrs[attrs.range()].iter().any(|a| {
+    attrs_in(b, attrs).iter().any(|a| {
         let key = b.strings.get(a.key);
         match (key, a.value) {
             ("error", AttrValue::Bool(v)) => v,
