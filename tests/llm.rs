@@ -2,6 +2,7 @@
 //! unknown models), aggregates, CSV, and the built-in demo trace (handbook §7).
 
 use clew::analysis::llm::{self, CostSource, GroupBy};
+use clew::analysis::percentile::nearest_rank;
 use clew::analysis::pricing::{normalize_model, ModelPrice, PriceError, PriceTable};
 use clew::model::builder::{RawSpan, SetBuilder};
 use clew::model::*;
@@ -737,13 +738,13 @@ fn aggregates_by_user_tenant_trace_cache_and_latency_percentiles() {
     assert_eq!(lat[0].p95_ns, 950_000_000);
     assert_eq!(lat[0].p99_ns, 990_000_000);
     assert_eq!(lat[0].max_ns, 1_000_000_000);
-    assert_eq!(llm::percentile(&[], 50.0), None);
+    assert_eq!(nearest_rank::<u64>(&[], 50.0), None);
     assert_eq!(llm::usd_text(0.017721), "$0.017721");
     assert_eq!(llm::usd_text(0.0000492), "$0.0000492");
     assert_eq!(llm::usd_text(0.0001755), "$0.000176");
     assert_eq!(llm::usd_text(12.3456), "$12.35");
     assert_eq!(llm::usd_text(0.0), "$0");
-    assert_eq!(llm::percentile(&[7], 99.0), Some(7));
+    assert_eq!(nearest_rank(&[7], 99.0), Some(7));
     let tables = llm::aggregate_tables(&set, &a.calls);
     let ids: Vec<&str> = tables.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(

@@ -54,6 +54,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
+use super::intervals::union_len;
+use super::percentile::nearest_rank;
 use super::pricing::{BillableTokens, PriceTable};
 use crate::format;
 use crate::model::{AttrValue, Span, TraceSet, NO_SPAN};
@@ -936,17 +938,12 @@ pub fn summarize_trace(set: &TraceSet, trace: usize, calls: &[LlmCall], critical
     s.trace_duration_ns = t.duration_ns;
     let mine: Vec<&LlmCall> = calls.iter().filter(|c| c.trace as usize == trace).collect();
     let mut intervals: Vec<(u64, u64)> = Vec::with_capacity(mine.len());
-    let trace_end = t.start_ns.saturating_add(t.duration_ns);
     for c in &mine {
         s.totals.add(c);
         s.by_model.entry(c.model_key().to_string()).or_default().add(c);
-        let a = c.start_ns.max(t.start_ns);
-        let b = c.start_ns.saturating_add(c.latency_ns).min(trace_end);
-        if b > a {
-            intervals.push((a, b));
-        }
+        intervals.push((c.start_ns, c.start_ns.saturating_add(c.latency_ns)));
     }
-    s.llm_wall_ns = union_ns(&mut intervals);
+    s.llm_wall_ns = union_len(&mut intervals, t.start_ns, t.start_ns.saturating_add(t.duration_ns));
     s.wall_share = if t.duration_ns > 0 { s.llm_wall_ns as f64 / t.duration_ns as f64 } else { 0.0 };
 
     if let Some(cp) = critical_path {
@@ -973,27 +970,6 @@ pub fn summarize_trace(set: &TraceSet, trace: usize, calls: &[LlmCall], critical
         .map(|(_, span)| span);
     s.slowest = mine.iter().map(|c| (c.latency_ns, c.span)).max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))).map(|(_, span)| span);
     s
-}
-
-/// Length of the union of half-open intervals (sorts them in place).
-fn union_ns(iv: &mut [(u64, u64)]) -> u64 {
-    iv.sort_unstable();
-    let mut total = 0u64;
-    let mut cur: Option<(u64, u64)> = None;
-    for &(a, b) in iv.iter() {
-        match cur {
-            Some((ca, cb)) if a <= cb => cur = Some((ca, cb.max(b))),
-            Some((ca, cb)) => {
-                total += cb - ca;
-                cur = Some((a, b));
-            }
-            None => cur = Some((a, b)),
-        }
-    }
-    if let Some((a, b)) = cur {
-        total += b - a;
-    }
-    total
 }
 
 /// USD for LLM-sized amounts: `$0.017721`, `$0.003459` (6 decimals below $1,
@@ -1247,16 +1223,6 @@ pub struct LatencyRow {
     pub tokens_per_second_p50: Option<f64>,
 }
 
-/// Nearest-rank percentile of sorted values: the value at rank ⌈p/100 · n⌉.
-pub fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let n = sorted.len();
-    let rank = ((p / 100.0) * n as f64).ceil() as usize;
-    Some(sorted[rank.clamp(1, n) - 1])
-}
-
 /// Latency percentiles (p50/p95/p99, nearest rank) by model, sorted by model.
 pub fn latency_by_model(calls: &[LlmCall]) -> Vec<LatencyRow> {
     /// Latencies, TTFTs and tokens/s of one model.
@@ -1277,21 +1243,15 @@ pub fn latency_by_model(calls: &[LlmCall]) -> Vec<LatencyRow> {
             lat.sort_unstable();
             ttft.sort_unstable();
             tps.sort_by(|a, b| a.total_cmp(b));
-            let tps_p50 = if tps.is_empty() {
-                None
-            } else {
-                let rank = ((0.5 * tps.len() as f64).ceil() as usize).clamp(1, tps.len());
-                Some(tps[rank - 1])
-            };
             LatencyRow {
                 model,
                 calls: lat.len() as u64,
-                p50_ns: percentile(&lat, 50.0).unwrap_or(0),
-                p95_ns: percentile(&lat, 95.0).unwrap_or(0),
-                p99_ns: percentile(&lat, 99.0).unwrap_or(0),
+                p50_ns: nearest_rank(&lat, 50.0).unwrap_or(0),
+                p95_ns: nearest_rank(&lat, 95.0).unwrap_or(0),
+                p99_ns: nearest_rank(&lat, 99.0).unwrap_or(0),
                 max_ns: lat.last().copied().unwrap_or(0),
-                ttft_p50_ns: percentile(&ttft, 50.0),
-                tokens_per_second_p50: tps_p50,
+                ttft_p50_ns: nearest_rank(&ttft, 50.0),
+                tokens_per_second_p50: nearest_rank(&tps, 50.0),
             }
         })
         .collect()

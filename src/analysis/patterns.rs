@@ -36,8 +36,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
 
-use super::critical_path::percent_of;
-use super::stats::{children, union_len, AttrLookup};
+use super::attr_lookup::AttrLookup;
+use super::intervals::{percent_of, union_len};
+use super::tree::children;
 use crate::format::duration;
 use crate::model::{Span, SpanKind, TimeNs, TraceSet, NO_SPAN};
 

@@ -15,7 +15,7 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::analysis::charts::{latency_histogram_svg, self_time_by_service_svg, ChartTheme};
-use crate::analysis::critical_path::{critical_path, percent_of};
+use crate::analysis::{critical_path::critical_path, intervals::percent_of};
 use crate::analysis::patterns::{patterns, Finding, PatternConfig, PatternKind};
 use crate::analysis::service_graph::{dependency_graph, DependencyGraph, NodeKind};
 use crate::analysis::stats::{self, GroupBy, Scope, SortDir, StatColumn, StatRow};
