@@ -592,6 +592,24 @@ fn unknown_model_is_unpriced_never_zero() {
     assert_eq!(t.rows[row][cost_col].text, "unknown");
 }
 
+/// `clew analyze` (text) prints a trace's cost as the UI does; all-unpriced is unknown.
+#[test]
+fn analyze_text_prints_cost_like_the_ui() {
+    let opts = clew::report::ReportOptions::default();
+    let text = clew::report::analyze_text(&load_demo(), &opts);
+    assert!(text.contains("LLM       4 call(s), 3989 in / 779 out tokens, $0.017977\n"), "{text}");
+    let set = build(vec![sp(
+        1,
+        None,
+        "chat",
+        0,
+        100,
+        vec![("gen_ai.request.model", V::S("my-private-llm")), ("gen_ai.usage.input_tokens", V::I(10)), ("gen_ai.usage.output_tokens", V::I(5))],
+    )]);
+    let text = clew::report::analyze_text(&set, &opts);
+    assert!(text.contains("LLM       1 call(s), 10 in / 5 out tokens, cost unknown\n"), "{text}");
+}
+
 #[test]
 fn errors_rate_limits_and_finish_flags() {
     let mut rl = sp(
@@ -739,11 +757,11 @@ fn aggregates_by_user_tenant_trace_cache_and_latency_percentiles() {
     assert_eq!(lat[0].p99_ns, 990_000_000);
     assert_eq!(lat[0].max_ns, 1_000_000_000);
     assert_eq!(nearest_rank::<u64>(&[], 50.0), None);
-    assert_eq!(llm::usd_text(0.017721), "$0.017721");
-    assert_eq!(llm::usd_text(0.0000492), "$0.0000492");
-    assert_eq!(llm::usd_text(0.0001755), "$0.000176");
-    assert_eq!(llm::usd_text(12.3456), "$12.35");
-    assert_eq!(llm::usd_text(0.0), "$0");
+    assert_eq!(clew::format::usd(0.017721), "$0.017721");
+    assert_eq!(clew::format::usd(0.0000492), "$0.0000492");
+    assert_eq!(clew::format::usd(0.0001755), "$0.000176");
+    assert_eq!(clew::format::usd(12.3456), "$12.35");
+    assert_eq!(clew::format::usd(0.0), "$0");
     assert_eq!(nearest_rank(&[7], 99.0), Some(7));
     let tables = llm::aggregate_tables(&set, &a.calls);
     let ids: Vec<&str> = tables.iter().map(|t| t.id.as_str()).collect();

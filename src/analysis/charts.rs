@@ -13,6 +13,7 @@
 use plotters::prelude::*;
 
 use super::stats::{self, GroupBy, Scope};
+use crate::format::ellipsis;
 use crate::model::TraceSet;
 
 /// Colors as CSS hex (`#rrggbb` or `#rgb`); unparsable values fall back to black/white/grey.
@@ -102,17 +103,6 @@ fn colors(theme: &ChartTheme) -> Colors {
     }
 }
 
-/// Shortens a label to `max` characters (with an ellipsis).
-fn short(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
 /// A minimal SVG with a message, for empty data or a drawing error.
 fn message_svg(msg: &str, c: &Colors, width_px: u32, height_px: u32) -> String {
     let mut buf = String::new();
@@ -159,8 +149,8 @@ pub fn latency_histogram_svg(
         .collect();
     let title = format!(
         "Latency of {} / {} ({} span{})",
-        short(service, 40),
-        short(name, 60),
+        ellipsis(service, 40),
+        ellipsis(name, 60),
         durs.len(),
         if durs.len() == 1 { "" } else { "s" }
     );
@@ -239,7 +229,7 @@ pub fn self_time_by_service_svg(set: &TraceSet, scope: Scope, theme: &ChartTheme
     stats::sort_rows(&mut rows, stats::StatColumn::SelfSum, stats::SortDir::Desc);
     let max_bars = max_bars.max(1);
     let mut bars: Vec<(String, f64)> =
-        rows.iter().take(max_bars).map(|r| (short(&r.service, 28), r.self_time.sum_ns as f64 / 1e6)).collect();
+        rows.iter().take(max_bars).map(|r| (ellipsis(&r.service, 28), r.self_time.sum_ns as f64 / 1e6)).collect();
     if rows.len() > max_bars {
         let rest: u64 = rows[max_bars..].iter().map(|r| r.self_time.sum_ns).sum();
         bars.push((format!("other ({} services)", rows.len() - max_bars), rest as f64 / 1e6));

@@ -835,7 +835,7 @@ pub fn badge_text(c: &LlmCall) -> String {
         }
     }
     parts.push(match c.cost_usd {
-        Some(v) => usd_text(v),
+        Some(v) => format::usd(v),
         None => "cost unknown".to_string(),
     });
     parts.join(" · ")
@@ -970,30 +970,6 @@ pub fn summarize_trace(set: &TraceSet, trace: usize, calls: &[LlmCall], critical
         .map(|(_, span)| span);
     s.slowest = mine.iter().map(|c| (c.latency_ns, c.span)).max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))).map(|(_, span)| span);
     s
-}
-
-/// USD for LLM-sized amounts: `$0.017721`, `$0.003459` (6 decimals below $1,
-/// trailing zeros trimmed), `$0.0000492` (3 significant digits when that is finer),
-/// `$12.34` from $1 up.
-pub fn usd_text(v: f64) -> String {
-    if !v.is_finite() {
-        return "unknown".to_string();
-    }
-    let a = v.abs();
-    let sign = if v < 0.0 { "-" } else { "" };
-    if a == 0.0 {
-        return "$0".to_string();
-    }
-    let body = if a >= 1.0 {
-        format!("{a:.2}")
-    } else {
-        // Micro-dollars (6 decimals), or 3 significant digits when that is finer,
-        // so $0.003459 and $0.017721 keep the same precision.
-        let digits = ((-a.log10().floor()) as usize + 2).max(6);
-        let s = format!("{a:.digits$}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    };
-    format!("{sign}${body}")
 }
 
 /// Rounds a USD amount to 1e-10 so that sums print without float noise.
@@ -1279,7 +1255,7 @@ impl Cell {
     }
     pub fn usd(v: Option<f64>) -> Cell {
         match v {
-            Some(v) => Cell { text: usd_text(v), raw: format!("{}", round_usd(v)), num: Some(v) },
+            Some(v) => Cell { text: format::usd(v), raw: format!("{}", round_usd(v)), num: Some(v) },
             None => Cell { text: "unknown".to_string(), raw: String::new(), num: None },
         }
     }
@@ -1929,18 +1905,6 @@ pub fn span_messages(set: &TraceSet, span: u32) -> Vec<ChatMessage> {
 
 #[cfg(test)]
 mod display_tests {
-    use super::usd_text;
-
-    #[test]
-    fn keeps_micro_dollars_below_a_cent() {
-        assert_eq!(usd_text(0.003459), "$0.003459");
-        assert_eq!(usd_text(0.00075), "$0.00075");
-        assert_eq!(usd_text(0.027157), "$0.027157");
-        assert_eq!(usd_text(0.0000312), "$0.0000312");
-        assert_eq!(usd_text(0.005), "$0.005");
-        assert_eq!(usd_text(-0.003459), "-$0.003459");
-    }
-
     #[test]
     fn a_group_with_only_unpriced_calls_has_unknown_cost() {
         use super::{group_table, GroupBy, GroupRow, LlmTotals};

@@ -12,7 +12,7 @@ use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{usd_text, GroupRow, LatencyRow, LlmCall, UNKNOWN_MODEL};
+use super::{GroupRow, LatencyRow, LlmCall, UNKNOWN_MODEL};
 use crate::format;
 
 pub use crate::analysis::charts::ChartTheme;
@@ -59,13 +59,7 @@ const MAX_LABEL_CHARS: usize = 28;
 
 /// Shortens a label to `MAX_LABEL_CHARS` characters with "…".
 pub fn short_label(s: &str) -> String {
-    if s.chars().count() <= MAX_LABEL_CHARS {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(MAX_LABEL_CHARS - 1).collect();
-        t.push('…');
-        t
-    }
+    format::ellipsis(s, MAX_LABEL_CHARS)
 }
 
 /// Width in px reserved for the longest of `labels` at [`LABEL_SIZE`].
@@ -169,7 +163,7 @@ pub fn cost_by_model_svg(rows: &[GroupRow], theme: &ChartTheme, width_px: u32, h
     // Plot width: the chart less its margins and the label area.
     let plot_px = width_px.clamp(120, 4000).saturating_sub(20 + label_w) as f64;
     let x_max = if max > 0.0 {
-        let bars: Vec<(f64, f64, String)> = values.iter().filter(|v| v.1).map(|v| (v.0, v.0, format!(" {}", usd_text(v.0)))).collect();
+        let bars: Vec<(f64, f64, String)> = values.iter().filter(|v| v.1).map(|v| (v.0, v.0, format!(" {}", format::usd(v.0)))).collect();
         fit_x_max(&bars, max * 1.15, plot_px)
     } else {
         1e-6
@@ -186,7 +180,7 @@ pub fn cost_by_model_svg(rows: &[GroupRow], theme: &ChartTheme, width_px: u32, h
             SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
             _ => String::new(),
         };
-        let fmt_x = |v: &f64| usd_text(*v);
+        let fmt_x = |v: &f64| format::usd(*v);
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -217,11 +211,11 @@ pub fn cost_by_model_svg(rows: &[GroupRow], theme: &ChartTheme, width_px: u32, h
                 let y = SegmentValue::CenterOf(i as i32);
                 if !v.1 {
                     Text::new(" cost unknown".to_string(), (0.0, y), outside.clone())
-                } else if label_inside(v.0, &usd_text(v.0), x_max, plot_px) {
+                } else if label_inside(v.0, &format::usd(v.0), x_max, plot_px) {
                     // Long bar: the label goes inside, at its end.
-                    Text::new(format!("{} ", usd_text(v.0)), (v.0, y), inside.clone())
+                    Text::new(format!("{} ", format::usd(v.0)), (v.0, y), inside.clone())
                 } else {
-                    Text::new(format!(" {}", usd_text(v.0)), (v.0, y), outside.clone())
+                    Text::new(format!(" {}", format::usd(v.0)), (v.0, y), outside.clone())
                 }
             }))
             .map_err(err)?;
@@ -261,7 +255,7 @@ pub fn cost_over_time_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, 
             .build_cartesian_2d(0f64..x_max, 0f64..y_max)
             .map_err(err)?;
         let fmt_x = |v: &f64| if *v <= 0.0 { "0".to_string() } else { format::duration((v * 1e9) as u64) };
-        let fmt_y = |v: &f64| usd_text(*v);
+        let fmt_y = |v: &f64| format::usd(*v);
         chart
             .configure_mesh()
             .bold_line_style(c.grid)

@@ -39,7 +39,7 @@ use serde_json::json;
 use super::attr_lookup::AttrLookup;
 use super::intervals::{percent_of, union_len};
 use super::tree::children;
-use crate::format::duration;
+use crate::format::{duration, ellipsis};
 use crate::model::{Span, SpanKind, TimeNs, TraceSet, NO_SPAN};
 
 /// The kind of a finding.
@@ -490,7 +490,7 @@ impl Ctx<'_, '_> {
                     g.len(),
                     set.service_of(first),
                     op(set, p),
-                    truncate(&what, 160),
+                    ellipsis(&what, 161),
                     duration(sum),
                     duration(wall),
                     duration(impact)
@@ -807,16 +807,6 @@ impl Ctx<'_, '_> {
     }
 }
 
-fn truncate(s: &str, max_chars: usize) -> String {
-    if s.chars().count() <= max_chars {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max_chars).collect();
-        t.push('…');
-        t
-    }
-}
-
 /// ": <status message or exception message>" or "".
 fn error_text(set: &TraceSet, s: &Span) -> String {
     let mut msg = set.str(s.status_message).trim().to_string();
@@ -839,7 +829,7 @@ fn error_text(set: &TraceSet, s: &Span) -> String {
     if msg.is_empty() {
         String::new()
     } else {
-        format!(": {}", truncate(&msg, 200))
+        format!(": {}", ellipsis(&msg, 201))
     }
 }
 

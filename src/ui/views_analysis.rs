@@ -313,16 +313,6 @@ fn kind_class(k: NodeKind) -> &'static str {
     }
 }
 
-fn short_label(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
 /// The dependency graph: services, databases, LLM models and messaging destinations,
 /// laid out in layers. Hover highlights neighbours, click filters the waterfall,
 /// wheel zooms and drag pans.
@@ -572,7 +562,7 @@ pub fn GraphView() -> impl IntoView {
                         _ => 2,
                     },
                 });
-                let label = short_label(&n.label, max_label_chars);
+                let label = format::ellipsis(&n.label, max_label_chars);
                 let title = format!(
                     "{} ({})\n{} span{}{}\nclick: show in the waterfall",
                     n.label,

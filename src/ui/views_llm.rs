@@ -294,7 +294,7 @@ fn card(key: &'static str, value: String, sub: Option<String>, testid: &'static 
 }
 
 fn call_label(c: &LlmCall) -> String {
-    let cost = c.cost_usd.map(llm::usd_text).unwrap_or_else(|| "cost unknown".into());
+    let cost = c.cost_usd.map(format::usd).unwrap_or_else(|| "cost unknown".into());
     format!("{} · {} · {} · {}", c.name, c.model_key(), cost, format::duration(c.latency_ns))
 }
 
@@ -325,7 +325,7 @@ fn summary_view(app: AppState, s: &TraceLlmSummary, calls: &[LlmCall]) -> impl I
     view! {
         <div class="llm-cards">
             {card("LLM calls", format::thousands(t.calls), Some(format!("{} error{}, {} rate-limited", t.errors, if t.errors == 1 { "" } else { "s" }, t.rate_limited)), "llm-calls-count")}
-            {card("Cost", if t.priced_calls == 0 { "unknown".to_string() } else { llm::usd_text(t.cost_usd) }, cost_sub, "llm-total-cost")}
+            {card("Cost", if t.priced_calls == 0 { "unknown".to_string() } else { format::usd(t.cost_usd) }, cost_sub, "llm-total-cost")}
             {card("Input tokens", format::thousands(t.input_tokens), Some(format!("{} cached read, {} cache write", format::thousands(t.cache_read_tokens), format::thousands(t.cache_creation_tokens))), "llm-input-tokens")}
             {card("Output tokens", format::thousands(t.output_tokens), Some(format!("{} reasoning", format::thousands(t.reasoning_tokens))), "llm-output-tokens")}
             {card("Waiting on LLM", pct(s.wall_share), Some(format!("{} of {} wall time", format::duration(s.llm_wall_ns), format::duration(s.trace_duration_ns))), "llm-wall-share")}
@@ -443,7 +443,7 @@ pub fn LlmView() -> impl IntoView {
                         <h2>{format!("All loaded traces ({traces})")}</h2>
                         <p class="llm-note" data-testid="llm-all-totals">{format!(
                             "{} calls · {} priced · {} unpriced · {} in / {} out tokens · cache hit rate {}",
-                            format::thousands(totals.calls), llm::usd_text(totals.cost_usd), totals.unpriced_calls,
+                            format::thousands(totals.calls), format::usd(totals.cost_usd), totals.unpriced_calls,
                             format::thousands(totals.input_tokens), format::thousands(totals.output_tokens),
                             totals.cache_hit_rate().map(pct).unwrap_or_else(|| "—".into())
                         )}</p>
@@ -732,11 +732,11 @@ pub fn LlmSpanSection(span: u32) -> impl IntoView {
                 let cost = match (c.cost_usd, c.cost_source) {
                     (Some(v), llm::CostSource::Table) => format!(
                         "{} (price table: {}{})",
-                        llm::usd_text(v),
+                        format::usd(v),
                         c.price_model.clone().unwrap_or_default(),
                         if as_of.is_empty() { String::new() } else { format!(", as of {as_of}") }
                     ),
-                    (Some(v), _) => format!("{} (from the span)", llm::usd_text(v)),
+                    (Some(v), _) => format!("{} (from the span)", format::usd(v)),
                     (None, _) => {
                         if c.model.is_none() { "unknown (no model)".to_string() } else if !c.usage_reported { "unknown (no token usage)".to_string() } else { "unknown (model not in the price table)".to_string() }
                     }
