@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use clew::analysis::charts::{latency_histogram_svg, self_time_by_service_svg, ChartTheme};
+use clew::analysis::chart_theme::ChartTheme;
+use clew::analysis::charts::{latency_histogram_svg, self_time_by_service_svg};
 use clew::analysis::critical_path::{critical_path, critical_path_json};
 use clew::analysis::patterns::{normalize_statement, patterns, patterns_all, patterns_all_json, patterns_json, Finding, PatternConfig, PatternKind};
 use clew::analysis::service_graph::{dependency_graph, dependency_graph_json, service_graph_json, NodeKind};

@@ -1072,7 +1072,8 @@ fn demo_llm_calls_tokens_and_costs_from_the_table() {
 
 #[test]
 fn charts_are_labelled_svg_with_escaped_user_labels() {
-    use llm::charts::{self, ChartTheme};
+    use clew::analysis::chart_theme::{parse_hex_color, ChartTheme};
+    use llm::charts;
     let set = load_demo();
     let prices = PriceTable::builtin();
     let a = llm::analyze_set(&set, &prices);
@@ -1129,7 +1130,7 @@ fn charts_are_labelled_svg_with_escaped_user_labels() {
     ] {
         assert!(svg.starts_with("<svg") && svg.contains("No "), "{svg}");
     }
-    assert_eq!(charts::parse_hex_color("#fff"), Some(plotters::style::RGBColor(255, 255, 255)));
+    assert_eq!(parse_hex_color("#fff"), Some(plotters::style::RGBColor(255, 255, 255)));
     assert_eq!(charts::short_label("a-very-long-model-name-that-goes-on-and-on"), "a-very-long-model-name-that…");
 }
 

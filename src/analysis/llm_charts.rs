@@ -13,39 +13,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{GroupRow, LatencyRow, LlmCall, UNKNOWN_MODEL};
+use crate::analysis::chart_theme::{ChartTheme, Colors};
 use crate::format;
-
-pub use crate::analysis::charts::ChartTheme;
-
-/// Parses `#rrggbb` / `#rgb` (the `#` is required here).
-pub fn parse_hex_color(s: &str) -> Option<RGBColor> {
-    crate::analysis::charts::hex_rgb(s.trim().strip_prefix('#')?)
-}
-
-struct Colors {
-    fg: RGBColor,
-    bg: RGBColor,
-    grid: RGBColor,
-    palette: Vec<RGBColor>,
-}
-
-impl Colors {
-    fn of(t: &ChartTheme) -> Colors {
-        let mut palette: Vec<RGBColor> = t.palette.iter().filter_map(|c| parse_hex_color(c)).collect();
-        if palette.is_empty() {
-            palette.push(RGBColor(0x2f, 0x6f, 0xdb));
-        }
-        Colors {
-            fg: parse_hex_color(&t.fg).unwrap_or(RGBColor(0, 0, 0)),
-            bg: parse_hex_color(&t.bg).unwrap_or(RGBColor(255, 255, 255)),
-            grid: parse_hex_color(&t.grid).unwrap_or(RGBColor(200, 200, 200)),
-            palette,
-        }
-    }
-    fn series(&self, i: usize) -> RGBColor {
-        self.palette[i % self.palette.len()]
-    }
-}
 
 const FONT: &str = "sans-serif";
 /// Font sizes as given to plotters (its SVG backend writes them ÷ 1.24: 16 → 12.9 px).

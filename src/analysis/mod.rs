@@ -1,6 +1,7 @@
 //! Analyses over a loaded [`crate::model::TraceSet`]: facts out, no UI.
 
 pub mod attr_lookup;
+pub mod chart_theme;
 pub mod charts;
 pub mod critical_path;
 pub mod intervals;

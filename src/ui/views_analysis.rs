@@ -14,7 +14,7 @@ use std::sync::Arc;
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::analysis::charts::{latency_histogram_svg, self_time_by_service_svg, ChartTheme};
+use crate::analysis::{chart_theme::ChartTheme, charts::{latency_histogram_svg, self_time_by_service_svg}};
 use crate::analysis::{critical_path::critical_path, intervals::percent_of};
 use crate::analysis::patterns::{patterns, Finding, PatternConfig, PatternKind};
 use crate::analysis::service_graph::{dependency_graph, DependencyGraph, NodeKind};

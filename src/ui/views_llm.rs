@@ -18,10 +18,11 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::analysis::chart_theme::ChartTheme;
 use crate::analysis::critical_path::critical_path;
 use crate::analysis::llm::{
     self,
-    charts::{self, ChartTheme},
+    charts,
     Direction, LlmAnalysis, LlmCall, LlmTable, TraceLlmSummary,
 };
 use crate::analysis::pricing::{ModelPrice, PriceTable};
