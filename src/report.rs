@@ -30,9 +30,9 @@ fn warning_json(set: &TraceSet, w: &Warning) -> Value {
 
 /// The per-trace `llm` object, with the critical-path share filled in.
 fn llm_json(set: &TraceSet, trace: usize, opts: &ReportOptions, critical_path: &[(u32, u64)]) -> Value {
-    let a = analysis::llm::analyze_trace(set, trace, &opts.prices);
-    let s = analysis::llm::summarize_trace(set, trace, &a.calls, Some(critical_path));
-    analysis::llm::summary_json(&s)
+    let a = analysis::llm::call::analyze_trace(set, trace, &opts.prices);
+    let s = analysis::llm::summary::summarize_trace(set, trace, &a.calls, Some(critical_path));
+    analysis::llm::summary::summary_json(&s)
 }
 
 /// The JSON object of `clew analyze --json`.

@@ -20,15 +20,17 @@ use wasm_bindgen::JsCast;
 
 use crate::analysis::chart_theme::ChartTheme;
 use crate::analysis::critical_path::critical_path;
-use crate::analysis::llm::{
-    self,
-    charts,
-    Direction, LlmAnalysis, LlmCall, LlmTable, TraceLlmSummary,
-};
+use crate::analysis::llm::aggregate::{group_calls, latency_by_model, GroupBy};
+use crate::analysis::llm::call::{analyze_set, span_call, CostSource, LlmAnalysis, LlmCall, LlmContextSpan};
+use crate::analysis::llm::charts;
+use crate::analysis::llm::chat::{span_messages, Direction};
+use crate::analysis::llm::summary::{summarize_trace, LlmTotals, TraceLlmSummary};
 use crate::analysis::pricing::{ModelPrice, PriceTable};
 use crate::format;
 use crate::ui::state::AppState;
 use crate::ui::util::{self, Shared};
+use crate::view_model::llm_table::{self, LlmTable};
+use crate::view_model::llm_text;
 
 /// localStorage key of the edited price table (JSON, the `prices.json` shape).
 pub const PRICES_KEY: &str = "clew.prices";
@@ -64,7 +66,7 @@ fn stored_prices() -> PriceTable {
 /// Badges (`model · in→out tok · $cost`) for the calls of one trace, by span index,
 /// priced with the table in use. For the waterfall; call it inside a memo.
 pub fn llm_badges(set: &crate::model::TraceSet, trace: usize) -> std::collections::BTreeMap<u32, String> {
-    prices().with(|p| llm::trace_badges(set, trace, p))
+    prices().with(|p| llm_text::trace_badges(set, trace, p))
 }
 
 /// Starts a download of `text` as a file.
@@ -352,7 +354,7 @@ pub fn LlmView() -> impl IntoView {
 
     let analysis: Memo<Option<Shared<LlmAnalysis>>> = {
         let table = table.clone();
-        Memo::new(move |_| app.loaded.with(|l| l.as_ref().map(|l| table.with(|p| Shared::new(llm::analyze_set(&l.set, p))))))
+        Memo::new(move |_| app.loaded.with(|l| l.as_ref().map(|l| table.with(|p| Shared::new(analyze_set(&l.set, p))))))
     };
 
     // Per trace: summary (with the critical-path share) and the calls table.
@@ -368,11 +370,11 @@ pub fn LlmView() -> impl IntoView {
             let cp = critical_path(set, trace);
             let cpv: Vec<(u32, u64)> = cp.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
             let calls: Vec<LlmCall> = a.calls.iter().filter(|c| c.trace as usize == trace).cloned().collect();
-            let context: Vec<llm::LlmContextSpan> = a.context.iter().filter(|c| c.trace as usize == trace).cloned().collect();
-            let s = llm::summarize_trace(set, trace, &calls, Some(&cpv));
+            let context: Vec<LlmContextSpan> = a.context.iter().filter(|c| c.trace as usize == trace).cloned().collect();
+            let s = summarize_trace(set, trace, &calls, Some(&cpv));
             let trace_id = set.traces[trace].trace_id.to_text(&set.strings);
-            let calls_table = llm::calls_table(set, &calls);
-            let ctx_table = (!context.is_empty()).then(|| llm::context_table(&context));
+            let calls_table = llm_table::calls_table(set, &calls);
+            let ctx_table = (!context.is_empty()).then(|| llm_table::context_table(&context));
             Some(view! {
                 <section class="llm-trace" data-testid="llm-trace-summary">
                     <h2>"This trace "<span class="llm-note">{trace_id}</span></h2>
@@ -409,8 +411,8 @@ pub fn LlmView() -> impl IntoView {
                 );
             }
             let theme = if dark { ChartTheme::dark() } else { ChartTheme::light() };
-            let by_model = llm::group_calls(set, &a.calls, llm::GroupBy::Model);
-            let lat = llm::latency_by_model(&a.calls);
+            let by_model = group_calls(set, &a.calls, GroupBy::Model);
+            let lat = latency_by_model(&a.calls);
             let bar_h = |n: usize| (110 + 40 * n as u32).clamp(230, 900);
             let svgs = [
                 ("llm-chart-cost-by-model", charts::cost_by_model_svg(&by_model, &theme, 620, bar_h(by_model.len()))),
@@ -423,9 +425,9 @@ pub fn LlmView() -> impl IntoView {
                 .map(|(id, svg)| view! { <div class="llm-chart" data-testid=id inner_html=svg></div> })
                 .collect_view();
             let traces = set.traces.len();
-            let mut tables = llm::aggregate_tables(set, &a.calls);
+            let mut tables = llm_table::aggregate_tables(set, &a.calls);
             if traces > 1 {
-                let mut all = llm::calls_table(set, &a.calls);
+                let mut all = llm_table::calls_table(set, &a.calls);
                 all.id = "all-calls".into();
                 all.title = "All calls (every loaded trace)".into();
                 tables.insert(0, all);
@@ -437,7 +439,7 @@ pub fn LlmView() -> impl IntoView {
                     view! { <TableView table=t testid=id/> }
                 })
                 .collect_view();
-            let totals = llm::LlmTotals::of(&a.calls);
+            let totals = LlmTotals::of(&a.calls);
             Some(
                 view! {
                     <section class="llm-all" data-testid="llm-all">
@@ -723,15 +725,15 @@ pub fn LlmSpanSection(span: u32) -> impl IntoView {
         app.loaded.with(|l| {
             let l = l.as_ref()?;
             let set = &l.set;
-            let call = table.with(|p| llm::span_call(set, span, p));
-            let msgs = llm::span_messages(set, span);
+            let call = table.with(|p| span_call(set, span, p));
+            let msgs = span_messages(set, span);
             if call.is_none() && msgs.is_empty() {
                 return None;
             }
             let as_of = table.with(|t| t.as_of.clone());
             let facts = call.map(|c| {
                 let cost = match (c.cost_usd, c.cost_source) {
-                    (Some(v), llm::CostSource::Table) => format!(
+                    (Some(v), CostSource::Table) => format!(
                         "{} (price table: {}{})",
                         format::usd(v),
                         c.price_model.clone().unwrap_or_default(),
@@ -751,9 +753,9 @@ pub fn LlmSpanSection(span: u32) -> impl IntoView {
                     format::thousands(c.reasoning_tokens)
                 );
                 let op = [c.operation.clone(), c.purpose.clone()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
-                let finish = llm::finish_text(&c);
+                let finish = llm_text::finish_text(&c);
                 let flagged = c.truncated || c.content_filtered;
-                let err = llm::error_text(&c);
+                let err = llm_text::error_text(&c);
                 let settings = [
                     c.max_tokens.map(|m| format!("max_tokens {m}")),
                     c.temperature.map(|t| format!("temperature {}", crate::model::format_f64(t))),

@@ -12,7 +12,8 @@ use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{GroupRow, LatencyRow, LlmCall, UNKNOWN_MODEL};
+use super::aggregate::{GroupRow, LatencyRow};
+use super::call::{LlmCall, UNKNOWN_MODEL};
 use crate::analysis::chart_theme::{ChartTheme, Colors};
 use crate::format;
 
