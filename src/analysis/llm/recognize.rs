@@ -198,15 +198,9 @@ impl Scan {
     pub(super) fn has(&self, slot: Slot) -> bool {
         self.vals[slot as usize].is_some()
     }
+    /// The slot's value as trimmed, non-empty text.
     pub(super) fn text(&self, set: &TraceSet, slot: Slot) -> Option<String> {
-        let v = self.get(slot)?;
-        let t = set.value_text(v);
-        let t = t.trim();
-        if t.is_empty() {
-            None
-        } else {
-            Some(t.to_string())
-        }
+        text_of(set, self.get(slot))
     }
     pub(super) fn num(&self, set: &TraceSet, slot: Slot) -> Option<f64> {
         value_f64(set, self.get(slot)?)
@@ -349,6 +343,7 @@ pub(super) fn own_inherited(set: &TraceSet, span: &Span) -> Inherited {
     Inherited { user: pick(0), tenant: pick(1), conversation: pick(2) }
 }
 
+/// A value as trimmed, non-empty text.
 pub(super) fn text_of(set: &TraceSet, v: Option<AttrValue>) -> Option<String> {
     let t = set.value_text(v?);
     let t = t.trim();
