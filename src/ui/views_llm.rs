@@ -790,7 +790,7 @@ pub fn LlmSpanSection(span: u32) -> impl IntoView {
                     .into_iter()
                     .map(|m| {
                         let short = m.text.chars().count() <= 600;
-                        let preview: String = if short { String::new() } else { m.text.chars().take(80).collect::<String>() + "…" };
+                        let preview: String = if short { String::new() } else { format::ellipsis(&m.text, 81) };
                         let dir = match m.direction {
                             Direction::Input => "input",
                             Direction::Output => "output",
