@@ -1,4 +1,6 @@
-//! Human-readable text for numbers: durations in, "1.23 ms" style strings out.
+//! Human-readable text for numbers and labels: durations, US dollars, counts and long
+//! strings in, "1.23 ms", "$0.017721", "1,234", "a-long-na…" out. One formatter per
+//! unit, used by the CLI and the UI alike.
 
 /// Formats nanoseconds with a unit that keeps 3 significant digits: ns, µs, ms, s, min.
 pub fn duration(ns: u64) -> String {
@@ -43,16 +45,40 @@ fn sig3(v: f64) -> String {
     }
 }
 
-/// US dollars with enough digits for sub-cent LLM costs: $0.000123, $1.23.
+/// US dollars for LLM-sized amounts: `$0.017721`, `$0.003459` (6 decimals below $1,
+/// trailing zeros trimmed), `$0.0000492` (3 significant digits when that is finer),
+/// `$12.34` from $1 up, `$0` for zero. A non-finite amount is `unknown`, never $0;
+/// callers show a cost they do not know as unknown rather than passing 0.
 pub fn usd(v: f64) -> String {
-    if v == 0.0 {
-        "$0".to_string()
-    } else if v.abs() < 0.01 {
-        format!("${v:.6}")
-    } else if v.abs() < 1.0 {
-        format!("${v:.4}")
+    if !v.is_finite() {
+        return "unknown".to_string();
+    }
+    let a = v.abs();
+    let sign = if v < 0.0 { "-" } else { "" };
+    if a == 0.0 {
+        return "$0".to_string();
+    }
+    let body = if a >= 1.0 {
+        format!("{a:.2}")
     } else {
-        format!("${v:.2}")
+        // Micro-dollars (6 decimals), or 3 significant digits when that is finer,
+        // so $0.003459 and $0.017721 keep the same precision.
+        let digits = ((-a.log10().floor()) as usize + 2).max(6);
+        let s = format!("{a:.digits$}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    format!("{sign}${body}")
+}
+
+/// At most `max_chars` characters: a longer text keeps its first `max_chars − 1`
+/// characters and ends in "…".
+pub fn ellipsis(s: &str, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max_chars.saturating_sub(1)).collect();
+        t.push('…');
+        t
     }
 }
 
@@ -82,5 +108,24 @@ mod tests {
         assert_eq!(duration(90_000_000_000), "1 min 30 s");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(usd(0.000123), "$0.000123");
+    }
+
+    #[test]
+    fn usd_keeps_micro_dollars_below_a_cent() {
+        assert_eq!(usd(0.003459), "$0.003459");
+        assert_eq!(usd(0.00075), "$0.00075");
+        assert_eq!(usd(0.027157), "$0.027157");
+        assert_eq!(usd(0.0000312), "$0.0000312");
+        assert_eq!(usd(0.005), "$0.005");
+        assert_eq!(usd(-0.003459), "-$0.003459");
+        assert_eq!(usd(f64::NAN), "unknown");
+    }
+
+    #[test]
+    fn ellipsis_keeps_at_most_max_chars() {
+        assert_eq!(ellipsis("abcdef", 6), "abcdef");
+        assert_eq!(ellipsis("abcdefg", 6), "abcde…");
+        assert_eq!(ellipsis("äöü", 2), "ä…");
+        assert_eq!(ellipsis("abc", 0), "…");
     }
 }

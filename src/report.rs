@@ -30,9 +30,9 @@ fn warning_json(set: &TraceSet, w: &Warning) -> Value {
 
 /// The per-trace `llm` object, with the critical-path share filled in.
 fn llm_json(set: &TraceSet, trace: usize, opts: &ReportOptions, critical_path: &[(u32, u64)]) -> Value {
-    let a = analysis::llm::analyze_trace(set, trace, &opts.prices);
-    let s = analysis::llm::summarize_trace(set, trace, &a.calls, Some(critical_path));
-    analysis::llm::summary_json(&s)
+    let a = analysis::llm::call::analyze_trace(set, trace, &opts.prices);
+    let s = analysis::llm::summary::summarize_trace(set, trace, &a.calls, Some(critical_path));
+    analysis::llm::summary::summary_json(&s)
 }
 
 /// The JSON object of `clew analyze --json`.
@@ -132,16 +132,21 @@ pub fn analyze_text(set: &TraceSet, opts: &ReportOptions) -> String {
         }
         let cp_pairs: Vec<(u32, u64)> = cp.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
         let llm = llm_json(set, ti, opts, &cp_pairs);
-        if llm["calls"].as_u64().unwrap_or(0) > 0 {
+        let calls = llm["calls"].as_u64().unwrap_or(0);
+        if calls > 0 {
+            let unpriced = llm["unpriced_calls"].as_u64().unwrap_or(0);
+            // Unpriced calls add nothing to the cost: with none priced it is unknown, not $0.
+            let cost = if unpriced >= calls { "cost unknown".to_string() } else { format::usd(llm["cost_usd"].as_f64().unwrap_or(0.0)) };
             let _ = writeln!(
                 out,
                 "  LLM       {} call(s), {} in / {} out tokens, {}{}",
-                llm["calls"],
+                calls,
                 llm["input_tokens"],
                 llm["output_tokens"],
-                format::usd(llm["cost_usd"].as_f64().unwrap_or(0.0)),
-                match llm["unpriced_calls"].as_u64().unwrap_or(0) {
+                cost,
+                match unpriced {
                     0 => String::new(),
+                    n if n >= calls => String::new(),
                     n => format!(" (+{n} call(s) with unknown price)"),
                 }
             );

@@ -4,9 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use clew::analysis::charts::{latency_histogram_svg, self_time_by_service_svg, ChartTheme};
+use clew::analysis::chart_theme::ChartTheme;
+use clew::analysis::charts::{latency_histogram_svg, self_time_by_service_svg};
 use clew::analysis::critical_path::{critical_path, critical_path_json};
-use clew::analysis::patterns::{normalize_statement, patterns, patterns_all, patterns_all_json, patterns_json, Finding, PatternConfig, PatternKind};
+use clew::analysis::patterns::n_plus_one::normalize_statement;
+use clew::analysis::patterns::{patterns, patterns_all, patterns_all_json, patterns_json, Finding, PatternConfig, PatternKind};
 use clew::analysis::service_graph::{dependency_graph, dependency_graph_json, service_graph_json, NodeKind};
 use clew::analysis::stats::{self, self_time, sort_rows, GroupBy, Scope, SortDir, StatColumn};
 use clew::model::builder::{RawSpan, SetBuilder};

@@ -1,10 +1,14 @@
 //! LLM cost and latency: attribute families, pricing (explicit vs table, cached rates,
 //! unknown models), aggregates, CSV, and the built-in demo trace (handbook §7).
 
-use clew::analysis::llm::{self, CostSource, GroupBy};
+use clew::analysis::llm::aggregate::{self, GroupBy};
+use clew::analysis::llm::call::{self, CostSource};
+use clew::analysis::llm::{chat, summary};
+use clew::analysis::percentile::nearest_rank;
 use clew::analysis::pricing::{normalize_model, ModelPrice, PriceError, PriceTable};
 use clew::model::builder::{RawSpan, SetBuilder};
 use clew::model::*;
+use clew::view_model::{csv, llm_table, llm_text};
 
 // ---------------------------------------------------------------------------
 // Helpers: build small trace sets by hand
@@ -107,8 +111,8 @@ fn build(spans: Vec<SpanSpec>) -> TraceSet {
     build_traces(vec![spans])
 }
 
-fn one_call(set: &TraceSet) -> llm::LlmCall {
-    let a = llm::analyze_set(set, &PriceTable::builtin());
+fn one_call(set: &TraceSet) -> call::LlmCall {
+    let a = call::analyze_set(set, &PriceTable::builtin());
     assert_eq!(a.calls.len(), 1, "expected one call, got {:?}", a.calls);
     a.calls.into_iter().next().unwrap()
 }
@@ -330,7 +334,7 @@ fn openinference_family() {
             vec![("llm.model_name", V::S("gpt-4o")), ("llm.token_count.prompt", V::I(10)), ("llm.cost.total", V::D(0.5))],
         ),
     ]);
-    let a = llm::analyze_set(&set, &PriceTable::builtin());
+    let a = call::analyze_set(&set, &PriceTable::builtin());
     assert_eq!(a.calls.len(), 2);
     let c = &a.calls[0];
     assert_eq!(c.model.as_deref(), Some("gpt-4o"));
@@ -346,7 +350,7 @@ fn openinference_family() {
     assert_eq!(e.cost_usd, Some(0.5));
     // The agent span is context, not a call.
     assert_eq!(a.context.len(), 1);
-    assert_eq!(a.context[0].kind, llm::ContextKind::Agent);
+    assert_eq!(a.context[0].kind, call::ContextKind::Agent);
 }
 
 #[test]
@@ -379,7 +383,7 @@ fn openllmetry_family_total_tokens() {
         // Only a total, on a chat model: cannot be split, so unpriced.
         sp(3, None, "openai.chat", 500, 50, vec![("gen_ai.request.model", V::S("gpt-4o")), ("llm.usage.total_tokens", V::I(5000))]),
     ]);
-    let a = llm::analyze_set(&set, &PriceTable::builtin());
+    let a = call::analyze_set(&set, &PriceTable::builtin());
     assert_eq!(a.calls.len(), 3);
     let c = &a.calls[0];
     assert_eq!(c.operation.as_deref(), Some("chat"));
@@ -429,7 +433,7 @@ fn vercel_ai_sdk_family_and_wrapper_not_double_counted() {
             ],
         ),
     ]);
-    let a = llm::analyze_set(&set, &PriceTable::builtin());
+    let a = call::analyze_set(&set, &PriceTable::builtin());
     assert_eq!(a.calls.len(), 1, "the wrapper is not counted again");
     let c = &a.calls[0];
     assert_eq!(c.name, "ai.generateText.doGenerate");
@@ -439,8 +443,8 @@ fn vercel_ai_sdk_family_and_wrapper_not_double_counted() {
     assert_eq!(c.ttft_ns, Some(400_000_000));
     assert!(c.content_filtered);
     assert_eq!(a.context.len(), 1);
-    assert_eq!(a.context[0].kind, llm::ContextKind::Wrapper);
-    let s = llm::summarize_trace(&set, 0, &a.calls, None);
+    assert_eq!(a.context[0].kind, call::ContextKind::Wrapper);
+    let s = summary::summarize_trace(&set, 0, &a.calls, None);
     assert_eq!(s.totals.input_tokens, 100);
 }
 
@@ -562,17 +566,17 @@ fn unknown_model_is_unpriced_never_zero() {
         sp(5, Some(1), "model only", 600, 100, vec![("gen_ai.request.model", V::S("gpt-4o"))]),
     ]);
     let prices = PriceTable::builtin();
-    let a = llm::analyze_set(&set, &prices);
+    let a = call::analyze_set(&set, &prices);
     assert_eq!(a.calls.len(), 4);
     let unknown = a.calls.iter().find(|c| c.model.as_deref() == Some("my-private-llm")).unwrap();
     assert_eq!(unknown.cost_usd, None);
     assert_eq!(unknown.cost_source, CostSource::Unknown);
-    let s = llm::summarize_trace(&set, 0, &a.calls, None);
+    let s = summary::summarize_trace(&set, 0, &a.calls, None);
     assert_eq!(s.totals.unpriced_calls, 3);
     assert_eq!(s.totals.priced_calls, 1);
     assert!(close(s.totals.cost_usd, (1000.0 * 0.15 + 100.0 * 0.6) / 1e6));
 
-    let j = llm::trace_llm_json(&set, 0, &prices);
+    let j = summary::trace_llm_json(&set, 0, &prices);
     assert_eq!(j["calls"], 4);
     assert_eq!(j["unpriced_calls"], 3);
     assert_eq!(j["input_tokens"], 1017);
@@ -581,14 +585,32 @@ fn unknown_model_is_unpriced_never_zero() {
     assert_eq!(j["cost_usd"].as_f64(), Some(0.00021));
     assert_eq!(j["by_model"]["my-private-llm"]["cost_usd"].as_f64(), Some(0.0));
     assert_eq!(j["by_model"]["my-private-llm"]["calls"], 1);
-    assert_eq!(j["by_model"][llm::UNKNOWN_MODEL]["input_tokens"], 7);
+    assert_eq!(j["by_model"][call::UNKNOWN_MODEL]["input_tokens"], 7);
     let keys: Vec<&String> = j.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["by_model", "cached_input_tokens", "calls", "cost_usd", "input_tokens", "output_tokens", "unpriced_calls"]);
     // Table rows show "unknown", not $0.
-    let t = llm::calls_table(&set, &a.calls);
+    let t = llm_table::calls_table(&set, &a.calls);
     let cost_col = t.columns.iter().position(|c| c.name == "Cost").unwrap();
     let row = a.calls.iter().position(|c| c.model.as_deref() == Some("my-private-llm")).unwrap();
     assert_eq!(t.rows[row][cost_col].text, "unknown");
+}
+
+/// `clew analyze` (text) prints a trace's cost as the UI does; all-unpriced is unknown.
+#[test]
+fn analyze_text_prints_cost_like_the_ui() {
+    let opts = clew::report::ReportOptions::default();
+    let text = clew::report::analyze_text(&load_demo(), &opts);
+    assert!(text.contains("LLM       4 call(s), 3989 in / 779 out tokens, $0.017977\n"), "{text}");
+    let set = build(vec![sp(
+        1,
+        None,
+        "chat",
+        0,
+        100,
+        vec![("gen_ai.request.model", V::S("my-private-llm")), ("gen_ai.usage.input_tokens", V::I(10)), ("gen_ai.usage.output_tokens", V::I(5))],
+    )]);
+    let text = clew::report::analyze_text(&set, &opts);
+    assert!(text.contains("LLM       1 call(s), 10 in / 5 out tokens, cost unknown\n"), "{text}");
 }
 
 #[test]
@@ -625,27 +647,27 @@ fn errors_rate_limits_and_finish_flags() {
     status_only.error = true;
     status_only.status_message = "Rate limit reached for requests";
     let set = build_traces(vec![vec![rl], vec![h429], vec![timeout], vec![filt], vec![status_only]]);
-    let a = llm::analyze_set(&set, &PriceTable::builtin());
+    let a = call::analyze_set(&set, &PriceTable::builtin());
     assert_eq!(a.calls.len(), 5);
     let by_span = |id: u64| a.calls.iter().find(|c| set.spans[c.span as usize].span_id == SpanId::Hex(id)).unwrap().clone();
     let c = by_span(1);
     assert!(c.error && c.rate_limited);
-    assert_eq!(llm::error_text(&c), "rate limit");
+    assert_eq!(llm_text::error_text(&c), "rate limit");
     let c = by_span(2);
     assert!(c.error && c.rate_limited);
     assert_eq!(c.http_status, Some(429));
     let c = by_span(3);
     assert!(c.error && !c.rate_limited);
-    assert_eq!(llm::error_text(&c), "timeout");
+    assert_eq!(llm_text::error_text(&c), "timeout");
     let c = by_span(4);
     assert!(!c.error && c.content_filtered && !c.truncated);
-    assert_eq!(llm::finish_text(&c), "content_filter, stop ⚠ content filter");
+    assert_eq!(llm_text::finish_text(&c), "content_filter, stop ⚠ content filter");
     let c = by_span(5);
     assert!(c.error && c.rate_limited);
 
-    let mix = llm::finish_reason_mix(&a.calls);
+    let mix = aggregate::finish_reason_mix(&a.calls);
     let reasons: Vec<(&str, u64)> = mix.iter().map(|r| (r.reason.as_str(), r.calls)).collect();
-    assert_eq!(reasons, vec![(llm::NOT_REPORTED, 4), ("content_filter", 1), ("stop", 1)]);
+    assert_eq!(reasons, vec![(aggregate::NOT_REPORTED, 4), ("content_filter", 1), ("stop", 1)]);
     assert!(mix[1].content_filter);
 }
 
@@ -664,11 +686,11 @@ fn agent_and_tool_spans_are_context_not_calls() {
         sp(3, Some(1), "execute_tool search", 600, 100, vec![("gen_ai.operation.name", V::S("execute_tool")), ("gen_ai.tool.name", V::S("search"))]),
         sp(4, Some(1), "GET /x", 800, 100, vec![("http.request.method", V::S("GET")), ("cache.hit", V::B(false))]),
     ]);
-    let a = llm::analyze_set(&set, &PriceTable::builtin());
+    let a = call::analyze_set(&set, &PriceTable::builtin());
     assert_eq!(a.calls.len(), 1);
-    let kinds: Vec<(llm::ContextKind, Option<&str>)> = a.context.iter().map(|c| (c.kind, c.label.as_deref())).collect();
-    assert_eq!(kinds, vec![(llm::ContextKind::Agent, Some("triage")), (llm::ContextKind::Tool, Some("search"))]);
-    assert_eq!(llm::context_table(&a.context).rows.len(), 2);
+    let kinds: Vec<(call::ContextKind, Option<&str>)> = a.context.iter().map(|c| (c.kind, c.label.as_deref())).collect();
+    assert_eq!(kinds, vec![(call::ContextKind::Agent, Some("triage")), (call::ContextKind::Tool, Some("search"))]);
+    assert_eq!(llm_table::context_table(&a.context).rows.len(), 2);
 }
 
 #[test]
@@ -681,10 +703,10 @@ fn summary_wall_share_critical_path_share_and_extremes() {
         sp(4, Some(1), "c", 800, 100, vec![("gen_ai.request.model", V::S("nobody-knows")), ("gen_ai.usage.input_tokens", V::I(1))]),
         sp(5, Some(4), "POST /v1/chat", 810, 80, vec![]),
     ]);
-    let a = llm::analyze_set(&set, &PriceTable::builtin());
+    let a = call::analyze_set(&set, &PriceTable::builtin());
     let idx = |id: u64| set.spans.iter().position(|s| s.span_id == SpanId::Hex(id)).unwrap() as u32;
     let cp: Vec<(u32, u64)> = vec![(idx(1), 500_000_000), (idx(3), 200_000_000), (idx(4), 20_000_000), (idx(5), 80_000_000)];
-    let s = llm::summarize_trace(&set, 0, &a.calls, Some(&cp));
+    let s = summary::summarize_trace(&set, 0, &a.calls, Some(&cp));
     assert_eq!(s.llm_wall_ns, 500_000_000, "100..500 ∪ 800..900");
     assert!((s.wall_share - 0.5).abs() < 1e-12);
     assert_eq!(s.critical_path_llm_ns, Some(300_000_000));
@@ -719,32 +741,32 @@ fn aggregates_by_user_tenant_trace_cache_and_latency_percentiles() {
         traces.push(trace(if i % 2 == 0 { "alice" } else { "bob" }, i * 10, if i <= 50 { 500 } else { 0 }));
     }
     let set = build_traces(traces);
-    let a = llm::analyze_set(&set, &PriceTable::builtin());
+    let a = call::analyze_set(&set, &PriceTable::builtin());
     assert_eq!(a.calls.len(), 100);
-    let users = llm::group_calls(&set, &a.calls, GroupBy::User);
+    let users = aggregate::group_calls(&set, &a.calls, GroupBy::User);
     let keys: Vec<(&str, u64)> = users.iter().map(|r| (r.key.as_str(), r.totals.calls)).collect();
     assert!(keys.contains(&("alice", 50)) && keys.contains(&("bob", 50)));
-    let tenants = llm::group_calls(&set, &a.calls, GroupBy::Tenant);
+    let tenants = aggregate::group_calls(&set, &a.calls, GroupBy::Tenant);
     assert_eq!(tenants.len(), 1);
     assert_eq!(tenants[0].key, "acme");
-    assert_eq!(llm::group_calls(&set, &a.calls, GroupBy::Trace).len(), 100);
-    let cache = llm::cache_by_model(&a.calls);
+    assert_eq!(aggregate::group_calls(&set, &a.calls, GroupBy::Trace).len(), 100);
+    let cache = aggregate::cache_by_model(&a.calls);
     assert_eq!(cache.len(), 1);
     assert!((cache[0].hit_rate.unwrap() - 0.25).abs() < 1e-12);
-    let lat = llm::latency_by_model(&a.calls);
+    let lat = aggregate::latency_by_model(&a.calls);
     assert_eq!(lat[0].calls, 100);
     assert_eq!(lat[0].p50_ns, 500_000_000);
     assert_eq!(lat[0].p95_ns, 950_000_000);
     assert_eq!(lat[0].p99_ns, 990_000_000);
     assert_eq!(lat[0].max_ns, 1_000_000_000);
-    assert_eq!(llm::percentile(&[], 50.0), None);
-    assert_eq!(llm::usd_text(0.017721), "$0.017721");
-    assert_eq!(llm::usd_text(0.0000492), "$0.0000492");
-    assert_eq!(llm::usd_text(0.0001755), "$0.000176");
-    assert_eq!(llm::usd_text(12.3456), "$12.35");
-    assert_eq!(llm::usd_text(0.0), "$0");
-    assert_eq!(llm::percentile(&[7], 99.0), Some(7));
-    let tables = llm::aggregate_tables(&set, &a.calls);
+    assert_eq!(nearest_rank::<u64>(&[], 50.0), None);
+    assert_eq!(clew::format::usd(0.017721), "$0.017721");
+    assert_eq!(clew::format::usd(0.0000492), "$0.0000492");
+    assert_eq!(clew::format::usd(0.0001755), "$0.000176");
+    assert_eq!(clew::format::usd(12.3456), "$12.35");
+    assert_eq!(clew::format::usd(0.0), "$0");
+    assert_eq!(nearest_rank(&[7], 99.0), Some(7));
+    let tables = llm_table::aggregate_tables(&set, &a.calls);
     let ids: Vec<&str> = tables.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(
         ids,
@@ -754,25 +776,25 @@ fn aggregates_by_user_tenant_trace_cache_and_latency_percentiles() {
 
 #[test]
 fn tables_sort_and_export_csv_with_quoting() {
-    assert_eq!(llm::csv_field("plain"), "plain");
-    assert_eq!(llm::csv_field("a,b"), "\"a,b\"");
-    assert_eq!(llm::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-    assert_eq!(llm::csv_field("two\nlines"), "\"two\nlines\"");
+    assert_eq!(csv::csv_field("plain"), "plain");
+    assert_eq!(csv::csv_field("a,b"), "\"a,b\"");
+    assert_eq!(csv::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    assert_eq!(csv::csv_field("two\nlines"), "\"two\nlines\"");
     let set = build(vec![
         sp(1, None, "root", 0, 1000, vec![("user.id", V::S("O'Brien, \"Pat\""))]),
         sp(2, Some(1), "x", 0, 100, vec![("gen_ai.request.model", V::S("gpt-4o")), ("gen_ai.usage.input_tokens", V::I(10))]),
         sp(3, Some(1), "y", 200, 100, vec![("gen_ai.request.model", V::S("gpt-4o-mini")), ("gen_ai.usage.input_tokens", V::I(1000))]),
         sp(4, Some(1), "z", 400, 100, vec![("gen_ai.request.model", V::S("mystery")), ("gen_ai.usage.input_tokens", V::I(5))]),
     ]);
-    let a = llm::analyze_set(&set, &PriceTable::builtin());
-    let mut t = llm::group_table(&llm::group_calls(&set, &a.calls, GroupBy::User), GroupBy::User);
+    let a = call::analyze_set(&set, &PriceTable::builtin());
+    let mut t = llm_table::group_table(&aggregate::group_calls(&set, &a.calls, GroupBy::User), GroupBy::User);
     let csv = t.to_csv();
     let mut lines = csv.split("\r\n");
     assert_eq!(lines.next(), Some("user.id,Calls,Cost (USD),Unpriced calls,Input tokens,Output tokens,Cache read,Reasoning,Errors"));
     assert_eq!(lines.next(), Some("\"O'Brien, \"\"Pat\"\"\",3,0.000175,1,1015,0,0,0,0"));
     assert_eq!(t.csv_file_name(), "clew-llm-by-user.csv");
 
-    let mut calls = llm::calls_table(&set, &a.calls);
+    let mut calls = llm_table::calls_table(&set, &a.calls);
     let cost = calls.columns.iter().position(|c| c.name == "Cost").unwrap();
     let model = calls.columns.iter().position(|c| c.name == "Model").unwrap();
     calls.sort_by_column(cost, false);
@@ -858,9 +880,9 @@ fn chat_messages_from_each_family_are_plain_text() {
     ]);
     let m = |id: u64| {
         let i = set.spans.iter().position(|s| s.span_id == SpanId::Hex(id)).unwrap() as u32;
-        llm::span_messages(&set, i).into_iter().map(|m| (m.direction, m.role, m.text)).collect::<Vec<_>>()
+        chat::span_messages(&set, i).into_iter().map(|m| (m.direction, m.role, m.text)).collect::<Vec<_>>()
     };
-    use llm::Direction::{Input as I, Output as O};
+    use chat::Direction::{Input as I, Output as O};
     let s = |x: &str| x.to_string();
     assert_eq!(
         m(1),
@@ -893,25 +915,25 @@ fn span_call_inherits_user_up_a_deep_chain_without_recursion() {
     ));
     let set = build(spans);
     let prices = PriceTable::builtin();
-    let a = llm::analyze_set(&set, &prices);
+    let a = call::analyze_set(&set, &prices);
     assert_eq!(a.calls.len(), 1);
     assert_eq!(a.calls[0].user_id.as_deref(), Some("deep-user"));
-    let c = llm::span_call(&set, a.calls[0].span, &prices).unwrap();
+    let c = call::span_call(&set, a.calls[0].span, &prices).unwrap();
     assert_eq!(c.user_id.as_deref(), Some("deep-user"));
-    assert!(llm::span_call(&set, 0, &prices).is_none());
-    assert!(llm::span_call(&set, u32::MAX, &prices).is_none());
+    assert!(call::span_call(&set, 0, &prices).is_none());
+    assert!(call::span_call(&set, u32::MAX, &prices).is_none());
 }
 
 #[test]
 fn empty_and_out_of_range_inputs_do_not_panic() {
     let set = TraceSet::default();
     let prices = PriceTable::builtin();
-    assert!(llm::analyze_trace(&set, 5, &prices).calls.is_empty());
-    let j = llm::trace_llm_json(&set, 0, &prices);
+    assert!(call::analyze_trace(&set, 5, &prices).calls.is_empty());
+    let j = summary::trace_llm_json(&set, 0, &prices);
     assert_eq!(j["calls"], 0);
-    let s = llm::summarize_trace(&set, 0, &[], Some(&[]));
+    let s = summary::summarize_trace(&set, 0, &[], Some(&[]));
     assert_eq!(s.totals.calls, 0);
-    assert!(llm::span_messages(&set, 3).is_empty());
+    assert!(chat::span_messages(&set, 3).is_empty());
 }
 
 // ---------------------------------------------------------------------------
@@ -989,7 +1011,7 @@ fn demo_matches_the_handbook_span_tree() {
 fn demo_llm_calls_tokens_and_costs_from_the_table() {
     let set = load_demo();
     let prices = PriceTable::builtin();
-    let a = llm::analyze_trace(&set, 0, &prices);
+    let a = call::analyze_trace(&set, 0, &prices);
     let calls: Vec<(&str, &str, u64, u64)> =
         a.calls.iter().map(|c| (c.name.as_str(), c.model_key(), c.input_tokens, c.output_tokens)).collect();
     assert_eq!(
@@ -1019,14 +1041,14 @@ fn demo_llm_calls_tokens_and_costs_from_the_table() {
     assert!(generate.conversation_id.is_some());
     assert_eq!(generate.finish_reasons, vec!["stop"]);
 
-    let s = llm::summarize_trace(&set, 0, &a.calls, None);
+    let s = summary::summarize_trace(&set, 0, &a.calls, None);
     assert_eq!(s.most_expensive, Some(generate.span));
     assert_eq!(s.slowest, Some(generate.span));
     assert_eq!(s.totals.unpriced_calls, 0);
     assert_eq!(s.llm_wall_ns, (118 + 268 + 2208 + 192) * 1_000_000);
     assert!((s.wall_share - 2786.0 / 3841.0).abs() < 1e-12);
 
-    let j = llm::trace_llm_json(&set, 0, &prices);
+    let j = summary::trace_llm_json(&set, 0, &prices);
     assert_eq!(j["calls"], 4);
     assert_eq!(j["input_tokens"], 312 + 156 + 2847 + 674);
     assert_eq!(j["output_tokens"], 43 + 612 + 124);
@@ -1036,15 +1058,15 @@ fn demo_llm_calls_tokens_and_costs_from_the_table() {
     assert_eq!(j["by_model"]["gpt-4o-mini"]["calls"], 2);
     assert_eq!(j["by_model"]["claude-3-5-sonnet-20241022"]["cost_usd"].as_f64(), Some(0.017721));
 
-    let badges = llm::trace_badges(&set, 0, &prices);
+    let badges = llm_text::trace_badges(&set, 0, &prices);
     assert_eq!(badges.len(), 4);
     assert_eq!(badges[&generate.span], "claude-3-5-sonnet-20241022 · 2,847→612 tok · $0.017721");
     assert!(badges.values().any(|b| b == "text-embedding-ada-002 · 312 tok · $0.0000312"), "{badges:?}");
 
     // The generate span has readable chat text.
-    let msgs = llm::span_messages(&set, generate.span);
-    assert!(msgs.iter().any(|m| m.role == "user" && m.direction == llm::Direction::Input));
-    assert!(msgs.iter().any(|m| m.role == "assistant" && m.direction == llm::Direction::Output));
+    let msgs = chat::span_messages(&set, generate.span);
+    assert!(msgs.iter().any(|m| m.role == "user" && m.direction == chat::Direction::Input));
+    assert!(msgs.iter().any(|m| m.role == "assistant" && m.direction == chat::Direction::Output));
 }
 
 // ---------------------------------------------------------------------------
@@ -1053,12 +1075,13 @@ fn demo_llm_calls_tokens_and_costs_from_the_table() {
 
 #[test]
 fn charts_are_labelled_svg_with_escaped_user_labels() {
-    use llm::charts::{self, ChartTheme};
+    use clew::analysis::chart_theme::{parse_hex_color, ChartTheme};
+    use clew::analysis::llm::charts;
     let set = load_demo();
     let prices = PriceTable::builtin();
-    let a = llm::analyze_set(&set, &prices);
+    let a = call::analyze_set(&set, &prices);
     let theme = ChartTheme::dark();
-    let by_model = llm::group_calls(&set, &a.calls, GroupBy::Model);
+    let by_model = aggregate::group_calls(&set, &a.calls, GroupBy::Model);
 
     let svg = charts::cost_by_model_svg(&by_model, &theme, 640, 300);
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
@@ -1074,7 +1097,7 @@ fn charts_are_labelled_svg_with_escaped_user_labels() {
     assert!(svg.contains("Tokens per call") && svg.contains("input tokens") && svg.contains("output tokens"));
     assert!(svg.contains("text-embedding-ada-002"), "legend names the models");
 
-    let lat = llm::latency_by_model(&a.calls);
+    let lat = aggregate::latency_by_model(&a.calls);
     let svg = charts::latency_by_model_svg(&lat, &theme, 640, 300);
     assert!(svg.contains("Latency by model") && svg.contains("p95 2.21 s"));
 
@@ -1087,12 +1110,12 @@ fn charts_are_labelled_svg_with_escaped_user_labels() {
         10,
         vec![("gen_ai.request.model", V::S("<script>alert(1)</script>&")), ("gen_ai.usage.input_tokens", V::I(5)), ("gen_ai.usage.output_tokens", V::I(5))],
     )]);
-    let ea = llm::analyze_set(&evil, &prices);
-    let rows = llm::group_calls(&evil, &ea.calls, GroupBy::Model);
+    let ea = call::analyze_set(&evil, &prices);
+    let rows = aggregate::group_calls(&evil, &ea.calls, GroupBy::Model);
     for svg in [
         charts::cost_by_model_svg(&rows, &theme, 400, 200),
         charts::tokens_scatter_svg(&ea.calls, &theme, 400, 200),
-        charts::latency_by_model_svg(&llm::latency_by_model(&ea.calls), &theme, 400, 200),
+        charts::latency_by_model_svg(&aggregate::latency_by_model(&ea.calls), &theme, 400, 200),
     ] {
         assert!(!svg.contains("<script"), "{svg}");
         assert!(svg.contains("&lt;script&gt;"), "{svg}");
@@ -1110,7 +1133,7 @@ fn charts_are_labelled_svg_with_escaped_user_labels() {
     ] {
         assert!(svg.starts_with("<svg") && svg.contains("No "), "{svg}");
     }
-    assert_eq!(charts::parse_hex_color("#fff"), Some(plotters::style::RGBColor(255, 255, 255)));
+    assert_eq!(parse_hex_color("#fff"), Some(plotters::style::RGBColor(255, 255, 255)));
     assert_eq!(charts::short_label("a-very-long-model-name-that-goes-on-and-on"), "a-very-long-model-name-that…");
 }
 

@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clew::analysis::llm;
+use clew::analysis::llm::call;
 use clew::analysis::pricing::PriceTable;
 use clew::analysis::stats::{self, GroupBy, Scope};
 use clew::model::TraceSet;
@@ -37,7 +37,7 @@ fn pinned_text(set: &TraceSet) -> String {
     out.push_str(&serde_json::to_string_pretty(&extra).unwrap_or_default());
     out.push('\n');
     // The LLM aggregates over the whole set, as the LLM tab computes them.
-    let a = llm::analyze_set(set, &PriceTable::builtin());
+    let a = call::analyze_set(set, &PriceTable::builtin());
     out.push_str(&format!("{a:#?}\n"));
     out
 }

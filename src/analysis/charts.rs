@@ -12,106 +12,10 @@
 
 use plotters::prelude::*;
 
+use super::chart_theme::{ChartTheme, Colors};
 use super::stats::{self, GroupBy, Scope};
+use crate::format::ellipsis;
 use crate::model::TraceSet;
-
-/// Colors as CSS hex (`#rrggbb` or `#rgb`); unparsable values fall back to black/white/grey.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChartTheme {
-    pub fg: String,
-    pub bg: String,
-    pub grid: String,
-    /// Series colors, used in turn.
-    pub palette: Vec<String>,
-}
-
-impl Default for ChartTheme {
-    fn default() -> Self {
-        ChartTheme {
-            fg: "#1f2328".into(),
-            bg: "#ffffff".into(),
-            grid: "#d0d7de".into(),
-            palette: vec!["#0969da".into(), "#1a7f37".into(), "#9a6700".into(), "#cf222e".into(), "#8250df".into(), "#bf3989".into()],
-        }
-    }
-}
-
-impl ChartTheme {
-    /// The light preset of the LLM charts (eight series colors).
-    pub fn light() -> ChartTheme {
-        ChartTheme {
-            fg: "#1f2328".into(),
-            bg: "#ffffff".into(),
-            grid: "#d0d7de".into(),
-            palette: ["#2f6fdb", "#d9480f", "#2b8a3e", "#862e9c", "#c92a2a", "#0b7285", "#e67700", "#5c940d"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        }
-    }
-    /// The dark preset of the LLM charts.
-    pub fn dark() -> ChartTheme {
-        ChartTheme {
-            fg: "#e6edf3".into(),
-            bg: "#0d1117".into(),
-            grid: "#30363d".into(),
-            palette: ["#6ea8fe", "#ff922b", "#69db7c", "#da77f2", "#ff6b6b", "#3bc9db", "#ffd43b", "#a9e34b"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        }
-    }
-}
-
-/// Hex digits `rrggbb` or `rgb` (no `#`) into a color; `None` when they are not that.
-pub fn hex_rgb(h: &str) -> Option<RGBColor> {
-    let v = |a: &str| u8::from_str_radix(a, 16).ok();
-    match h.len() {
-        6 => Some(RGBColor(v(h.get(0..2)?)?, v(h.get(2..4)?)?, v(h.get(4..6)?)?)),
-        3 => {
-            let d = |i: usize| h.get(i..i + 1).and_then(v).map(|x| x * 17);
-            Some(RGBColor(d(0)?, d(1)?, d(2)?))
-        }
-        _ => None,
-    }
-}
-
-/// Parses `#rrggbb` / `#rgb` (the `#` is optional) into a color, else `fallback`.
-pub fn parse_color(s: &str, fallback: RGBColor) -> RGBColor {
-    let h = s.trim().trim_start_matches('#');
-    hex_rgb(h).unwrap_or(fallback)
-}
-
-struct Colors {
-    fg: RGBColor,
-    bg: RGBColor,
-    grid: RGBColor,
-    palette: Vec<RGBColor>,
-}
-
-fn colors(theme: &ChartTheme) -> Colors {
-    let mut palette: Vec<RGBColor> = theme.palette.iter().map(|c| parse_color(c, RGBColor(9, 105, 218))).collect();
-    if palette.is_empty() {
-        palette.push(RGBColor(9, 105, 218));
-    }
-    Colors {
-        fg: parse_color(&theme.fg, BLACK),
-        bg: parse_color(&theme.bg, WHITE),
-        grid: parse_color(&theme.grid, RGBColor(200, 200, 200)),
-        palette,
-    }
-}
-
-/// Shortens a label to `max` characters (with an ellipsis).
-fn short(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
 
 /// A minimal SVG with a message, for empty data or a drawing error.
 fn message_svg(msg: &str, c: &Colors, width_px: u32, height_px: u32) -> String {
@@ -150,7 +54,7 @@ pub fn latency_histogram_svg(
     height_px: u32,
     bins: usize,
 ) -> String {
-    let c = colors(theme);
+    let c = Colors::of(theme);
     let durs: Vec<u64> = set
         .spans
         .iter()
@@ -159,8 +63,8 @@ pub fn latency_histogram_svg(
         .collect();
     let title = format!(
         "Latency of {} / {} ({} span{})",
-        short(service, 40),
-        short(name, 60),
+        ellipsis(service, 40),
+        ellipsis(name, 60),
         durs.len(),
         if durs.len() == 1 { "" } else { "s" }
     );
@@ -215,7 +119,7 @@ pub fn latency_histogram_svg(
             .x_desc("duration (ms)")
             .y_desc("spans")
             .draw()?;
-        let bar = c.palette[0];
+        let bar = c.series(0);
         chart.draw_series(
             Histogram::vertical(&chart)
                 .style(bar.filled())
@@ -234,12 +138,12 @@ pub fn latency_histogram_svg(
 /// Horizontal bars of summed self time per service over a scope, largest first;
 /// at most `max_bars` services (the rest are summed into "other").
 pub fn self_time_by_service_svg(set: &TraceSet, scope: Scope, theme: &ChartTheme, width_px: u32, max_bars: usize) -> String {
-    let c = colors(theme);
+    let c = Colors::of(theme);
     let mut rows = stats::stats(set, scope, GroupBy::Service);
     stats::sort_rows(&mut rows, stats::StatColumn::SelfSum, stats::SortDir::Desc);
     let max_bars = max_bars.max(1);
     let mut bars: Vec<(String, f64)> =
-        rows.iter().take(max_bars).map(|r| (short(&r.service, 28), r.self_time.sum_ns as f64 / 1e6)).collect();
+        rows.iter().take(max_bars).map(|r| (ellipsis(&r.service, 28), r.self_time.sum_ns as f64 / 1e6)).collect();
     if rows.len() > max_bars {
         let rest: u64 = rows[max_bars..].iter().map(|r| r.self_time.sum_ns).sum();
         bars.push((format!("other ({} services)", rows.len() - max_bars), rest as f64 / 1e6));
@@ -281,7 +185,6 @@ pub fn self_time_by_service_svg(set: &TraceSet, scope: Scope, theme: &ChartTheme
             .x_label_formatter(&fmt_x)
             .x_desc("self time (ms)")
             .draw()?;
-        let palette = &c.palette;
         chart.draw_series(
             Histogram::horizontal(&chart)
                 .style_func(|v, _| {
@@ -289,7 +192,7 @@ pub fn self_time_by_service_svg(set: &TraceSet, scope: Scope, theme: &ChartTheme
                         SegmentValue::Exact(i) | SegmentValue::CenterOf(i) => *i as usize,
                         SegmentValue::Last => 0,
                     };
-                    palette[i % palette.len()].filled()
+                    c.series(i).filled()
                 })
                 .margin(4)
                 .data(bars.iter().enumerate().map(|(i, b)| (i as u32, b.1))),

@@ -40,7 +40,8 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use super::stats::children;
+use super::intervals::percent_of;
+use super::tree::children;
 use crate::model::{span_flags, DurNs, TimeNs, TraceSet};
 
 /// One piece of the path: `span` (index into `set.spans`) was the blocking work in `[start_ns, end_ns)`.
@@ -167,15 +168,6 @@ pub fn critical_path(set: &TraceSet, trace: usize) -> CriticalPath {
     contributions.sort_by(|a, b| b.contribution_ns.cmp(&a.contribution_ns).then(a.span.cmp(&b.span)));
     out.contributions = contributions;
     out
-}
-
-/// `part` as a percentage of `whole` (0 when `whole` is 0).
-pub fn percent_of(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 * 100.0 / whole as f64
-    }
 }
 
 /// Rounds to 2 decimals for JSON output.

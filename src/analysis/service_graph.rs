@@ -29,7 +29,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
 
-use super::stats::{percentile_sorted, scope_range, AttrLookup, Scope};
+use super::attr_lookup::AttrLookup;
+use super::percentile::nearest_rank;
+use super::stats::{scope_range, Scope};
 use crate::model::{DurNs, Span, SpanKind, TraceSet, NO_SPAN};
 
 /// A service-to-service edge.
@@ -350,8 +352,8 @@ pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph
                 to: new_index[t as usize],
                 calls: e.durs.len() as u64,
                 errors: e.errors,
-                p50_ns: percentile_sorted(&e.durs, 50.0),
-                p95_ns: percentile_sorted(&e.durs, 95.0),
+                p50_ns: nearest_rank(&e.durs, 50.0).unwrap_or(0),
+                p95_ns: nearest_rank(&e.durs, 95.0).unwrap_or(0),
                 spans: e.spans,
             }
         })

@@ -12,135 +12,15 @@
 //!   self    |■■■■|                         |■■■■■■■■■■|
 //! ```
 //!
-//! Also holds small tree helpers the other analyses share: [`children`] (direct
-//! children from the pre-order layout) and [`percentile_sorted`]. All walks are
-//! iterative.
+//! All walks are iterative.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use crate::model::{AttrValue, DurNs, Span, StrId, TimeNs, TraceSet};
-
-/// Direct children of span `span` (indices into `set.spans`), in pre-order, i.e.
-/// sorted by start time. Skips over each child's subtree; O(children).
-pub fn children(set: &TraceSet, span: u32) -> Children<'_> {
-    let end = set.spans.get(span as usize).map(|s| s.subtree_end).unwrap_or(0);
-    Children { set, next: span.saturating_add(1), end }
-}
-
-/// Iterator returned by [`children`].
-pub struct Children<'a> {
-    set: &'a TraceSet,
-    next: u32,
-    end: u32,
-}
-
-impl Iterator for Children<'_> {
-    type Item = u32;
-    fn next(&mut self) -> Option<u32> {
-        if self.next >= self.end {
-            return None;
-        }
-        let c = self.next;
-        let s = self.set.spans.get(c as usize)?;
-        // A subtree end never points backwards; guard anyway so a bad value cannot loop.
-        self.next = s.subtree_end.max(c + 1);
-        Some(c)
-    }
-}
-
-/// Fast repeated attribute lookups for a fixed list of keys. The string table is
-/// frozen after loading, so key ids are classified lazily by text, once per id.
-pub struct AttrLookup<'a> {
-    set: &'a TraceSet,
-    keys: &'a [&'a str],
-    /// Per string id: 0 = not yet seen, 1 = not wanted, 2 + k = `keys[k]`.
-    class: Vec<u8>,
-}
-
-impl<'a> AttrLookup<'a> {
-    /// `keys` may hold at most 250 entries.
-    pub fn new(set: &'a TraceSet, keys: &'a [&'a str]) -> AttrLookup<'a> {
-        AttrLookup { set, keys: &keys[..keys.len().min(250)], class: vec![0; set.strings.len()] }
-    }
-    fn class_of(&mut self, key: StrId) -> u8 {
-        let i = key.0 as usize;
-        if i >= self.class.len() {
-            return 1;
-        }
-        if self.class[i] == 0 {
-            let text = self.set.str(key);
-            self.class[i] = self.keys.iter().position(|k| *k == text).map(|k| k as u8 + 2).unwrap_or(1);
-        }
-        self.class[i]
-    }
-    /// The value of `keys[k]` on the span, else on its resource.
-    pub fn get(&mut self, span: &Span, k: usize) -> Option<AttrValue> {
-        let want = k as u8 + 2;
-        let set = self.set;
-        for a in set.attrs.get(span.attrs.range()).unwrap_or(&[]) {
-            if self.class_of(a.key) == want {
-                return Some(a.value);
-            }
-        }
-        let res = set.resources.get(span.resource as usize)?;
-        for a in set.attrs.get(res.attrs.range()).unwrap_or(&[]) {
-            if self.class_of(a.key) == want {
-                return Some(a.value);
-            }
-        }
-        None
-    }
-    /// Whether `keys[k]` is set.
-    pub fn has(&mut self, span: &Span, k: usize) -> bool {
-        self.get(span, k).is_some()
-    }
-    /// `keys[k]` as trimmed, non-empty text.
-    pub fn text(&mut self, span: &Span, k: usize) -> Option<String> {
-        let v = self.get(span, k)?;
-        let t = match v {
-            AttrValue::Str(s) | AttrValue::Bytes(s) => self.set.str(s).trim().to_string(),
-            other => self.set.value_text(other).trim().to_string(),
-        };
-        (!t.is_empty()).then_some(t)
-    }
-}
-
-/// Nearest-rank percentile of an ascending slice (`p` in 0..=100); 0 when empty.
-pub fn percentile_sorted(sorted: &[u64], p: f64) -> u64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let n = sorted.len();
-    let rank = ((p / 100.0) * n as f64).ceil() as usize;
-    sorted[rank.clamp(1, n) - 1]
-}
-
-/// The union length of intervals clipped to `[lo, hi]`. Sorts `iv` in place.
-pub fn union_len(iv: &mut [(TimeNs, TimeNs)], lo: TimeNs, hi: TimeNs) -> DurNs {
-    iv.sort_unstable();
-    let mut covered = 0u64;
-    let mut cur: Option<(TimeNs, TimeNs)> = None;
-    for &(s, e) in iv.iter() {
-        let s = s.max(lo);
-        let e = e.min(hi);
-        if e <= s {
-            continue;
-        }
-        match cur {
-            Some((cs, ce)) if s <= ce => cur = Some((cs, ce.max(e))),
-            Some((cs, ce)) => {
-                covered += ce - cs;
-                cur = Some((s, e));
-            }
-            None => cur = Some((s, e)),
-        }
-    }
-    if let Some((cs, ce)) = cur {
-        covered += ce - cs;
-    }
-    covered
-}
+use super::intervals::union_len;
+use super::percentile::nearest_rank;
+use super::tree::children;
+use crate::model::{DurNs, Span, TimeNs, TraceSet};
 
 /// Self time of every span in `range` (indices into `set.spans`): its duration minus
 /// the union of its direct children's intervals clipped to it. Returned in the same
@@ -188,9 +68,9 @@ impl Summary {
             count,
             sum_ns,
             mean_ns: if count == 0 { 0.0 } else { sum_ns as f64 / count as f64 },
-            p50_ns: percentile_sorted(values, 50.0),
-            p95_ns: percentile_sorted(values, 95.0),
-            p99_ns: percentile_sorted(values, 99.0),
+            p50_ns: nearest_rank(values, 50.0).unwrap_or(0),
+            p95_ns: nearest_rank(values, 95.0).unwrap_or(0),
+            p99_ns: nearest_rank(values, 99.0).unwrap_or(0),
             max_ns: values.last().copied().unwrap_or(0),
         }
     }

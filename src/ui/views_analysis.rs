@@ -14,8 +14,8 @@ use std::sync::Arc;
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::analysis::charts::{latency_histogram_svg, self_time_by_service_svg, ChartTheme};
-use crate::analysis::critical_path::{critical_path, percent_of};
+use crate::analysis::{chart_theme::ChartTheme, charts::{latency_histogram_svg, self_time_by_service_svg}};
+use crate::analysis::{critical_path::critical_path, intervals::percent_of};
 use crate::analysis::patterns::{patterns, Finding, PatternConfig, PatternKind};
 use crate::analysis::service_graph::{dependency_graph, DependencyGraph, NodeKind};
 use crate::analysis::stats::{self, GroupBy, Scope, SortDir, StatColumn, StatRow};
@@ -313,16 +313,6 @@ fn kind_class(k: NodeKind) -> &'static str {
     }
 }
 
-fn short_label(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
 /// The dependency graph: services, databases, LLM models and messaging destinations,
 /// laid out in layers. Hover highlights neighbours, click filters the waterfall,
 /// wheel zooms and drag pans.
@@ -572,7 +562,7 @@ pub fn GraphView() -> impl IntoView {
                         _ => 2,
                     },
                 });
-                let label = short_label(&n.label, max_label_chars);
+                let label = format::ellipsis(&n.label, max_label_chars);
                 let title = format!(
                     "{} ({})\n{} span{}{}\nclick: show in the waterfall",
                     n.label,

@@ -18,16 +18,19 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::analysis::chart_theme::ChartTheme;
 use crate::analysis::critical_path::critical_path;
-use crate::analysis::llm::{
-    self,
-    charts::{self, ChartTheme},
-    Direction, LlmAnalysis, LlmCall, LlmTable, TraceLlmSummary,
-};
+use crate::analysis::llm::aggregate::{group_calls, latency_by_model, GroupBy};
+use crate::analysis::llm::call::{analyze_set, span_call, CostSource, LlmAnalysis, LlmCall, LlmContextSpan};
+use crate::analysis::llm::charts;
+use crate::analysis::llm::chat::{span_messages, Direction};
+use crate::analysis::llm::summary::{summarize_trace, LlmTotals, TraceLlmSummary};
 use crate::analysis::pricing::{ModelPrice, PriceTable};
 use crate::format;
 use crate::ui::state::AppState;
 use crate::ui::util::{self, Shared};
+use crate::view_model::llm_table::{self, LlmTable};
+use crate::view_model::llm_text;
 
 /// localStorage key of the edited price table (JSON, the `prices.json` shape).
 pub const PRICES_KEY: &str = "clew.prices";
@@ -63,7 +66,7 @@ fn stored_prices() -> PriceTable {
 /// Badges (`model · in→out tok · $cost`) for the calls of one trace, by span index,
 /// priced with the table in use. For the waterfall; call it inside a memo.
 pub fn llm_badges(set: &crate::model::TraceSet, trace: usize) -> std::collections::BTreeMap<u32, String> {
-    prices().with(|p| llm::trace_badges(set, trace, p))
+    prices().with(|p| llm_text::trace_badges(set, trace, p))
 }
 
 /// Starts a download of `text` as a file.
@@ -294,7 +297,7 @@ fn card(key: &'static str, value: String, sub: Option<String>, testid: &'static 
 }
 
 fn call_label(c: &LlmCall) -> String {
-    let cost = c.cost_usd.map(llm::usd_text).unwrap_or_else(|| "cost unknown".into());
+    let cost = c.cost_usd.map(format::usd).unwrap_or_else(|| "cost unknown".into());
     format!("{} · {} · {} · {}", c.name, c.model_key(), cost, format::duration(c.latency_ns))
 }
 
@@ -325,7 +328,7 @@ fn summary_view(app: AppState, s: &TraceLlmSummary, calls: &[LlmCall]) -> impl I
     view! {
         <div class="llm-cards">
             {card("LLM calls", format::thousands(t.calls), Some(format!("{} error{}, {} rate-limited", t.errors, if t.errors == 1 { "" } else { "s" }, t.rate_limited)), "llm-calls-count")}
-            {card("Cost", if t.priced_calls == 0 { "unknown".to_string() } else { llm::usd_text(t.cost_usd) }, cost_sub, "llm-total-cost")}
+            {card("Cost", if t.priced_calls == 0 { "unknown".to_string() } else { format::usd(t.cost_usd) }, cost_sub, "llm-total-cost")}
             {card("Input tokens", format::thousands(t.input_tokens), Some(format!("{} cached read, {} cache write", format::thousands(t.cache_read_tokens), format::thousands(t.cache_creation_tokens))), "llm-input-tokens")}
             {card("Output tokens", format::thousands(t.output_tokens), Some(format!("{} reasoning", format::thousands(t.reasoning_tokens))), "llm-output-tokens")}
             {card("Waiting on LLM", pct(s.wall_share), Some(format!("{} of {} wall time", format::duration(s.llm_wall_ns), format::duration(s.trace_duration_ns))), "llm-wall-share")}
@@ -351,7 +354,7 @@ pub fn LlmView() -> impl IntoView {
 
     let analysis: Memo<Option<Shared<LlmAnalysis>>> = {
         let table = table.clone();
-        Memo::new(move |_| app.loaded.with(|l| l.as_ref().map(|l| table.with(|p| Shared::new(llm::analyze_set(&l.set, p))))))
+        Memo::new(move |_| app.loaded.with(|l| l.as_ref().map(|l| table.with(|p| Shared::new(analyze_set(&l.set, p))))))
     };
 
     // Per trace: summary (with the critical-path share) and the calls table.
@@ -367,11 +370,11 @@ pub fn LlmView() -> impl IntoView {
             let cp = critical_path(set, trace);
             let cpv: Vec<(u32, u64)> = cp.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
             let calls: Vec<LlmCall> = a.calls.iter().filter(|c| c.trace as usize == trace).cloned().collect();
-            let context: Vec<llm::LlmContextSpan> = a.context.iter().filter(|c| c.trace as usize == trace).cloned().collect();
-            let s = llm::summarize_trace(set, trace, &calls, Some(&cpv));
+            let context: Vec<LlmContextSpan> = a.context.iter().filter(|c| c.trace as usize == trace).cloned().collect();
+            let s = summarize_trace(set, trace, &calls, Some(&cpv));
             let trace_id = set.traces[trace].trace_id.to_text(&set.strings);
-            let calls_table = llm::calls_table(set, &calls);
-            let ctx_table = (!context.is_empty()).then(|| llm::context_table(&context));
+            let calls_table = llm_table::calls_table(set, &calls);
+            let ctx_table = (!context.is_empty()).then(|| llm_table::context_table(&context));
             Some(view! {
                 <section class="llm-trace" data-testid="llm-trace-summary">
                     <h2>"This trace "<span class="llm-note">{trace_id}</span></h2>
@@ -408,8 +411,8 @@ pub fn LlmView() -> impl IntoView {
                 );
             }
             let theme = if dark { ChartTheme::dark() } else { ChartTheme::light() };
-            let by_model = llm::group_calls(set, &a.calls, llm::GroupBy::Model);
-            let lat = llm::latency_by_model(&a.calls);
+            let by_model = group_calls(set, &a.calls, GroupBy::Model);
+            let lat = latency_by_model(&a.calls);
             let bar_h = |n: usize| (110 + 40 * n as u32).clamp(230, 900);
             let svgs = [
                 ("llm-chart-cost-by-model", charts::cost_by_model_svg(&by_model, &theme, 620, bar_h(by_model.len()))),
@@ -422,9 +425,9 @@ pub fn LlmView() -> impl IntoView {
                 .map(|(id, svg)| view! { <div class="llm-chart" data-testid=id inner_html=svg></div> })
                 .collect_view();
             let traces = set.traces.len();
-            let mut tables = llm::aggregate_tables(set, &a.calls);
+            let mut tables = llm_table::aggregate_tables(set, &a.calls);
             if traces > 1 {
-                let mut all = llm::calls_table(set, &a.calls);
+                let mut all = llm_table::calls_table(set, &a.calls);
                 all.id = "all-calls".into();
                 all.title = "All calls (every loaded trace)".into();
                 tables.insert(0, all);
@@ -436,14 +439,14 @@ pub fn LlmView() -> impl IntoView {
                     view! { <TableView table=t testid=id/> }
                 })
                 .collect_view();
-            let totals = llm::LlmTotals::of(&a.calls);
+            let totals = LlmTotals::of(&a.calls);
             Some(
                 view! {
                     <section class="llm-all" data-testid="llm-all">
                         <h2>{format!("All loaded traces ({traces})")}</h2>
                         <p class="llm-note" data-testid="llm-all-totals">{format!(
                             "{} calls · {} priced · {} unpriced · {} in / {} out tokens · cache hit rate {}",
-                            format::thousands(totals.calls), llm::usd_text(totals.cost_usd), totals.unpriced_calls,
+                            format::thousands(totals.calls), format::usd(totals.cost_usd), totals.unpriced_calls,
                             format::thousands(totals.input_tokens), format::thousands(totals.output_tokens),
                             totals.cache_hit_rate().map(pct).unwrap_or_else(|| "—".into())
                         )}</p>
@@ -722,21 +725,21 @@ pub fn LlmSpanSection(span: u32) -> impl IntoView {
         app.loaded.with(|l| {
             let l = l.as_ref()?;
             let set = &l.set;
-            let call = table.with(|p| llm::span_call(set, span, p));
-            let msgs = llm::span_messages(set, span);
+            let call = table.with(|p| span_call(set, span, p));
+            let msgs = span_messages(set, span);
             if call.is_none() && msgs.is_empty() {
                 return None;
             }
             let as_of = table.with(|t| t.as_of.clone());
             let facts = call.map(|c| {
                 let cost = match (c.cost_usd, c.cost_source) {
-                    (Some(v), llm::CostSource::Table) => format!(
+                    (Some(v), CostSource::Table) => format!(
                         "{} (price table: {}{})",
-                        llm::usd_text(v),
+                        format::usd(v),
                         c.price_model.clone().unwrap_or_default(),
                         if as_of.is_empty() { String::new() } else { format!(", as of {as_of}") }
                     ),
-                    (Some(v), _) => format!("{} (from the span)", llm::usd_text(v)),
+                    (Some(v), _) => format!("{} (from the span)", format::usd(v)),
                     (None, _) => {
                         if c.model.is_none() { "unknown (no model)".to_string() } else if !c.usage_reported { "unknown (no token usage)".to_string() } else { "unknown (model not in the price table)".to_string() }
                     }
@@ -750,9 +753,9 @@ pub fn LlmSpanSection(span: u32) -> impl IntoView {
                     format::thousands(c.reasoning_tokens)
                 );
                 let op = [c.operation.clone(), c.purpose.clone()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
-                let finish = llm::finish_text(&c);
+                let finish = llm_text::finish_text(&c);
                 let flagged = c.truncated || c.content_filtered;
-                let err = llm::error_text(&c);
+                let err = llm_text::error_text(&c);
                 let settings = [
                     c.max_tokens.map(|m| format!("max_tokens {m}")),
                     c.temperature.map(|t| format!("temperature {}", crate::model::format_f64(t))),
@@ -787,7 +790,7 @@ pub fn LlmSpanSection(span: u32) -> impl IntoView {
                     .into_iter()
                     .map(|m| {
                         let short = m.text.chars().count() <= 600;
-                        let preview: String = if short { String::new() } else { m.text.chars().take(80).collect::<String>() + "…" };
+                        let preview: String = if short { String::new() } else { format::ellipsis(&m.text, 81) };
                         let dir = match m.direction {
                             Direction::Input => "input",
                             Direction::Output => "output",

@@ -175,19 +175,20 @@ impl Badges {
     }
 }
 
-/// The badge of one span, by the rule of `llm::trace_badges`: an LLM call that holds
+/// The badge of one span, by the rule of `llm_text::trace_badges`: an LLM call that holds
 /// no other call in its subtree.
 fn per_row_badge(set: &TraceSet, span: u32) -> Option<String> {
-    use crate::analysis::llm;
+    use crate::analysis::llm::call::span_call;
+    use crate::view_model::llm_text::badge_text;
     let table = crate::ui::views_llm::prices();
     table.with_untracked(|p| {
-        let call = llm::span_call(set, span, p)?;
+        let call = span_call(set, span, p)?;
         let s = set.spans.get(span as usize)?;
         let end = (s.subtree_end as usize).min(set.spans.len()).min(span as usize + 1 + WRAPPER_SCAN_SPANS);
-        if (span as usize + 1..end).any(|j| llm::span_call(set, j as u32, p).is_some()) {
+        if (span as usize + 1..end).any(|j| span_call(set, j as u32, p).is_some()) {
             return None;
         }
-        Some(llm::badge_text(&call))
+        Some(badge_text(&call))
     })
 }
 

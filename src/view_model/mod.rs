@@ -2,10 +2,13 @@
 //! state in, rows, bars, ticks, colors and grids out. Pure and natively tested.
 
 pub mod axis;
+pub mod csv;
 pub mod deeplink;
 pub mod embed;
 pub mod find;
 pub mod graph_layout;
+pub mod llm_table;
+pub mod llm_text;
 pub mod minimap;
 pub mod palette;
 pub mod waterfall;

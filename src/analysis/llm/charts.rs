@@ -8,44 +8,15 @@
 //! with "…". With nothing to draw, a chart says so instead of drawing empty axes.
 //! No function panics: a drawing error gives an SVG that states the error.
 
-use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{usd_text, GroupRow, LatencyRow, LlmCall, UNKNOWN_MODEL};
+use super::aggregate::{GroupRow, LatencyRow};
+use super::call::{LlmCall, UNKNOWN_MODEL};
+use crate::analysis::chart_theme::{ChartTheme, Colors};
 use crate::format;
-
-pub use crate::analysis::charts::ChartTheme;
-
-/// Parses `#rrggbb` / `#rgb` (the `#` is required here).
-pub fn parse_hex_color(s: &str) -> Option<RGBColor> {
-    crate::analysis::charts::hex_rgb(s.trim().strip_prefix('#')?)
-}
-
-struct Colors {
-    fg: RGBColor,
-    bg: RGBColor,
-    grid: RGBColor,
-    palette: Vec<RGBColor>,
-}
-
-impl Colors {
-    fn of(t: &ChartTheme) -> Colors {
-        let mut palette: Vec<RGBColor> = t.palette.iter().filter_map(|c| parse_hex_color(c)).collect();
-        if palette.is_empty() {
-            palette.push(RGBColor(0x2f, 0x6f, 0xdb));
-        }
-        Colors {
-            fg: parse_hex_color(&t.fg).unwrap_or(RGBColor(0, 0, 0)),
-            bg: parse_hex_color(&t.bg).unwrap_or(RGBColor(255, 255, 255)),
-            grid: parse_hex_color(&t.grid).unwrap_or(RGBColor(200, 200, 200)),
-            palette,
-        }
-    }
-    fn series(&self, i: usize) -> RGBColor {
-        self.palette[i % self.palette.len()]
-    }
-}
 
 const FONT: &str = "sans-serif";
 /// Font sizes as given to plotters (its SVG backend writes them ÷ 1.24: 16 → 12.9 px).
@@ -59,13 +30,7 @@ const MAX_LABEL_CHARS: usize = 28;
 
 /// Shortens a label to `MAX_LABEL_CHARS` characters with "…".
 pub fn short_label(s: &str) -> String {
-    if s.chars().count() <= MAX_LABEL_CHARS {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(MAX_LABEL_CHARS - 1).collect();
-        t.push('…');
-        t
-    }
+    format::ellipsis(s, MAX_LABEL_CHARS)
 }
 
 /// Width in px reserved for the longest of `labels` at [`LABEL_SIZE`].
@@ -136,7 +101,8 @@ fn render(width_px: u32, height_px: u32, c: &Colors, title: &str, f: impl FnOnce
 }
 
 /// A chart-sized SVG with a title and one line of text (escaped by plotters).
-fn message_svg(w: u32, h: u32, c: &Colors, title: &str, text: &str) -> String {
+fn message_svg(width_px: u32, height_px: u32, c: &Colors, title: &str, text: &str) -> String {
+    let (w, h) = (width_px.clamp(120, 4000), height_px.clamp(80, 4000));
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
@@ -150,13 +116,90 @@ fn message_svg(w: u32, h: u32, c: &Colors, title: &str, text: &str) -> String {
     buf
 }
 
+/// The coordinates of a horizontal bar chart: x from 0, one segment per row on y.
+type BarChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordi32>>>;
+
+/// Width in px of the plotting area of a chart `width_px` wide with a `label_w` px
+/// label area: the chart less its margins and the label area.
+fn plot_width_px(width_px: u32, label_w: u32) -> f64 {
+    width_px.clamp(120, 4000).saturating_sub(20 + label_w) as f64
+}
+
+/// The frame of a horizontal bar chart: a caption, one labelled row per `labels` entry
+/// (index 0 at the bottom), an x axis from 0 to `x_max` with `fmt_x` ticks and `x_desc`.
+#[allow(clippy::too_many_arguments)]
+fn bar_frame<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    c: &Colors,
+    title: &str,
+    labels: &[String],
+    label_w: u32,
+    x_max: f64,
+    fmt_x: &dyn Fn(&f64) -> String,
+    x_desc: &str,
+) -> Result<BarChart<'a, 'b>, String> {
+    let n = labels.len();
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, TITLE_SIZE).into_font().color(&c.fg))
+        .margin(10)
+        .x_label_area_size(X_LABEL_AREA_PX)
+        .y_label_area_size(label_w)
+        .build_cartesian_2d(0f64..x_max, (0i32..n as i32).into_segmented())
+        .map_err(err)?;
+    let fmt_y = |v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .bold_line_style(c.grid)
+        .light_line_style(c.bg)
+        .axis_style(c.grid)
+        .y_labels(n)
+        .x_labels(5)
+        .y_label_formatter(&fmt_y)
+        .x_label_formatter(fmt_x)
+        .label_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
+        .x_desc(x_desc)
+        .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// The bar of row `i`, from 0 to `end`, inset `margin_px` from the row's edges.
+fn bar_rect(i: usize, end: f64, color: RGBColor, margin_px: u32) -> Rectangle<(f64, SegmentValue<i32>)> {
+    let mut r = Rectangle::new([(0.0, SegmentValue::Exact(i as i32)), (end, SegmentValue::Exact(i as i32 + 1))], color.filled());
+    r.set_margin(margin_px, margin_px, 0, 0);
+    r
+}
+
+/// One value label per row: `(bar end, end after which an outside label starts, label)`.
+/// The label goes inside the bar's end when it fits there (see [`label_inside`]), else
+/// after the outside end; a row without a bar always has its label outside.
+fn bar_labels<'c>(rows: Vec<(Option<f64>, f64, String)>, c: &'c Colors, x_max: f64, plot_px: f64) -> Vec<Text<'c, (f64, SegmentValue<i32>), String>> {
+    let outside = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&c.fg).pos(Pos::new(HPos::Left, VPos::Center));
+    let inside = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&c.bg).pos(Pos::new(HPos::Right, VPos::Center));
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (bar, outside_from, label))| {
+            let y = SegmentValue::CenterOf(i as i32);
+            match bar {
+                Some(end) if label_inside(end, &label, x_max, plot_px) => Text::new(format!("{label} "), (end, y), inside.clone()),
+                _ => Text::new(format!(" {label}"), (outside_from, y), outside.clone()),
+            }
+        })
+        .collect()
+}
+
 /// Horizontal bars, one per model, of the priced cost (largest at the top).
 /// Models with no priced call show "cost unknown" instead of a bar.
 pub fn cost_by_model_svg(rows: &[GroupRow], theme: &ChartTheme, width_px: u32, height_px: u32) -> String {
     let c = Colors::of(theme);
     let title = "Cost by model (USD)";
     if rows.is_empty() {
-        return message_svg(width_px.clamp(120, 4000), height_px.clamp(80, 4000), &c, title, "No LLM calls");
+        return message_svg(width_px, height_px, &c, title, "No LLM calls");
     }
     let mut rows: Vec<&GroupRow> = rows.iter().collect();
     rows.sort_by(|a, b| b.totals.cost_usd.total_cmp(&a.totals.cost_usd).then(a.key.cmp(&b.key)));
@@ -166,65 +209,24 @@ pub fn cost_by_model_svg(rows: &[GroupRow], theme: &ChartTheme, width_px: u32, h
     let values: Vec<(f64, bool)> = (0..n).map(|i| (rows[n - 1 - i].totals.cost_usd, rows[n - 1 - i].totals.priced_calls > 0)).collect();
     let max = values.iter().map(|v| v.0).fold(0.0f64, f64::max);
     let label_w = label_width_px(&labels, width_px);
-    // Plot width: the chart less its margins and the label area.
-    let plot_px = width_px.clamp(120, 4000).saturating_sub(20 + label_w) as f64;
+    let plot_px = plot_width_px(width_px, label_w);
     let x_max = if max > 0.0 {
-        let bars: Vec<(f64, f64, String)> = values.iter().filter(|v| v.1).map(|v| (v.0, v.0, format!(" {}", usd_text(v.0)))).collect();
+        let bars: Vec<(f64, f64, String)> = values.iter().filter(|v| v.1).map(|v| (v.0, v.0, format!(" {}", format::usd(v.0)))).collect();
         fit_x_max(&bars, max * 1.15, plot_px)
     } else {
         1e-6
     };
     render(width_px, height_px, &c, title, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, TITLE_SIZE).into_font().color(&c.fg))
-            .margin(10)
-            .x_label_area_size(X_LABEL_AREA_PX)
-            .y_label_area_size(label_w)
-            .build_cartesian_2d(0f64..x_max, (0i32..n as i32).into_segmented())
-            .map_err(err)?;
-        let fmt_y = |v: &SegmentValue<i32>| match v {
-            SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
-            _ => String::new(),
-        };
-        let fmt_x = |v: &f64| usd_text(*v);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .bold_line_style(c.grid)
-            .light_line_style(c.bg)
-            .axis_style(c.grid)
-            .y_labels(n)
-            .x_labels(5)
-            .y_label_formatter(&fmt_y)
-            .x_label_formatter(&fmt_x)
-            .label_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
-            .x_desc("cost (USD, priced calls)")
-            .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
-            .draw()
-            .map_err(err)?;
+        let fmt_x = |v: &f64| format::usd(*v);
+        let mut chart = bar_frame(root, &c, title, &labels, label_w, x_max, &fmt_x, "cost (USD, priced calls)")?;
         let color = c.series(0);
-        chart
-            .draw_series(values.iter().enumerate().filter(|(_, v)| v.1).map(|(i, v)| {
-                let mut r = Rectangle::new([(0.0, SegmentValue::Exact(i as i32)), (v.0, SegmentValue::Exact(i as i32 + 1))], color.filled());
-                r.set_margin(4, 4, 0, 0);
-                r
-            }))
-            .map_err(err)?;
-        let outside = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&c.fg).pos(Pos::new(HPos::Left, VPos::Center));
-        let inside = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&c.bg).pos(Pos::new(HPos::Right, VPos::Center));
-        chart
-            .draw_series(values.iter().enumerate().map(|(i, v)| {
-                let y = SegmentValue::CenterOf(i as i32);
-                if !v.1 {
-                    Text::new(" cost unknown".to_string(), (0.0, y), outside.clone())
-                } else if label_inside(v.0, &usd_text(v.0), x_max, plot_px) {
-                    // Long bar: the label goes inside, at its end.
-                    Text::new(format!("{} ", usd_text(v.0)), (v.0, y), inside.clone())
-                } else {
-                    Text::new(format!(" {}", usd_text(v.0)), (v.0, y), outside.clone())
-                }
-            }))
-            .map_err(err)?;
+        chart.draw_series(values.iter().enumerate().filter(|(_, v)| v.1).map(|(i, v)| bar_rect(i, v.0, color, 4))).map_err(err)?;
+        // Unpriced rows have no bar: "cost unknown" from 0.
+        let labels = values
+            .iter()
+            .map(|&(v, priced)| if priced { (Some(v), v, format::usd(v)) } else { (None, 0.0, "cost unknown".to_string()) })
+            .collect();
+        chart.draw_series(bar_labels(labels, &c, x_max, plot_px)).map_err(err)?;
         Ok(())
     })
 }
@@ -236,7 +238,7 @@ pub fn cost_over_time_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, 
     let title = "Cumulative cost over time (USD)";
     let mut priced: Vec<(u64, f64)> = calls.iter().filter_map(|k| k.cost_usd.map(|v| (k.start_ns, v))).collect();
     if priced.is_empty() {
-        return message_svg(width_px.clamp(120, 4000), height_px.clamp(80, 4000), &c, title, "No priced LLM calls");
+        return message_svg(width_px, height_px, &c, title, "No priced LLM calls");
     }
     priced.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let t0 = calls.iter().map(|k| k.start_ns).min().unwrap_or(priced[0].0);
@@ -261,7 +263,7 @@ pub fn cost_over_time_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, 
             .build_cartesian_2d(0f64..x_max, 0f64..y_max)
             .map_err(err)?;
         let fmt_x = |v: &f64| if *v <= 0.0 { "0".to_string() } else { format::duration((v * 1e9) as u64) };
-        let fmt_y = |v: &f64| usd_text(*v);
+        let fmt_y = |v: &f64| format::usd(*v);
         chart
             .configure_mesh()
             .bold_line_style(c.grid)
@@ -297,7 +299,7 @@ pub fn tokens_scatter_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, 
     let c = Colors::of(theme);
     let title = "Tokens per call (input × output)";
     if calls.is_empty() {
-        return message_svg(width_px.clamp(120, 4000), height_px.clamp(80, 4000), &c, title, "No LLM calls");
+        return message_svg(width_px, height_px, &c, title, "No LLM calls");
     }
     let mut models: Vec<&str> = calls.iter().map(|k| k.model.as_deref().unwrap_or(UNKNOWN_MODEL)).collect();
     models.sort_unstable();
@@ -358,7 +360,7 @@ pub fn latency_by_model_svg(rows: &[LatencyRow], theme: &ChartTheme, width_px: u
     let c = Colors::of(theme);
     let title = "Latency by model (bar p50, whisker p95)";
     if rows.is_empty() {
-        return message_svg(width_px.clamp(120, 4000), height_px.clamp(80, 4000), &c, title, "No LLM calls");
+        return message_svg(width_px, height_px, &c, title, "No LLM calls");
     }
     let mut rows: Vec<&LatencyRow> = rows.iter().collect();
     rows.sort_by(|a, b| b.p95_ns.cmp(&a.p95_ns).then(a.model.cmp(&b.model)));
@@ -367,8 +369,7 @@ pub fn latency_by_model_svg(rows: &[LatencyRow], theme: &ChartTheme, width_px: u
     let labels: Vec<String> = ordered.iter().map(|r| short_label(&r.model)).collect();
     let max_ms = ordered.iter().map(|r| r.p95_ns.max(r.p50_ns)).max().unwrap_or(0) as f64 / 1e6;
     let label_w = label_width_px(&labels, width_px);
-    // Plot width: the chart less its margins and the label area.
-    let plot_px = width_px.clamp(120, 4000).saturating_sub(20 + label_w) as f64;
+    let plot_px = plot_width_px(width_px, label_w);
     let bar_label = |r: &LatencyRow| format!("p50 {} · p95 {} · n={}", format::duration(r.p50_ns), format::duration(r.p95_ns), r.calls);
     let x_max = if max_ms > 0.0 {
         let bars: Vec<(f64, f64, String)> = ordered
@@ -380,64 +381,18 @@ pub fn latency_by_model_svg(rows: &[LatencyRow], theme: &ChartTheme, width_px: u
         1.0
     };
     render(width_px, height_px, &c, title, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, TITLE_SIZE).into_font().color(&c.fg))
-            .margin(10)
-            .x_label_area_size(X_LABEL_AREA_PX)
-            .y_label_area_size(label_w)
-            .build_cartesian_2d(0f64..x_max, (0i32..n as i32).into_segmented())
-            .map_err(err)?;
-        let fmt_y = |v: &SegmentValue<i32>| match v {
-            SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
-            _ => String::new(),
-        };
         let fmt_x = |v: &f64| if *v <= 0.0 { "0".to_string() } else { format::duration((v * 1e6) as u64) };
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .bold_line_style(c.grid)
-            .light_line_style(c.bg)
-            .axis_style(c.grid)
-            .y_labels(n)
-            .x_labels(5)
-            .y_label_formatter(&fmt_y)
-            .x_label_formatter(&fmt_x)
-            .label_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
-            .x_desc("latency")
-            .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
-            .draw()
-            .map_err(err)?;
+        let mut chart = bar_frame(root, &c, title, &labels, label_w, x_max, &fmt_x, "latency")?;
         let bar = c.series(1);
-        chart
-            .draw_series(ordered.iter().enumerate().map(|(i, r)| {
-                let mut rect = Rectangle::new(
-                    [(0.0, SegmentValue::Exact(i as i32)), (r.p50_ns as f64 / 1e6, SegmentValue::Exact(i as i32 + 1))],
-                    bar.filled(),
-                );
-                rect.set_margin(6, 6, 0, 0);
-                rect
-            }))
-            .map_err(err)?;
+        chart.draw_series(ordered.iter().enumerate().map(|(i, r)| bar_rect(i, r.p50_ns as f64 / 1e6, bar, 6))).map_err(err)?;
         chart
             .draw_series(ordered.iter().enumerate().map(|(i, r)| {
                 let y = SegmentValue::CenterOf(i as i32);
                 PathElement::new(vec![(r.p50_ns as f64 / 1e6, y.clone()), (r.p95_ns as f64 / 1e6, y)], c.fg.stroke_width(2))
             }))
             .map_err(err)?;
-        let outside = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&c.fg).pos(Pos::new(HPos::Left, VPos::Center));
-        let inside = TextStyle::from((FONT, LABEL_SIZE).into_font()).color(&c.bg).pos(Pos::new(HPos::Right, VPos::Center));
-        chart
-            .draw_series(ordered.iter().enumerate().map(|(i, r)| {
-                let label = bar_label(r);
-                let y = SegmentValue::CenterOf(i as i32);
-                let p50_ms = r.p50_ns as f64 / 1e6;
-                if label_inside(p50_ms, &label, x_max, plot_px) {
-                    Text::new(format!("{label} "), (p50_ms, y), inside.clone())
-                } else {
-                    Text::new(format!(" {label}"), (r.p95_ns.max(r.p50_ns) as f64 / 1e6, y), outside.clone())
-                }
-            }))
-            .map_err(err)?;
+        let labels = ordered.iter().map(|r| (Some(r.p50_ns as f64 / 1e6), r.p95_ns.max(r.p50_ns) as f64 / 1e6, bar_label(r))).collect();
+        chart.draw_series(bar_labels(labels, &c, x_max, plot_px)).map_err(err)?;
         Ok(())
     })
 }

@@ -1,0 +1,62 @@
+//! Repeated attribute reads for a fixed list of keys: a [`TraceSet`], the keys and a
+//! span in, the span's (or its resource's) value for a key out. Each string id is
+//! classified once, so per-span reads compare integers, not text.
+
+use crate::model::{AttrValue, Span, StrId, TraceSet};
+
+/// Fast repeated attribute lookups for a fixed list of keys. The string table is
+/// frozen after loading, so key ids are classified lazily by text, once per id.
+pub struct AttrLookup<'a> {
+    set: &'a TraceSet,
+    keys: &'a [&'a str],
+    /// Per string id: 0 = not yet seen, 1 = not wanted, 2 + k = `keys[k]`.
+    class: Vec<u8>,
+}
+
+impl<'a> AttrLookup<'a> {
+    /// `keys` may hold at most 250 entries.
+    pub fn new(set: &'a TraceSet, keys: &'a [&'a str]) -> AttrLookup<'a> {
+        AttrLookup { set, keys: &keys[..keys.len().min(250)], class: vec![0; set.strings.len()] }
+    }
+    fn class_of(&mut self, key: StrId) -> u8 {
+        let i = key.0 as usize;
+        if i >= self.class.len() {
+            return 1;
+        }
+        if self.class[i] == 0 {
+            let text = self.set.str(key);
+            self.class[i] = self.keys.iter().position(|k| *k == text).map(|k| k as u8 + 2).unwrap_or(1);
+        }
+        self.class[i]
+    }
+    /// The value of `keys[k]` on the span, else on its resource.
+    pub fn get(&mut self, span: &Span, k: usize) -> Option<AttrValue> {
+        let want = k as u8 + 2;
+        let set = self.set;
+        for a in set.attrs.get(span.attrs.range()).unwrap_or(&[]) {
+            if self.class_of(a.key) == want {
+                return Some(a.value);
+            }
+        }
+        let res = set.resources.get(span.resource as usize)?;
+        for a in set.attrs.get(res.attrs.range()).unwrap_or(&[]) {
+            if self.class_of(a.key) == want {
+                return Some(a.value);
+            }
+        }
+        None
+    }
+    /// Whether `keys[k]` is set.
+    pub fn has(&mut self, span: &Span, k: usize) -> bool {
+        self.get(span, k).is_some()
+    }
+    /// `keys[k]` as trimmed, non-empty text.
+    pub fn text(&mut self, span: &Span, k: usize) -> Option<String> {
+        let v = self.get(span, k)?;
+        let t = match v {
+            AttrValue::Str(s) | AttrValue::Bytes(s) => self.set.str(s).trim().to_string(),
+            other => self.set.value_text(other).trim().to_string(),
+        };
+        (!t.is_empty()).then_some(t)
+    }
+}
