@@ -497,9 +497,6 @@ impl TraceSet {
         }
         out.pop().unwrap_or(J::Null)
     }
-    pub fn span_index_in_trace(&self, trace: &Trace, span: u32) -> u32 {
-        span - trace.spans.start
-    }
     /// Total number of spans across all traces.
     pub fn span_count(&self) -> usize {
         self.spans.len()
