@@ -17,6 +17,7 @@ pub mod builder;
 pub mod ids;
 pub mod snapshot;
 pub mod strings;
+mod tree;
 
 pub use ids::{SpanId, TraceId};
 pub use strings::{StrId, Strings};
