@@ -4,6 +4,7 @@
 //!
 //! ```text
 //!  parsers ──push_span()──▶ SetBuilder { raw spans in input order }
+//!                                │ check_arenas(): every arena within the u32 index limit
 //!                                │ finish()
 //!   settle_resources  ──▶ unknown_service for resources without a name
 //!   flag_missing      ──▶ missing_service / missing_timestamp / missing_duration; group by trace id
@@ -23,6 +24,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::arena::{self, ArenaFull, ArenaLimit};
 use super::tree::{TraceInput, TraceScratch};
 use super::*;
 
@@ -108,6 +110,8 @@ pub struct SetBuilder {
     pub sources: Vec<Source>,
     /// The empty scope, created on demand.
     empty_scope: Option<u32>,
+    /// The most entries per arena (see [`SetBuilder::check_arenas`]).
+    arena_limit: ArenaLimit,
 }
 
 /// The service name given to spans whose resource has none.
@@ -118,19 +122,44 @@ impl SetBuilder {
         SetBuilder::default()
     }
 
+    /// A builder whose arenas hold at most `limit` entries instead of
+    /// [`arena::ARENA_LIMIT`]: lets tests reach the limit with a few spans.
+    pub fn with_arena_limit(limit: usize) -> SetBuilder {
+        SetBuilder { arena_limit: ArenaLimit(limit), ..SetBuilder::default() }
+    }
+
+    /// Checks that every arena the parsers filled still fits the model's `u32` indices,
+    /// counting the `unknown_service` name [`SetBuilder::finish`] adds. Call it after each
+    /// input, to name the input that went over: past the limit, the ranges read so far
+    /// are not exact, and `finish` builds nothing.
+    pub fn check_arenas(&self) -> Result<(), ArenaFull> {
+        let limit = self.arena_limit.0;
+        let (text, _) = self.strings.raw_parts();
+        let unknown = if self.strings.find(UNKNOWN_SERVICE).is_some() { 0 } else { 1 };
+        arena::check("bytes of string text", text.len() + unknown * UNKNOWN_SERVICE.len(), limit)?;
+        arena::check("strings", self.strings.len() + unknown, limit)?;
+        arena::check("spans", self.spans.len(), limit)?;
+        arena::check("attributes", self.attrs.len(), limit)?;
+        arena::check("attribute values", self.values.len(), limit)?;
+        arena::check("events", self.events.len(), limit)?;
+        arena::check("links", self.links.len(), limit)?;
+        arena::check("resources", self.resources.len(), limit)?;
+        arena::check("scopes", self.scopes.len(), limit)
+    }
+
     /// Adds a resource. An empty service name becomes `unknown_service`; the spans
     /// that use it are flagged `missing_service` when the set is built.
     pub fn add_resource(&mut self, service: &str, attrs: Range32, dropped_attrs: u32, schema_url: StrId) -> u32 {
         let service = if service.trim().is_empty() { StrId::EMPTY } else { self.strings.intern(service) };
         self.resources.push(Resource { service, attrs, dropped_attrs, schema_url });
-        self.resources.len() as u32 - 1
+        arena::index_u32(self.resources.len() - 1)
     }
 
     pub fn add_scope(&mut self, name: &str, version: &str, attrs: Range32, dropped_attrs: u32, schema_url: StrId) -> u32 {
         let name = self.strings.intern(name);
         let version = self.strings.intern(version);
         self.scopes.push(Scope { name, version, attrs, dropped_attrs, schema_url });
-        self.scopes.len() as u32 - 1
+        arena::index_u32(self.scopes.len() - 1)
     }
 
     /// The shared empty scope, for formats that have none.
@@ -161,7 +190,7 @@ impl SetBuilder {
     /// Adds a span; returns its raw index (for warnings).
     pub fn push_span(&mut self, span: RawSpan) -> u32 {
         self.spans.push(span);
-        self.spans.len() as u32 - 1
+        arena::index_u32(self.spans.len() - 1)
     }
 
     pub fn warn(&mut self, kind: WarningKind, span: u32, message: impl Into<String>) {
@@ -178,8 +207,16 @@ impl SetBuilder {
     /// Cost: a few sequential passes over the raw spans and one hash map per trace for
     /// the id lookup. Traces are built one at a time in their final order, straight
     /// into the output, with scratch buffers reused from trace to trace.
+    ///
+    /// When an arena is over the limit ([`SetBuilder::check_arenas`]) the set holds no
+    /// trace, only a set-level warning saying which arena and what limit. Otherwise every
+    /// count below is at most the number of raw spans, so the `u32` indices are exact.
     pub fn finish(mut self) -> TraceSet {
         let missing_service = self.settle_resources();
+        if let Err(full) = self.check_arenas() {
+            let warnings = vec![Warning { kind: WarningKind::Input, span: NO_SPAN, message: full.to_string() }];
+            return TraceSet { warnings, set_warnings: Range32 { start: 0, len: 1 }, sources: self.sources, ..TraceSet::default() };
+        }
         let mut warn_by_raw: Vec<RawWarning> = std::mem::take(&mut self.warnings);
         let (mut flags, groups) = self.flag_missing(&missing_service, &mut warn_by_raw);
         let trace_order = self.trace_order(&groups);
@@ -187,7 +224,7 @@ impl SetBuilder {
         // Build each trace and write its spans in pre-order.
         let mut out = Output::with_capacity(self.spans.len(), groups.len());
         let mut scratch = TraceScratch::default();
-        let last_scope = self.scopes.len().saturating_sub(1) as u32;
+        let last_scope = arena::index_u32(self.scopes.len().saturating_sub(1));
         for &(t_start, _, g) in &trace_order {
             let group = groups.members(g);
             let mut input =
@@ -200,7 +237,7 @@ impl SetBuilder {
         // The raw spans are copied out; free them before the warnings are sorted.
         self.spans = Vec::new();
         let Output { spans, mut traces, final_of_raw } = out;
-        let (warnings, set_warnings) = place_warnings(warn_by_raw, &final_of_raw, &spans, &mut traces);
+        let (warnings, set_warnings) = place_warnings(warn_by_raw, &final_of_raw, &spans, &mut traces, self.arena_limit.0);
 
         self.strings.freeze();
         // The arenas grew by doubling while reading; give the slack back (in wasm the
@@ -254,7 +291,7 @@ impl SetBuilder {
         let mut flags: Vec<u16> = Vec::with_capacity(self.spans.len());
         let mut grouper = Grouper::default();
         for (i, s) in self.spans.iter_mut().enumerate() {
-            let raw = i as u32;
+            let raw = arena::index_u32(i);
             if s.resource as usize >= self.resources.len() {
                 s.resource = 0;
             }
@@ -315,8 +352,8 @@ impl Output {
 
     /// Writes the trace `b` laid out, from the raw spans of `group`, and its summary.
     fn push_trace(&mut self, raw_spans: &[RawSpan], group: &[u32], b: &TraceScratch, flags: &[u16], t_start: TimeNs, last_scope: u32) {
-        let t_idx = self.traces.len() as u32;
-        let base = self.spans.len() as u32;
+        let t_idx = arena::index_u32(self.traces.len());
+        let base = arena::index_u32(self.spans.len());
         let mut end_max = t_start;
         let mut any_ts = false;
         let mut errors = 0u32;
@@ -383,12 +420,14 @@ impl Output {
 
 /// Puts the warnings in their final order: grouped by trace, within a trace by span
 /// position then kind, then the set-level ones. Sets each trace's warning range and
-/// returns the warnings with the set-level range.
+/// returns the warnings with the set-level range. Past `limit` warnings, the last ones
+/// give way to one set-level note that counts them.
 fn place_warnings(
     mut raw: Vec<RawWarning>,
     final_of_raw: &[u32],
     spans: &[Span],
     traces: &mut [Trace],
+    limit: usize,
 ) -> (Vec<Warning>, Range32) {
     let n = final_of_raw.len();
     let mut keyed: Vec<(u32, u32, WarningKind, usize)> = Vec::with_capacity(raw.len());
@@ -403,6 +442,17 @@ fn place_warnings(
         keyed.push((t, fi, w.kind, wi));
     }
     keyed.sort();
+    let total = keyed.len() + set_level.len();
+    if total > limit && limit > 0 {
+        set_level.truncate(limit - 1);
+        keyed.truncate(limit - 1 - set_level.len());
+        let dropped = total - keyed.len() - set_level.len();
+        set_level.push(Warning {
+            kind: WarningKind::Input,
+            span: NO_SPAN,
+            message: format!("{dropped} more warnings are not shown: one load holds at most {limit}"),
+        });
+    }
     let mut warnings: Vec<Warning> = Vec::with_capacity(keyed.len() + set_level.len());
     let mut k = 0;
     for (t_idx, trace) in traces.iter_mut().enumerate() {
@@ -470,7 +520,7 @@ impl Grouper {
                 let g = *self.index.entry(trace_id).or_insert_with(|| {
                     sizes.push(0);
                     starts.push(None);
-                    sizes.len() as u32 - 1
+                    arena::index_u32(sizes.len() - 1)
                 });
                 self.last = Some((trace_id, g));
                 g
@@ -493,7 +543,7 @@ impl Grouper {
         let mut fill: Vec<u32> = bounds[..self.sizes.len()].to_vec();
         let mut members = vec![0u32; self.group_of.len()];
         for (i, &g) in self.group_of.iter().enumerate() {
-            members[fill[g as usize] as usize] = i as u32;
+            members[fill[g as usize] as usize] = arena::index_u32(i);
             fill[g as usize] += 1;
         }
         Groups { members, bounds, start_ns: self.start_ns.into_iter().map(|t| t.unwrap_or(0)).collect() }
@@ -518,3 +568,60 @@ impl Groups {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A builder with a small arena limit and `n` spans of one trace, none with a
+    /// timestamp or a duration (two warnings each).
+    fn spans_without_times(limit: usize, n: u64) -> SetBuilder {
+        let mut b = SetBuilder::with_arena_limit(limit);
+        let svc = b.add_resource("svc", Range32::default(), 0, StrId::EMPTY);
+        for k in 1..=n {
+            let mut s = RawSpan::new(TraceId::Hex(1), SpanId::Hex(k));
+            s.resource = svc;
+            b.push_span(s);
+        }
+        b
+    }
+
+    #[test]
+    fn check_arenas_names_the_arena_past_the_limit() {
+        // Within 20: 20 spans, 1 resource, 3 strings and 18 bytes of text ("", "svc" and
+        // the "unknown_service" finish adds).
+        assert_eq!(spans_without_times(20, 20).check_arenas(), Ok(()));
+        let over = spans_without_times(20, 21);
+        assert_eq!(over.check_arenas(), Err(ArenaFull { what: "spans", len: 21, limit: 20 }));
+        // finish builds nothing past the limit, and says why in a set-level warning.
+        let set = over.finish();
+        assert!(set.spans.is_empty() && set.traces.is_empty());
+        assert_eq!(set.set_warnings, Range32 { start: 0, len: 1 });
+        assert_eq!(set.warnings[0].kind, WarningKind::Input);
+        assert_eq!(set.warnings[0].message, "too much data for one load: 21 spans, more than the limit of 20. Load fewer or smaller files.");
+    }
+
+    #[test]
+    fn string_text_counts_against_the_limit() {
+        // 8 bytes, plus the 15 of "unknown_service" that finish adds: 23.
+        let mut b = SetBuilder::with_arena_limit(23);
+        b.strings.intern("12345678");
+        assert_eq!(b.check_arenas(), Ok(()));
+        b.strings.intern("9");
+        assert_eq!(b.check_arenas(), Err(ArenaFull { what: "bytes of string text", len: 24, limit: 23 }));
+    }
+
+    #[test]
+    fn warnings_past_the_limit_give_way_to_one_note() {
+        // 11 spans × 2 warnings = 22; the limit of 20 keeps 19 and a note for the other 3.
+        // The arenas fit: 18 bytes of text ("svc" + "unknown_service"), 3 strings, 11 spans.
+        let set = spans_without_times(20, 11).finish();
+        assert_eq!(set.spans.len(), 11, "every span is kept");
+        assert!(set.spans.iter().all(|s| s.has(span_flags::MISSING_TIMESTAMP) && s.has(span_flags::MISSING_DURATION)));
+        assert_eq!(set.warnings.len(), 20);
+        assert_eq!(set.traces[0].warnings, Range32 { start: 0, len: 19 });
+        assert_eq!(set.set_warnings, Range32 { start: 19, len: 1 });
+        assert_eq!(set.warnings[19].message, "3 more warnings are not shown: one load holds at most 20");
+        // Under the limit nothing is dropped.
+        assert_eq!(spans_without_times(22, 11).finish().warnings.len(), 22);
+    }
+}

@@ -5,6 +5,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::arena;
 use super::builder::{RawSpan, RawWarning};
 use super::*;
 
@@ -39,7 +40,9 @@ impl TraceInput<'_> {
 
 /// One trace's tree, laid out by [`TraceScratch::build`]. Per-span vectors indexed by
 /// "pos" follow the group's input order; those indexed by "i" follow the pre-order.
-/// The buffers are kept from one trace to the next to save allocations.
+/// The buffers are kept from one trace to the next to save allocations. A trace has at
+/// most as many spans as the set, which [`super::builder::SetBuilder::finish`] checked
+/// against the arena limit, so positions and counts converted to `u32` here are exact.
 #[derive(Default)]
 pub(super) struct TraceScratch {
     // ── by pos (input order within the trace) ──
@@ -124,9 +127,9 @@ impl TraceScratch {
         self.repeated.clear();
         for (pos, &(_, id)) in self.key.iter().enumerate() {
             match self.by_id.entry(id) {
-                std::collections::hash_map::Entry::Occupied(_) => self.repeated.push(pos as u32),
+                std::collections::hash_map::Entry::Occupied(_) => self.repeated.push(arena::index_u32(pos)),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(pos as u32);
+                    e.insert(arena::index_u32(pos));
                 }
             }
         }
@@ -190,7 +193,7 @@ impl TraceScratch {
                 continue;
             }
             let Some(pid) = self.parent_ref[pos] else { continue };
-            let p32 = pos as u32;
+            let p32 = arena::index_u32(pos);
             if pid == self.key[pos].1 {
                 let message = format!("span {} names itself as its parent; shown as a root", t.id_text(p32));
                 t.report(p32, span_flags::SELF_PARENT, WarningKind::SelfParent, message);
@@ -215,7 +218,7 @@ impl TraceScratch {
     fn break_cycles(&mut self, t: &mut TraceInput) {
         let m = t.group.len();
         reset(&mut self.color, m, 0u8); // 0 new, 1 on path, 2 done
-        for first in 0..m as u32 {
+        for first in 0..arena::index_u32(m) {
             if self.color[first as usize] != 0 {
                 continue;
             }
@@ -267,7 +270,7 @@ impl TraceScratch {
         reset(&mut self.children, self.child_start[m] as usize, 0);
         for (pos, &p) in self.parent.iter().enumerate() {
             if p != NO_SPAN {
-                self.children[self.fill[p as usize] as usize] = pos as u32;
+                self.children[self.fill[p as usize] as usize] = arena::index_u32(pos);
                 self.fill[p as usize] += 1;
             }
         }
@@ -286,7 +289,7 @@ impl TraceScratch {
     ///    the trace root's pos.
     fn order_roots(&mut self) -> u32 {
         let m = self.parent.len();
-        let m32 = m as u32;
+        let m32 = arena::index_u32(m);
         let (key, duration) = (&self.key, &self.duration);
         let root_rank = |pos: u32| {
             let (start, id) = key[pos as usize];
@@ -322,7 +325,7 @@ impl TraceScratch {
         for &r in &self.roots {
             self.stack.push((r, 0));
             while let Some((pos, d)) = self.stack.pop() {
-                self.new_pos[pos as usize] = self.order.len() as u32;
+                self.new_pos[pos as usize] = arena::index_u32(self.order.len());
                 self.order.push(pos);
                 self.depth.push(d);
                 let p = self.parent[pos as usize];
@@ -334,7 +337,7 @@ impl TraceScratch {
             }
         }
         self.subtree_end.clear();
-        self.subtree_end.extend(1..=m as u32);
+        self.subtree_end.extend(1..=arena::index_u32(m));
         for i in (0..m).rev() {
             let p = self.out_parent[i];
             if p != NO_SPAN {
