@@ -335,7 +335,8 @@ fn critical_path_real_files_hold_invariants() {
                 let found = patterns(&set, t, &config);
                 assert!(found.windows(2).all(|w| w[0].impact_ns >= w[1].impact_ns), "{name}: findings ranked by impact");
                 let spans = set.traces[t].spans.range();
-                assert!(found.iter().all(|f| f.spans.iter().all(|&i| spans.contains(&(i as usize)))), "{name}: findings stay in trace {t}");
+                let inside = found.iter().all(|f| f.spans.iter().all(|&i| spans.contains(&(i as usize))));
+                assert!(inside, "{name}: findings stay in trace {t}");
                 let graph = dependency_graph_json(&set, t);
                 assert_eq!(graph, dependency_graph_json(&set, t), "{name}: deterministic graph");
                 checked += 1;

@@ -173,7 +173,8 @@ mod tests {
         // Each file adds one span, resource and attribute (fragments of one trace) and no
         // new text (35 bytes: "api", "service.name"… and "unknown_service"): a limit of 40
         // takes 40 files, and the 41st is named with the limit.
-        let full = "part41.json: too much data for one load: 41 spans, more than the limit of 40. Load fewer or smaller files.";
+        let full =
+            "part41.json: too much data for one load: 41 spans, more than the limit of 40. Load fewer or smaller files.";
         let limited = || SetBuilder::with_arena_limit(40);
         assert_eq!(load(limited(), &files(40), None).map(|s| s.spans.len()), Ok(40));
         assert_eq!(load(limited(), &files(41), None).err().as_deref(), Some(full));

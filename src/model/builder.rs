@@ -215,7 +215,8 @@ impl SetBuilder {
         let missing_service = self.settle_resources();
         if let Err(full) = self.check_arenas() {
             let warnings = vec![Warning { kind: WarningKind::Input, span: NO_SPAN, message: full.to_string() }];
-            return TraceSet { warnings, set_warnings: Range32 { start: 0, len: 1 }, sources: self.sources, ..TraceSet::default() };
+            let set_warnings = Range32 { start: 0, len: 1 };
+            return TraceSet { warnings, set_warnings, sources: self.sources, ..TraceSet::default() };
         }
         let mut warn_by_raw: Vec<RawWarning> = std::mem::take(&mut self.warnings);
         let (mut flags, groups) = self.flag_missing(&missing_service, &mut warn_by_raw);
@@ -227,8 +228,8 @@ impl SetBuilder {
         let last_scope = arena::index_u32(self.scopes.len().saturating_sub(1));
         for &(t_start, _, g) in &trace_order {
             let group = groups.members(g);
-            let mut input =
-                TraceInput { spans: &self.spans, group, strings: &self.strings, flags: &mut flags, warnings: &mut warn_by_raw };
+            let (spans, strings) = (&self.spans, &self.strings);
+            let mut input = TraceInput { spans, group, strings, flags: &mut flags, warnings: &mut warn_by_raw };
             scratch.build(&mut input);
             out.push_trace(&self.spans, group, &scratch, &flags, t_start, last_scope);
         }
@@ -237,7 +238,8 @@ impl SetBuilder {
         // The raw spans are copied out; free them before the warnings are sorted.
         self.spans = Vec::new();
         let Output { spans, mut traces, final_of_raw } = out;
-        let (warnings, set_warnings) = place_warnings(warn_by_raw, &final_of_raw, &spans, &mut traces, self.arena_limit.0);
+        let limit = self.arena_limit.0;
+        let (warnings, set_warnings) = place_warnings(warn_by_raw, &final_of_raw, &spans, &mut traces, limit);
 
         self.strings.freeze();
         // The arenas grew by doubling while reading; give the slack back (in wasm the
@@ -347,11 +349,20 @@ struct Output {
 
 impl Output {
     fn with_capacity(spans: usize, traces: usize) -> Output {
-        Output { spans: Vec::with_capacity(spans), traces: Vec::with_capacity(traces), final_of_raw: vec![NO_SPAN; spans] }
+        let final_of_raw = vec![NO_SPAN; spans];
+        Output { spans: Vec::with_capacity(spans), traces: Vec::with_capacity(traces), final_of_raw }
     }
 
     /// Writes the trace `b` laid out, from the raw spans of `group`, and its summary.
-    fn push_trace(&mut self, raw_spans: &[RawSpan], group: &[u32], b: &TraceScratch, flags: &[u16], t_start: TimeNs, last_scope: u32) {
+    fn push_trace(
+        &mut self,
+        raw_spans: &[RawSpan],
+        group: &[u32],
+        b: &TraceScratch,
+        flags: &[u16],
+        t_start: TimeNs,
+        last_scope: u32,
+    ) {
         let t_idx = arena::index_u32(self.traces.len());
         let base = arena::index_u32(self.spans.len());
         let mut end_max = t_start;
@@ -597,7 +608,8 @@ mod tests {
         assert!(set.spans.is_empty() && set.traces.is_empty());
         assert_eq!(set.set_warnings, Range32 { start: 0, len: 1 });
         assert_eq!(set.warnings[0].kind, WarningKind::Input);
-        assert_eq!(set.warnings[0].message, "too much data for one load: 21 spans, more than the limit of 20. Load fewer or smaller files.");
+        let message = "too much data for one load: 21 spans, more than the limit of 20. Load fewer or smaller files.";
+        assert_eq!(set.warnings[0].message, message);
     }
 
     #[test]

@@ -833,7 +833,8 @@ mod tests {
     fn string_indices_past_u32_are_corrupt_not_truncated() {
         assert_eq!(str_index(7, "span id"), Ok(StrId(7)));
         // 2^32 + 7 would read as string 7 if cut to 32 bits.
-        assert_eq!(str_index((1 << 32) + 7, "span id"), Err(SnapshotError::Corrupt("span id string index 4294967303".into())));
+        let corrupt = SnapshotError::Corrupt("span id string index 4294967303".into());
+        assert_eq!(str_index((1 << 32) + 7, "span id"), Err(corrupt));
     }
 
     #[test]
