@@ -391,9 +391,11 @@ export const tests = [
       await page.waitForSelector('[data-testid="graph-node"]');
       eq(await graphProblems(page, 8).then(p => p.join('; ')), '', '10k graph');
       await page.screenshot({ path: path.join(SHOTS, 'graph-10k.png') });
+      // Over all 3 traces the graph has other counts than over the first: wait for them.
+      const oneTrace = await page.textContent('[data-testid="graph-counts"]');
       await page.check('[data-testid="graph-all-traces"]');
-      await page.waitForFunction(() => document.querySelector('[data-testid="graph-all-traces"]').checked);
-      await page.waitForTimeout(200);
+      await page.waitForFunction((before) => document.querySelector('[data-testid="graph-all-traces"]').checked
+        && document.querySelector('[data-testid="graph-counts"]').textContent !== before, oneTrace);
       eq(await graphProblems(page, 8).then(p => p.join('; ')), '', '10k graph over all traces');
       await page.screenshot({ path: path.join(SHOTS, 'graph-10k-all.png') });
       await tab(page, 'patterns');

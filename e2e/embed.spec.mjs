@@ -84,18 +84,23 @@ export const tests = [
   {
     name: 'messages from a window that is neither parent nor opener are ignored with a warning',
     fn: async (page, { base }) => {
+      // The sibling sends two messages (a PING and a load): Clew warns once for each.
       const warnings = [];
       page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+      const ignored = () => warnings.filter((w) => w.includes('clew: ignored a message')).length;
       await page.goto(hostUrl(base, 'rogue', base + 'e2e-fixtures/small.json'));
-      await waitHost(page, 'pong');
-      await page.waitForFunction(() => document.querySelectorAll('iframe').length === 2);
-      await page.waitForTimeout(800);
-      const h = await hostState(page);
+      // The host PINGs after the sibling's messages; its PONG means Clew has handled them.
+      const h = await waitHost(page, 'pongAfterRogue');
+      eq(h.error, null, 'no error reply to the host');
       eq(JSON.stringify(h.rogue), '[]', 'no reply to the sibling frame');
-      ok(warnings.some((w) => w.includes('clew: ignored a message')), `warning logged: ${JSON.stringify(warnings)}`);
       const frame = clewFrame(page, base);
       eq(await frame.getAttribute('[data-testid="app"]', 'data-loaded-spans'), null, 'nothing loaded');
+      eq(await frame.getAttribute('[data-testid="app"]', 'aria-busy'), null, 'no load started');
       eq(await frame.getAttribute('[data-testid="app"]', 'data-load-error'), null, 'no load attempted');
+      // The frame's console events reach the test on their own channel: wait for both
+      // (the listener above counts an event before this predicate sees it).
+      if (ignored() < 2) await page.waitForEvent('console', { predicate: () => ignored() >= 2, timeout: 30000 });
+      eq(ignored(), 2, `one warning per sibling message: ${JSON.stringify(warnings)}`);
     },
   },
   {
@@ -120,11 +125,13 @@ export const tests = [
       eq(await page.locator('[data-testid="tab-waterfall"]').count(), 0, 'no tabs');
       eq(await page.evaluate(() => document.documentElement.getAttribute('data-theme')), 'light', 'light theme');
       eq(await page.locator('[data-testid="span-row"]').count(), 3, 'rows shown');
-      // Embedded with nothing to load: waits for the host instead of showing the demo.
+      // Embedded with nothing to load: waits for the host instead of showing the demo. The
+      // first load is chosen before the first render, so the welcome text already says
+      // whether one started (it reads "Loading…" and the root is aria-busy while it runs).
       await page.goto(base + '?embed=1');
       await page.waitForSelector('[data-testid="welcome-text"]');
-      await page.waitForTimeout(500);
       ok((await page.textContent('[data-testid="welcome-text"]')).includes('host page'), 'waiting text');
+      eq(await page.getAttribute('[data-testid="app"]', 'aria-busy'), null, 'no load started');
       eq(await page.getAttribute('[data-testid="app"]', 'data-loaded-spans'), null, 'no demo');
     },
   },

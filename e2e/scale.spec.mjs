@@ -27,17 +27,22 @@ export const tests = [
       const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
       ok(nodes < DOM_LIMIT, `DOM nodes ${nodes} < ${DOM_LIMIT}`);
       const body = page.locator('[data-testid="rows"]');
+      // Rows on screen in the scrolled body, and the gap above the first of them.
+      const onScreen = () => {
+        const b = document.querySelector('[data-testid="rows"]').getBoundingClientRect();
+        const rows = [...document.querySelectorAll('[data-testid="span-row"]')].filter(r => {
+          const rr = r.getBoundingClientRect();
+          return rr.bottom > b.top && rr.top < b.bottom;
+        });
+        return { n: rows.length, top: rows.length ? rows[0].getBoundingClientRect().top - b.top : 999 };
+      };
       for (const frac of [0.5, 0.999, 0.25]) {
         await body.evaluate((el, f) => { el.scrollTop = (el.scrollHeight - el.clientHeight) * f; }, frac);
-        await page.waitForTimeout(100);
-        const visible = await page.evaluate(() => {
-          const b = document.querySelector('[data-testid="rows"]').getBoundingClientRect();
-          const rows = [...document.querySelectorAll('[data-testid="span-row"]')].filter(r => {
-            const rr = r.getBoundingClientRect();
-            return rr.bottom > b.top && rr.top < b.bottom;
-          });
-          return { n: rows.length, top: rows.length ? rows[0].getBoundingClientRect().top - b.top : 999 };
-        });
+        // The rows for the new position are drawn after the scroll event: wait until they
+        // fill the view (or give up after 10 s and report what is there).
+        await page.waitForFunction(`(() => { const v = (${onScreen})(); return v.n >= 10 && v.top <= 0.5; })()`, null, { timeout: 10000 })
+          .catch(() => {});
+        const visible = await page.evaluate(onScreen);
         ok(visible.n >= 10, `rows on screen at ${frac}: ${visible.n}`);
         ok(visible.top <= 0.5, `no blank gap at the top at ${frac}: ${visible.top}`);
       }

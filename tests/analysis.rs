@@ -176,6 +176,8 @@ fn assert_demo_path(set: &TraceSet) {
     assert!(names.contains(&"llm-router/generate".to_string()), "{names:?}");
     let top = cp.contributions[0];
     assert_eq!(name(set, top.span), "llm-router/generate");
+    // generate (885..3093 ms) has no children: all of its 2208 ms is on the path,
+    // 2208 / 3841 = 57.48% of the root.
     assert_eq!(top.contribution_ns, 2208 * MS);
     assert!((top.percent - 57.48).abs() < 0.01, "{}", top.percent);
     assert_eq!(top.percent.round() as u64, 57);
@@ -188,6 +190,7 @@ fn assert_demo_path(set: &TraceSet) {
 #[test]
 fn critical_path_demo_inline() {
     let set = demo_inline();
+    // The 19 spans built above; the root's 3841 ms spans all of them.
     assert_eq!(set.spans.len(), 19);
     assert_eq!(set.traces[0].duration_ns, 3841 * MS);
     assert_demo_path(&set);
@@ -196,12 +199,14 @@ fn critical_path_demo_inline() {
 #[test]
 fn critical_path_demo_file() {
     let set = load_demo();
+    // public/demo.json holds the same 19 spans as demo_inline.
     assert_eq!(set.spans.len(), 19);
     assert_demo_path(&set);
     let j = critical_path_json(&set, 0);
     let arr = j.as_array().expect("array");
     let generate = arr.iter().find(|e| e["name"] == "generate").expect("generate on the path");
     assert_eq!(generate["service"], "llm-router");
+    // generate's spanId in public/demo.json; its numbers as in assert_demo_path.
     assert_eq!(generate["span_id"], "a1b2c3d40000eeee");
     assert_eq!(generate["contribution_ns"], 2208 * MS);
     assert_eq!(generate["percent"].as_f64().map(|p| p.round()), Some(57.0));
@@ -218,6 +223,7 @@ fn critical_path_overlapping_children() {
         cp.segments.iter().map(|g| (name(&set, g.span), (g.start_ns - T0) / MS, (g.end_ns - T0) / MS)).collect();
     assert_eq!(segs, vec![("p/parent".into(), 0, 50), ("b/B".into(), 50, 95), ("p/parent".into(), 95, 100)]);
     assert!(!cp.contains(idx(&set, 2)), "A still runs when B starts: off the path");
+    // The parent's own segments: 0..50 and 95..100.
     assert_eq!(cp.contribution_of(idx(&set, 1)), 55 * MS);
     check_path_invariants(&set, 0);
 }
@@ -233,6 +239,8 @@ fn critical_path_sequential_children_all_on_path() {
     let cp = critical_path(&set, 0);
     let segs: Vec<(String, u64, u64)> =
         cp.segments.iter().map(|g| (name(&set, g.span), (g.start_ns - T0) / MS, (g.end_ns - T0) / MS)).collect();
+    // The span times above, in ms: the parent's gaps around A (10..30) and B (40..60),
+    // and B's around C (45..55).
     assert_eq!(
         segs,
         vec![
@@ -252,9 +260,10 @@ fn critical_path_sequential_children_all_on_path() {
 fn critical_path_child_outliving_parent_is_clipped() {
     let set = build(&[s(1, 0, "p", "parent", 0.0, 100.0), s(2, 1, "c", "child", 20.0, 130.0)]);
     let cp = critical_path(&set, 0);
+    // The child runs 20..150 ms, clipped to the parent's end: 20..100; the parent keeps 0..20.
     assert_eq!(cp.contribution_of(idx(&set, 2)), 80 * MS, "counted only up to the parent's end");
     assert_eq!(cp.contribution_of(idx(&set, 1)), 20 * MS);
-    // The trace lasts 150 ms (the child's end); percentages are of that.
+    // The trace lasts 150 ms (the child's end, 20 + 130); percentages are of that.
     assert_eq!(set.traces[0].duration_ns, 150 * MS);
     let c = cp.contributions.iter().find(|c| c.span == idx(&set, 2)).unwrap();
     assert!((c.percent - 80.0 * 100.0 / 150.0).abs() < 1e-9);
@@ -273,6 +282,7 @@ fn critical_path_follows_from_child_is_async() {
     let cp = critical_path(&set, 0);
     assert!(!cp.contains(idx(&set, 3)));
     assert!(!cp.contains(idx(&set, 4)));
+    // The sync child's 30 ms (10..40); the parent keeps the other 70 of its 100 ms.
     assert_eq!(cp.contribution_of(idx(&set, 2)), 30 * MS);
     assert_eq!(cp.contribution_of(idx(&set, 1)), 70 * MS);
     check_path_invariants(&set, 0);
@@ -289,7 +299,9 @@ fn critical_path_30000_deep_chain() {
     assert_eq!(set.traces[0].max_depth, n as u32);
     let cp = critical_path(&set, 0);
     assert_eq!(cp.contributions.len(), n as usize, "every span of the chain is on the path");
+    // One segment before and one after each child, plus the deepest span: 2(n - 1) + 1.
     assert_eq!(cp.segments.len(), 2 * n as usize - 1);
+    // The deepest span (k = n) lasts (2(n - n) + 1) × 0.001 ms = 1 µs.
     let deepest = idx(&set, n);
     assert_eq!(cp.contribution_of(deepest), 1_000);
     check_path_invariants(&set, 0);
@@ -297,6 +309,7 @@ fn critical_path_30000_deep_chain() {
 
 #[test]
 fn critical_path_unknown_trace_is_empty() {
+    // One trace: index 7 is past the end.
     let set = build(&[s(1, 0, "p", "x", 0.0, 1.0)]);
     assert!(critical_path(&set, 7).segments.is_empty());
     assert_eq!(critical_path_json(&set, 7), serde_json::json!([]));
@@ -305,28 +318,46 @@ fn critical_path_unknown_trace_is_empty() {
 #[test]
 fn critical_path_real_files_hold_invariants() {
     let dir = std::path::Path::new("tests/corpus");
-    let mut checked = 0;
+    let (mut loaded, mut refused, mut checked) = (0, 0, 0);
     for sub in ["otlp", "jaeger", "zipkin", "other"] {
-        let Ok(rd) = std::fs::read_dir(dir.join(sub)) else { continue };
+        let rd = std::fs::read_dir(dir.join(sub)).unwrap_or_else(|e| panic!("tests/corpus/{sub}: {e}"));
         let mut paths: Vec<_> = rd.flatten().map(|e| e.path()).collect();
         paths.sort();
         for p in paths {
             let bytes = std::fs::read(&p).unwrap();
             let name = p.file_name().unwrap().to_string_lossy().to_string();
-            let Ok(set) = clew::parse::load(&[(name.as_str(), &bytes)], None) else { continue };
+            let Ok(set) = clew::parse::load(&[(name.as_str(), &bytes)], None) else {
+                refused += 1;
+                continue;
+            };
+            loaded += 1;
+            let config = PatternConfig::default();
             for t in 0..set.traces.len() {
                 check_path_invariants(&set, t);
-                let _ = patterns(&set, t, &PatternConfig::default());
-                let _ = dependency_graph_json(&set, t);
+                let found = patterns(&set, t, &config);
+                assert!(found.windows(2).all(|w| w[0].impact_ns >= w[1].impact_ns), "{name}: findings ranked by impact");
+                let spans = set.traces[t].spans.range();
+                let inside = found.iter().all(|f| f.spans.iter().all(|&i| spans.contains(&(i as usize))));
+                assert!(inside, "{name}: findings stay in trace {t}");
+                let graph = dependency_graph_json(&set, t);
+                assert_eq!(graph, dependency_graph_json(&set, t), "{name}: deterministic graph");
                 checked += 1;
             }
-            let _ = service_graph_json(&set);
+            let edges = service_graph_json(&set);
+            for e in edges.as_array().expect("an array of edges") {
+                assert_ne!(e["from"], e["to"], "{name}: service edges join two services");
+                assert!(e["calls"].as_u64() >= Some(1) && e["errors"].as_u64() <= e["calls"].as_u64(), "{name}: {e}");
+            }
             let g = dependency_graph(&set, None);
             let l = layout_dependency_graph(&g, &LayoutConfig::default());
             assert_no_overlap(&l);
         }
     }
-    assert!(checked >= 20, "checked {checked} traces");
+    // The MANIFEST's 38 trace files: 32 load and 6 are refused (empty, no spans, invalid
+    // JSON twice, Chrome trace events, Langfuse). The 32 hold 52 traces, its "traces"
+    // column: otlp 28 (19 in the JSON Lines file), jaeger 12, zipkin 11, other 1.
+    assert_eq!((loaded, refused), (32, 6), "corpus files loaded and refused");
+    assert_eq!(checked, 52, "traces checked");
 }
 
 // ───────────────────────────── service graph ─────────────────────────────
@@ -346,6 +377,7 @@ fn service_graph_counts_pairs_of_different_services() {
         s(8, 7, "b", "x", 1.0, 2.0).trace(2),
     ]);
     let j = service_graph_json(&set);
+    // a → b: spans 2 and 3 (an error) in trace 1 and span 8 in trace 2; b → c: span 5.
     assert_eq!(
         j,
         serde_json::json!([
@@ -367,6 +399,7 @@ fn dependency_graph_demo_has_typed_nodes() {
         let pg = g.node_index("database:postgresql/chat").unwrap();
         let ctx = g.node_index("service:context-service").unwrap();
         let e = g.edges.iter().find(|e| e.from == ctx && e.to == pg).expect("context-service → postgresql");
+        // SELECT messages (155 ms) and SELECT context (225 ms): p50 is the lower, p95 the higher.
         assert_eq!(e.calls, 2);
         assert_eq!(e.p50_ns, 155 * MS);
         assert_eq!(e.p95_ns, 225 * MS);
@@ -424,11 +457,13 @@ fn dependency_graph_aggregates_traces_and_dedupes_wrappers() {
     let all = dependency_graph(&set, None);
     let llm = all.node_index("llm:openai/gpt-4").unwrap();
     let e = all.edges.iter().find(|e| e.to == llm).unwrap();
+    // One call per trace, the third one an error; each lasts the wrapper's 50 ms.
     assert_eq!((e.calls, e.errors), (3, 1));
     assert_eq!(e.p50_ns, 50 * MS);
     // A consumer reads from the destination: edge destination → service.
     let q = all.node_index("messaging:kafka/jobs").unwrap();
     let agent = all.node_index("service:agent").unwrap();
+    // One consume span per trace.
     assert!(all.edges.iter().any(|e| e.from == q && e.to == agent && e.calls == 3));
     assert_eq!(all.neighbours(agent), {
         let mut v = vec![llm, q];
@@ -494,7 +529,7 @@ fn layout_breaks_cycles_and_routes_long_edges() {
         };
         assert!(on(first, a) && on(last, b), "edge {k}: {:?}", e.points_px);
     }
-    // a → e spans two layers: it bends through one dummy point.
+    // a → e spans two layers: it bends through one dummy point (start, bend, end).
     assert_eq!(l.edges[5].points_px.len(), 3);
 }
 
@@ -558,6 +593,8 @@ fn sequential_handbook_14_a_saves_380ms() {
     let f = patterns(&set, 0, &PatternConfig::default());
     let seq = of_kind(&f, PatternKind::Sequential);
     assert_eq!(seq.len(), 1, "{f:?}");
+    // 200 + 180 + 220 = 600 ms one after another; in parallel they would take the
+    // longest, 220: 600 - 220 = 380 ms.
     assert_eq!(seq[0].impact_ns, 380 * MS);
     assert_eq!(seq[0].spans, vec![idx(&set, 2), idx(&set, 3), idx(&set, 4)]);
     assert!(seq[0].message.contains("600 ms") && seq[0].message.contains("220 ms") && seq[0].message.contains("380 ms"), "{}", seq[0].message);
@@ -593,6 +630,7 @@ fn gap_handbook_14_c_leaves_360ms() {
     let f = patterns(&set, 0, &PatternConfig::default());
     let gaps = of_kind(&f, PatternKind::Gap);
     assert_eq!(gaps.len(), 1);
+    // 144 ms before the child and 800 - 144 - 440 = 216 after: 360 ms, 45% of 800.
     assert_eq!(gaps[0].impact_ns, 360 * MS);
     assert_eq!(gaps[0].spans[0], idx(&set, 1));
     let m = &gaps[0].message;
@@ -631,11 +669,13 @@ fn n_plus_one_needs_five_similar_statements() {
     let f = patterns(&set, 0, &PatternConfig::default());
     let n1 = of_kind(&f, PatternKind::NPlusOne);
     assert_eq!(n1.len(), 1, "{f:?}");
+    // The six SELECTs above.
     assert_eq!(n1[0].spans.len(), 6);
     assert_eq!(n1[0].impact_ns, 48 * MS - 8 * MS, "six 8 ms calls in sequence, one would do");
     assert!(n1[0].message.contains("SELECT * FROM items WHERE id = ? AND s = ?"), "{}", n1[0].message);
     assert!(of_kind(&f, PatternKind::Sequential).is_empty());
-    // Four are not enough by default; a threshold of 4 makes them count.
+    // Four are not enough by default (five make a group); a threshold of 4 makes them
+    // count. spans[..5] is the root and four SELECTs.
     let set4 = build(&spans[..5]);
     assert!(of_kind(&patterns(&set4, 0, &PatternConfig::default()), PatternKind::NPlusOne).is_empty());
     let cfg = PatternConfig { n_plus_one_min: 4, ..PatternConfig::default() };
@@ -681,6 +721,7 @@ fn late_start_recurring_in_one_trace() {
     let late = of_kind(&f, PatternKind::LateStart);
     assert_eq!(late.len(), 1, "{f:?}");
     assert_eq!(late[0].spans, vec![idx(&set, 3), idx(&set, 5)]);
+    // The two waits: SELECT 60 ms after its handle starts (0 → 60), then 50 ms (150 → 200).
     assert_eq!(late[0].impact_ns, 110 * MS);
     assert!(late[0].message.contains("pool"), "{}", late[0].message);
 }
@@ -701,6 +742,7 @@ fn late_start_once_needs_another_trace() {
     let f = patterns(&two, 0, &PatternConfig::default());
     let late = of_kind(&f, PatternKind::LateStart);
     assert_eq!(late.len(), 1);
+    // Trace 2 is the one other trace with the same late SELECT.
     assert!(late[0].message.contains("1 in other traces"), "{}", late[0].message);
 }
 
@@ -720,6 +762,7 @@ fn patterns_all_matches_per_trace_calls() {
     let set = build(&spans);
     let cfg = PatternConfig::default();
     let all = patterns_all(&set, &cfg);
+    // One list per trace; each late SELECT recurs in the 3 other traces.
     assert_eq!(all.len(), 4);
     for (t, f) in all.iter().enumerate() {
         assert_eq!(f, &patterns(&set, t, &cfg), "trace {t}");
@@ -757,6 +800,7 @@ fn retry_storm_after_errors() {
     let r = of_kind(&f, PatternKind::Retry);
     assert_eq!(r.len(), 1, "{f:?}");
     assert_eq!(r[0].spans, vec![idx(&set, 2), idx(&set, 3), idx(&set, 4)]);
+    // From the first attempt's start (0) to the last one's (500).
     assert_eq!(r[0].impact_ns, 500 * MS);
     assert!(r[0].message.starts_with("retry storm: 3 attempts"), "{}", r[0].message);
     assert!(r[0].message.contains("the last succeeded"));
@@ -785,11 +829,13 @@ fn error_origin_is_the_deepest_error() {
     ]);
     let f = patterns(&set, 0, &PatternConfig::default());
     let eo = of_kind(&f, PatternKind::ErrorOrigin);
+    // Error roots: POST /order (span 1) and GET /health (span 6).
     assert_eq!(eo.len(), 2, "one finding per error root: {f:?}");
     assert_eq!(eo[1].spans, vec![idx(&set, 6)], "the lone error root explains itself");
     assert!(eo[1].message.starts_with("error originates in gw/GET /health"));
     assert_eq!(eo[0].spans[0], idx(&set, 5), "the deepest error span comes first");
     assert_eq!(*eo[0].spans.last().unwrap(), idx(&set, 1));
+    // The error chain 5 → 4 → 2 → 1; the impact is the error root's 500 ms.
     assert_eq!(eo[0].spans.len(), 4);
     assert_eq!(eo[0].impact_ns, 500 * MS);
     assert!(eo[0].message.contains("inventory/UPDATE stock"), "{}", eo[0].message);
@@ -806,6 +852,7 @@ fn error_origin_per_error_root() {
     ]);
     let f = patterns(&set, 0, &PatternConfig::default());
     let eo = of_kind(&f, PatternKind::ErrorOrigin);
+    // Error roots: span 1 and the orphan span 3.
     assert_eq!(eo.len(), 2);
     let origins: Vec<u32> = eo.iter().map(|e| e.spans[0]).collect();
     assert!(origins.contains(&idx(&set, 1)) && origins.contains(&idx(&set, 4)));
@@ -822,8 +869,11 @@ fn fan_out_reports_the_width() {
     let f = patterns(&set, 0, &PatternConfig::default());
     let fo = of_kind(&f, PatternKind::FanOut);
     assert_eq!(fo.len(), 1);
+    // The 8 shards overlap at 17 ms; merge makes 9 children.
     assert!(fo[0].message.contains("runs 8 children at once (9 children in all"), "{}", fo[0].message);
+    // shard-7 (span 17) lasts 100 + 70 = 170 ms, the longest.
     assert_eq!(fo[0].spans[0], idx(&set, 17), "the slowest child first");
+    // Wall time of the children: shards 10..187 (shard-7 ends at 17 + 170), merge 20 ms.
     assert_eq!(fo[0].impact_ns, (187 - 10 + 20) * MS);
     let cfg = PatternConfig { fan_out_min: 9, ..PatternConfig::default() };
     assert!(of_kind(&patterns(&set, 0, &cfg), PatternKind::FanOut).is_empty());
@@ -852,6 +902,7 @@ fn findings_ranked_by_impact_and_json_shape() {
         .find(|x| x.kind == PatternKind::Sequential && name(&set, x.parent) == "api-gateway/POST /api/v1/chat")
         .expect("root sequential");
     assert_eq!(root_seq.impact_ns, 684 * MS);
+    // The gateway's 7 children: 6 steps, rag-service in parallel with context-service.
     assert_eq!(root_seq.spans.len(), 7);
     assert!(root_seq.message.starts_with("6 calls under"), "{}", root_seq.message);
     assert!(root_seq.message.contains("+1 in parallel"), "{}", root_seq.message);
@@ -870,8 +921,9 @@ fn self_time_subtracts_the_union_of_children_clipped() {
         s(3, 1, "c", "B", 30.0, 40.0),
         s(4, 1, "c", "C", 90.0, 30.0),
     ]);
-    // Covered: 10..70 and 90..100 (C clipped) = 70 ms.
+    // Covered: 10..70 and 90..100 (C clipped) = 70 ms of the parent's 100.
     assert_eq!(self_time(&set, idx(&set, 1)), 30 * MS);
+    // C has no children: all of its 30 ms.
     assert_eq!(self_time(&set, idx(&set, 4)), 30 * MS);
 }
 
@@ -885,6 +937,7 @@ fn stats_by_service_and_operation_over_traces() {
         spans.push(s(b + 3, b + 1, "db", "INSERT", 50.0, 5.0).trace(t).err());
     }
     let set = build(&spans);
+    // GET / lasts 100, 200 and 300 ms; SELECT 10, 20 and 30; INSERT 5 (an error) each time.
     let rows = stats::stats(&set, Scope::All, GroupBy::Service);
     assert_eq!(rows.len(), 2);
     let api = rows.iter().find(|r| r.service == "api").unwrap();
@@ -892,6 +945,7 @@ fn stats_by_service_and_operation_over_traces() {
     assert_eq!(api.total.sum_ns, 600 * MS);
     assert_eq!(api.total.max_ns, 300 * MS);
     assert_eq!(api.total.p50_ns, 200 * MS);
+    // Its children cover 10 + 20 + 30 (SELECT) and 3 × 5 (INSERT) of the 600 ms.
     assert_eq!(api.self_time.sum_ns, (600 - 60 - 15) * MS);
     let db = rows.iter().find(|r| r.service == "db").unwrap();
     assert_eq!(db.errors, 3);
@@ -907,6 +961,7 @@ fn stats_by_service_and_operation_over_traces() {
     sort_rows(&mut ops, StatColumn::TotalMax, SortDir::Asc);
     assert_eq!(ops[0].operation, "INSERT");
     let select = ops.iter().find(|r| r.operation == "SELECT").unwrap();
+    // SELECT: mean of 10, 20 and 30 ms; p99 is the largest.
     assert!((select.total.mean_ns - 20.0 * MS as f64).abs() < 1.0);
     assert_eq!(select.total.p99_ns, 30 * MS);
 
@@ -914,10 +969,20 @@ fn stats_by_service_and_operation_over_traces() {
     assert!(one.iter().all(|r| r.total.count == 1));
     let j = stats::stats_json(&set, Scope::All, GroupBy::Operation);
     assert_eq!(j.as_array().unwrap().len(), 3);
+    // Every column in its default direction (names ascending, numbers descending), ties
+    // by (service, operation). GET / has the largest times and self times (525 ms in all),
+    // then SELECT (60), then INSERT (15); only INSERT has errors; every count is 3.
+    let by_time = ["GET /", "SELECT", "INSERT"];
     for c in StatColumn::ALL {
+        let want = match c {
+            StatColumn::Service | StatColumn::Operation | StatColumn::Count => ["GET /", "INSERT", "SELECT"],
+            StatColumn::Errors => ["INSERT", "GET /", "SELECT"],
+            _ => by_time,
+        };
         let mut r = ops.clone();
         sort_rows(&mut r, c, c.default_direction());
-        assert_eq!(r.len(), 3);
+        let got: Vec<&str> = r.iter().map(|x| x.operation.as_str()).collect();
+        assert_eq!(got, want, "sorted by {c:?}");
     }
 }
 
@@ -933,6 +998,7 @@ fn charts_are_labelled_themed_svg_with_escaped_labels() {
     let theme = ChartTheme { fg: "#112233".into(), bg: "#fafbfc".into(), grid: "#ccc".into(), palette: vec!["#ff0000".into()] };
     let h = latency_histogram_svg(&set, "db", "SELECT", &theme, 600, 300, 10);
     assert!(h.starts_with("<svg"), "{h}");
+    // The 20 SELECT spans built above.
     assert!(h.contains("Latency of db / SELECT (20 spans)"));
     assert!(h.contains("duration (ms"));
     assert!(h.contains("#112233") || h.contains("rgb(17,34,51)") || h.contains("#112233".to_uppercase().as_str()), "fg color used");

@@ -18,7 +18,8 @@ fn load_auto(rel: &str) -> Result<clew::model::TraceSet, LoadError> {
     parse::load(&[(rel, &b)], None)
 }
 
-/// (file, format, traces, spans) from the MANIFEST.
+/// (file, format, traces, spans): the "format", "traces" and "spans" columns of
+/// tests/corpus/MANIFEST.md for the 32 files that hold trace data.
 const LOADS: &[(&str, &str, usize, usize)] = &[
     ("otlp/genai-agent-trace-gen_ai-attrs.json", "otlp", 1, 8),
     ("otlp/invalid-ids-neither-hex-nor-base64.json", "otlp", 1, 1),
@@ -132,17 +133,17 @@ fn otlp_facts() {
     let set = load_auto("otlp/no-service-name-empty-resource-orphan.json").unwrap();
     assert_eq!(set.service_of(&set.spans[0]), "unknown_service");
     assert!(set.warnings.iter().any(|w| w.kind == WarningKind::MissingService));
-    // Base64 JSON Lines: 13 of 19 spans are orphans.
+    // Base64 JSON Lines: 13 of 19 spans are orphans (MANIFEST #8).
     let set = load_auto("otlp/otlp-jsonlines-19-requests-base64.jsonl").unwrap();
     assert_eq!(set.warnings.iter().filter(|w| w.kind == WarningKind::Orphan).count(), 13);
     assert!(set.traces.iter().all(|t| t.trace_id.is_valid()));
-    // HotROD via the v3 result wrapper: 3 errors, 52 events, 6 services.
+    // HotROD via the v3 result wrapper: 3 errors, 52 events, 6 services (MANIFEST #5).
     let set = load_auto("otlp/jaeger-v3-api-hotrod-40spans-result-wrapper.json").unwrap();
     assert_eq!(set.traces[0].errors, 3);
     assert_eq!(set.events.len(), 52);
     let services: std::collections::BTreeSet<&str> = set.spans.iter().map(|s| set.service_of(s)).collect();
     assert_eq!(services.len(), 6);
-    // Links with attributes, events, trace state, 2 traces.
+    // Links with attributes, events, trace state, 2 traces; 8 links (MANIFEST #4).
     let set = load_auto("otlp/jaeger-memstore-2traces-links-events-errors.json").unwrap();
     assert_eq!(set.links.len(), 8);
     assert!(set.spans.iter().any(|s| !s.trace_state.is_empty()));
@@ -162,6 +163,7 @@ fn nanosecond_times_exact_past_2_53_and_one_ns_span() {
                        {"key":"b","value":{"bytesValue":"AAEC"}}]}]}]}]}"#;
     let set = parse::load(&[("t.json", doc.as_bytes())], None).unwrap();
     let s = &set.spans[0];
+    // The times and values written in the document above, exactly.
     assert_eq!(s.start_ns, 1_705_327_800_000_000_001);
     assert_eq!(s.duration_ns, 1);
     assert_eq!(set.traces[0].duration_ns, 1);
@@ -190,6 +192,7 @@ fn deep_chain_of_30000_spans_loads_without_recursion() {
     }
     let doc = format!("{{\"resourceSpans\":[{{\"scopeSpans\":[{{\"spans\":[{spans}]}}]}}]}}");
     let set = parse::load(&[("deep.json", doc.as_bytes())], None).unwrap();
+    // A chain of n: n levels, the last span at depth n - 1, all of it the root's subtree.
     assert_eq!(set.spans.len(), n as usize);
     assert_eq!(set.traces[0].max_depth, n as u32);
     assert_eq!(set.spans[n as usize - 1].depth, n as u32 - 1);
@@ -242,8 +245,10 @@ fn cycles_self_parents_duplicates_and_skew_become_warnings() {
     assert_eq!(root.span_id.to_text(&set.strings), "0000000000000001");
     // The missing-timestamp span sits at its parent's start.
     let missing = set.spans.iter().find(|s| s.has(span_flags::MISSING_TIMESTAMP)).unwrap();
+    // Span 1, its parent, starts at 100.
     assert_eq!(missing.start_ns, 100);
-    // Duration ignores the missing span and counts the skewed one.
+    // Duration ignores the missing span and counts the skewed one: from span 3's start
+    // (50) to span 1's end (1000).
     assert_eq!(set.traces[0].start_ns, 50);
     assert_eq!(set.traces[0].duration_ns, 950);
 }
@@ -253,6 +258,7 @@ fn fragments_of_one_trace_merge_across_files_and_formats() {
     let a = otlp_doc(&[otlp_span("0000000000000001", None, 1_000, 9_000)]);
     let b = r#"[{"traceId":"000000000000000000000000000000bb","id":"0000000000000002","parentId":"0000000000000001","name":"child","timestamp":2,"duration":3,"localEndpoint":{"serviceName":"z"}}]"#;
     let set = parse::load(&[("a.json", a.as_bytes()), ("b.json", b.as_bytes())], None).unwrap();
+    // One trace id in both files; the OTLP root (index 0) is the Zipkin child's parent.
     assert_eq!(set.traces.len(), 1);
     assert_eq!(set.spans.len(), 2);
     assert_eq!(set.spans[1].parent, 0);
@@ -276,6 +282,7 @@ fn cross_format_same_traces_same_analysis() {
     for f in [GenFormat::Otlp, GenFormat::OtlpBase64, GenFormat::Jaeger, GenFormat::Zipkin] {
         let text = synth::encode(&spans, f);
         let set = parse::load(&[("g", text.as_bytes())], None).unwrap_or_else(|e| panic!("{f:?}: {e}"));
+        // The 3,000 spans generated above.
         assert_eq!(set.spans.len(), 3_000, "{f:?}");
         outputs.push((f, analyze_value(&set)));
     }
@@ -293,6 +300,7 @@ fn generated_file_counts() {
         let spans = synth::generate(GenOptions { spans: 1_000, traces: 3, seed: 1 });
         let text = synth::encode(&spans, f);
         let set = parse::load(&[("g", text.as_bytes())], None).unwrap();
+        // The generator's options: 1,000 spans in 3 traces.
         assert_eq!(set.traces.len(), 3);
         assert_eq!(set.spans.len(), 1_000);
         assert_eq!(set.warnings.len(), 0, "{f:?}: {:?}", set.warnings.first());

@@ -63,6 +63,10 @@ fn check_layout(set: &TraceSet) {
 }
 
 // ───────────────────────── corpus: span and trace counts ─────────────────────────
+//
+// (file, traces, spans): the "traces" and "spans" columns of tests/corpus/MANIFEST.md.
+// In the tests below, ids, names, times and tag values are as written in the file the
+// test reads; comments say where a number is counted or converted.
 
 #[test]
 fn jaeger_corpus_counts() {
@@ -115,12 +119,15 @@ fn zipkin_corpus_counts() {
 #[test]
 fn api_v2_protojson_file() {
     let set = ok("other/jaeger-apiv2-protojson-base64-rfc3339.json", Format::JaegerProto);
+    // MANIFEST #39: 1 trace, 5 spans.
     assert_eq!(set.spans.len(), 5);
     assert_eq!(set.traces.len(), 1);
+    // traceId "AAAAAAAAAAAAAAAAAAAAEQ==" is base64 for 0x11.
     assert_eq!(set.traces[0].trace_id.to_text(&set.strings), "00000000000000000000000000000011");
     assert_eq!(count(&set, WarningKind::InvalidId), 0);
     let s = span_by_id(&set, "0000000000000006");
     assert_eq!(set.spans[s].kind, SpanKind::Server);
+    // "duration": "100000ns"; "startTime": "2017-01-26T16:46:31.639875Z" in Unix ns.
     assert_eq!(set.spans[s].duration_ns, 100_000);
     assert_eq!(set.spans[s].start_ns, 1_485_449_191_639_875_000);
     assert_eq!(set.service_of(&set.spans[s]), "example-service-1");
@@ -147,6 +154,8 @@ fn negative_files_are_refused_clearly() {
         Err(e @ LoadError::NoSpans { .. }) => assert!(e.to_string().contains("no spans"), "{e}"),
         other => panic!("expected NoSpans, got {other:?}"),
     }
+    // The error is where the parser stops: the "]" after the trailing comma is on line 2,
+    // the first unquoted key of the JS literal on line 3.
     match load_file("jaeger/invalid-trailing-comma.json", Format::Jaeger) {
         Err(e @ LoadError::Json { line: 2, .. }) => assert!(e.to_string().contains("not valid JSON"), "{e}"),
         other => panic!("expected Json error at line 2, got {other:?}"),
@@ -177,6 +186,7 @@ fn wrong_type_duration_loads_with_warning() {
 fn single_span_object_loads() {
     let set = ok("jaeger/wrong-shape-single-span-object.json", Format::Jaeger);
     assert_eq!(set.spans[0].span_id.to_text(&set.strings), "7606ddfe69932d34");
+    // "duration": 267037 (µs).
     assert_eq!(set.spans[0].duration_ns, 267_037_000);
     assert_eq!(count(&set, WarningKind::MissingService), 1);
 }
@@ -186,6 +196,7 @@ fn single_span_object_loads() {
 #[test]
 fn jaeger_duplicate_ids_multiple_parents_typed_tags() {
     let set = ok("jaeger/ui-model-dup-spanids-typed-tags-warnings.json", Format::Jaeger);
+    // Two spans have id 2: the second is the one duplicate.
     assert_eq!(count(&set, WarningKind::DuplicateSpanId), 1);
     let dups: Vec<_> = set.spans.iter().filter(|s| s.has(span_flags::DUPLICATE_ID)).collect();
     assert_eq!(dups.len(), 1);
@@ -201,11 +212,13 @@ fn jaeger_duplicate_ids_multiple_parents_typed_tags() {
     assert_eq!(s4s.parent_id.map(|p| p.to_text(&set.strings)).as_deref(), Some("00000000000000ff"));
     assert!(s4s.has(span_flags::ORPHAN));
     assert!(!s4s.has(span_flags::FOLLOWS_FROM));
+    // The references that did not become the parent: CHILD_OF 2 and FOLLOWS_FROM 2.
     let links = &set.links[s4s.links.range()];
     assert_eq!(links.len(), 2);
     assert_eq!(links[0].kind, LinkKind::ChildOf);
     assert_eq!(links[1].kind, LinkKind::FollowsFrom);
     assert_eq!(links[0].span_id.to_text(&set.strings), "0000000000000002");
+    // Span 4 is the one span with two CHILD_OF references.
     assert_eq!(count(&set, WarningKind::MultipleParents), 1);
     let mp = set.warnings.iter().find(|w| w.kind == WarningKind::MultipleParents).expect("warning");
     assert_eq!(mp.span as usize, s4);
@@ -224,9 +237,11 @@ fn jaeger_duplicate_ids_multiple_parents_typed_tags() {
         other => panic!("blob should be bytes, got {other:?}"),
     }
     assert!(d.is_error());
+    // The error tag above is the file's only one.
     assert_eq!(total_errors(&set), 1);
 
-    // Logs: the "event" field names the event, otherwise "log".
+    // Logs: the "event" field names the event, otherwise "log". The first span with id 2
+    // has two logs, at timestamp 1485467191639875 µs.
     let root = span_by_id(&set, "0000000000000002");
     let evs = &set.events[set.spans[root].events.range()];
     assert_eq!(evs.len(), 2);
@@ -234,7 +249,8 @@ fn jaeger_duplicate_ids_multiple_parents_typed_tags() {
     assert_eq!(set.str(evs[1].name), "log");
     assert_eq!(evs[0].time_ns, 1_485_467_191_639_875_000);
 
-    // Span warnings and the trace warning are kept as input warnings.
+    // Span warnings (on spans 4 and 5) and the trace warning are kept as input warnings;
+    // spans of process p2 share its one resource.
     let input: Vec<&str> = set.warnings.iter().filter(|w| w.kind == WarningKind::Input).map(|w| w.message.as_str()).collect();
     assert_eq!(input.iter().filter(|m| m.contains("some span warning")).count(), 2, "{input:?}");
     assert_eq!(input.iter().filter(|m| m.contains("some trace warning")).count(), 1, "{input:?}");
@@ -252,6 +268,7 @@ fn jaeger_follows_from_only_child_is_a_child() {
     assert!(!c.has(span_flags::ORPHAN));
     assert_eq!(count(&set, WarningKind::Orphan), 0);
     assert_eq!(set.traces[0].root as usize, root);
+    // The root and its one child.
     assert_eq!(set.traces[0].max_depth, 2);
     assert_eq!(set.service_of(c), "issue115");
     assert!(set.links[c.links.range()].is_empty());
@@ -272,11 +289,12 @@ fn jaeger_nulls_short_ids_follows_from() {
         Some(AttrValue::Bytes(b)) => assert_eq!(set.str(b), "AQ=="),
         other => panic!("binary should be bytes, got {other:?}"),
     }
-    // The log has an "error" field but no event/message field.
+    // The one log (timestamp 1400 µs) has an "error" field but no event/message field.
     let ev = &set.events[set.spans[s123].events.range()];
     assert_eq!(ev.len(), 1);
     assert_eq!(set.str(ev[0].name), "log");
     assert_eq!(ev[0].time_ns, 1_400_000);
+    // Span 123 is the file's one error.
     assert_eq!(total_errors(&set), 1);
     assert_eq!(count(&set, WarningKind::InvalidId), 0);
 }
@@ -284,6 +302,7 @@ fn jaeger_nulls_short_ids_follows_from() {
 #[test]
 fn jaeger_odd_length_ids_are_normalized() {
     let set = ok("jaeger/child-longer-than-parent-odd-length-ids.json", Format::Jaeger);
+    // "4b52eb0cabcb50a" (15 digits) is the parent of afa59bdef0fc2561 and d72e44f0b9a0a6ce.
     let p = span_by_id(&set, "04b52eb0cabcb50a");
     let kids = set.spans.iter().filter(|s| s.parent as usize == p).count();
     assert_eq!(kids, 2);
@@ -301,6 +320,7 @@ fn jaeger_non_hex_ids_kept_with_invalid_id() {
     assert!(set.spans[s].has(span_flags::INVALID_ID));
     let ids: Vec<String> = set.traces.iter().map(|t| t.trace_id.to_text(&set.strings)).collect();
     assert!(ids.iter().any(|t| t == "genai-full-trace-001"), "{ids:?}");
+    // All 6 spans have non-hex span ids (and the traces non-hex trace ids).
     assert!(count(&set, WarningKind::InvalidId) >= 6);
     let w = set.warnings.iter().find(|w| w.kind == WarningKind::InvalidId && w.span as usize == s).expect("warning on span-chat");
     assert!(w.message.contains("span-chat"), "{}", w.message);
@@ -320,6 +340,7 @@ fn jaeger_embedded_process_and_string_error() {
     assert_eq!(set.service_of(&set.spans[child]), "3c220036602f839e");
     assert_eq!(set.service_of(&set.spans[parent]), "16af988c443cff37");
     assert!(set.spans[parent].has(span_flags::ORPHAN));
+    // The child's string error tag is the one error.
     assert_eq!(total_errors(&set), 1);
 }
 
@@ -343,6 +364,7 @@ fn jaeger_data_object_and_nested_reference_spans() {
 #[test]
 fn jaeger_genai_single_trace() {
     let set = ok("jaeger/genai-57spans-10services-single-trace.json", Format::Jaeger);
+    // MANIFEST #19: one error span, 10 processes (services).
     assert_eq!(total_errors(&set), 1);
     let mut services: Vec<&str> = set.spans.iter().map(|s| set.service_of(s)).collect();
     services.sort_unstable();
@@ -357,6 +379,7 @@ fn jaeger_genai_single_trace() {
 fn zipkin_shared_spans_form_parent_and_child() {
     let set = ok("zipkin/clock-skew.json", Format::Zipkin);
     assert_eq!(count(&set, WarningKind::DuplicateSpanId), 0);
+    // The shared id's CLIENT and SERVER halves.
     let halves: Vec<usize> = (0..set.spans.len()).filter(|&i| set.spans[i].span_id.to_text(&set.strings) == "74280ae0c10d8062").collect();
     assert_eq!(halves.len(), 2);
     let server = *halves.iter().find(|&&i| set.spans[i].kind == SpanKind::Server).expect("server half");
@@ -372,6 +395,7 @@ fn zipkin_shared_spans_form_parent_and_child() {
     let root = span_by_id(&set, "bf396325699c84bf");
     assert_eq!(set.spans[client].parent as usize, root);
     assert_eq!(set.traces[0].root as usize, root);
+    // root → client half → server half → async span.
     assert_eq!(set.traces[0].max_depth, 4);
     assert_eq!(count(&set, WarningKind::Orphan), 0);
 }
@@ -379,6 +403,7 @@ fn zipkin_shared_spans_form_parent_and_child() {
 #[test]
 fn zipkin_netflix_kindless_duplicates() {
     let set = ok("zipkin/netflix-incomplete-spans.json", Format::Zipkin);
+    // The file has 4 spans with id 6c59056709a0b1e4: a CLIENT, a SERVER and 2 kind-less.
     let same: Vec<usize> = (0..set.spans.len()).filter(|&i| set.spans[i].span_id.to_text(&set.strings) == "6c59056709a0b1e4").collect();
     assert_eq!(same.len(), 4);
     let kindless: Vec<usize> = same.iter().copied().filter(|&i| set.spans[i].kind == SpanKind::Unspecified).collect();
@@ -391,6 +416,7 @@ fn zipkin_netflix_kindless_duplicates() {
     assert!(set.spans[server].has(span_flags::SHARED_SERVER));
     assert!(!set.spans[server].has(span_flags::DUPLICATE_ID));
     assert_eq!(set.spans[server].parent as usize, client);
+    // The two kind-less copies.
     assert_eq!(count(&set, WarningKind::DuplicateSpanId), 2);
     // 67fae42571535f60 is a CLIENT/SERVER pair too.
     let pair: Vec<usize> = (0..set.spans.len()).filter(|&i| set.spans[i].span_id.to_text(&set.strings) == "67fae42571535f60").collect();
@@ -410,6 +436,7 @@ fn zipkin_v1_style_annotations() {
     assert_eq!(count(&set, WarningKind::MissingService), 0);
     let child = span_by_id(&set, "40ef4e93ab3b1507");
     let c = &set.spans[child];
+    // The cs annotation's timestamp, 1484722952100852 µs.
     assert_eq!(c.start_ns, 1_484_722_952_100_852_000, "start from the cs annotation");
     assert!(!c.has(span_flags::MISSING_TIMESTAMP));
     assert!(c.has(span_flags::MISSING_DURATION));
@@ -427,6 +454,7 @@ fn zipkin_errors_and_status() {
     assert!(s.is_error());
     assert_eq!(s.status, StatusCode::Error);
     assert_eq!(set.str(s.status_message), "Something failed");
+    // The span's two annotations.
     assert_eq!(set.events[s.events.range()].len(), 2);
     assert_eq!(set.attr_text(s, "peer.service").as_deref(), Some("backend"));
     assert_eq!(set.attr_text(s, "server.address").as_deref(), Some("192.168.99.101"));
@@ -452,6 +480,7 @@ fn zipkin_short_ids_and_envoy() {
     let s = &set.spans[0];
     assert_eq!(s.span_id.to_text(&set.strings), "0000000000000002");
     assert_eq!(s.parent_id.map(|p| p.to_text(&set.strings)).as_deref(), Some("0000000000000001"));
+    // "timestamp": 1 and "duration": 10, in µs.
     assert_eq!(s.start_ns, 1000);
     assert_eq!(s.duration_ns, 10_000);
     assert!(s.has(span_flags::ORPHAN));
@@ -469,13 +498,16 @@ fn zipkin_short_ids_and_envoy() {
 #[test]
 fn zipkin_messaging_orphans_and_kong() {
     let set = ok("zipkin/messaging-orphans.json", Format::Zipkin);
+    // MANIFEST #30: 6 of 11 spans reference parents not in the file.
     assert_eq!(count(&set, WarningKind::Orphan), 6);
     assert_eq!(set.spans.iter().filter(|s| s.has(span_flags::ORPHAN)).count(), 6);
 
     let set = ok("zipkin/malformed-kong-missing-fields.json", Format::Zipkin);
+    // 4 of the 7 spans have no "duration" (3 have 16000 or 35000 µs).
     assert_eq!(set.spans.iter().filter(|s| s.has(span_flags::MISSING_DURATION)).count(), 4);
     let root = span_by_id(&set, "ed395cb866d02665");
     assert_eq!(set.traces[0].root as usize, root);
+    // The root's remoteEndpoint is only {"port": 3771}.
     assert_eq!(set.attr(&set.spans[root], "server.port"), Some(AttrValue::Int(3771)));
     assert_eq!(set.attr_text(&set.spans[root], "http.url").as_deref(), Some(""));
 }
@@ -500,12 +532,13 @@ fn zipkin_smartthings_every_span_present() {
     want.sort();
     got.sort();
     assert_eq!(got, want);
+    // MANIFEST #35: 2 error tags, 175 spans without duration.
     assert_eq!(total_errors(&set), 2);
     assert_eq!(set.spans.iter().filter(|s| s.has(span_flags::MISSING_DURATION)).count(), 175);
     // 84 ids have a kind-less, timeless fragment besides their CLIENT/SERVER pair, and
     // one id has 5 SERVER copies: 84 + 4 later copies are duplicates, the pairs are not.
     assert_eq!(count(&set, WarningKind::DuplicateSpanId), 88);
-    // Every `shared: true` SERVER span is flagged as a server half.
+    // Every `shared: true` SERVER span is flagged as a server half: the file has 294.
     assert_eq!(set.spans.iter().filter(|s| s.has(span_flags::SHARED_SERVER)).count(), 294);
     check_layout(&set);
 }
@@ -554,6 +587,8 @@ fn jaeger_chain(n: usize) -> String {
 fn deep_jaeger_chain_loads() {
     let n = 30_000;
     let set = load_text(&jaeger_chain(n), Format::Jaeger);
+    // A chain of n: one trace, n levels, the last span at depth n - 1, all of it the
+    // root's subtree, one process.
     assert_eq!(set.spans.len(), n);
     assert_eq!(set.traces.len(), 1);
     assert_eq!(set.traces[0].max_depth as usize, n);
@@ -572,6 +607,7 @@ fn cycle_and_self_parent() {
       {"traceID":"1","spanID":"d","references":[{"refType":"CHILD_OF","spanID":"d"}],"startTime":20,"duration":5,"processID":"p"}],
       "processes":{"p":{"serviceName":"s"}}}"#;
     let set = load_text(text, Format::Jaeger);
+    // a → c → b → a is one cycle; d names itself.
     assert_eq!(set.spans.len(), 4);
     assert_eq!(count(&set, WarningKind::Cycle), 1);
     let a = span_by_id(&set, "000000000000000a");
@@ -617,7 +653,7 @@ fn jaeger_processes_after_spans_and_missing_process() {
         "warnings":["partial"]}"#;
     let set = load_text(text, Format::Jaeger);
     assert_eq!(set.spans.len(), 2);
-    // Spans without traceID take their trace's.
+    // Spans without traceID take their trace's ("1", padded).
     assert_eq!(set.traces[0].trace_id.to_text(&set.strings), "00000000000000000000000000000001");
     assert_eq!(set.service_of(&set.spans[0]), "front");
     assert_eq!(set.attr_text(&set.spans[0], "ip").as_deref(), Some("1.2.3.4"));
@@ -632,10 +668,12 @@ fn jaeger_jsonl_bad_line_warns_and_only_bad_line_fails() {
     let good = r#"{"traceID":"1","spanID":"1","startTime":1,"duration":1}"#;
     let text = format!("{good}\n{{\"traceID\": nope}}\n{}\n", good.replace("\"spanID\":\"1\"", "\"spanID\":\"2\""));
     let set = load_text(&text, Format::Jaeger);
+    // Lines 1 and 3 load; line 2 is the bad one.
     assert_eq!(set.spans.len(), 2);
     let set_w = &set.warnings[set.set_warnings.range()];
     assert!(set_w.iter().any(|w| w.kind == WarningKind::Input && w.message.starts_with("line 2:")), "{set_w:?}");
 
+    // The document ends on line 2, before the value of "a".
     match load(&[("x.jsonl", b"{\"a\":\n".as_slice())], Some(Format::Jaeger)) {
         Err(LoadError::Json { line, .. }) => assert_eq!(line, 2),
         other => panic!("expected a JSON error, got {other:?}"),
@@ -673,6 +711,7 @@ fn zipkin_tolerates_wrong_types() {
     assert_eq!(set.spans.len(), 2);
     let s = span_by_id(&set, "0000000000000001");
     let s = &set.spans[s];
+    // "timestamp": "12" (µs, as a string).
     assert_eq!(s.start_ns, 12_000);
     assert!(s.has(span_flags::MISSING_DURATION));
     assert_eq!(set.name_of(s), "5");
@@ -684,6 +723,8 @@ fn zipkin_tolerates_wrong_types() {
     let bad = span_by_id(&set, "zz-top");
     assert!(set.spans[bad].has(span_flags::INVALID_ID));
     assert_eq!(count(&set, WarningKind::InvalidId), 1);
+    // At least the wrong-typed duration, localEndpoint, remoteEndpoint, annotation "nope"
+    // and shared.
     assert!(count(&set, WarningKind::Input) >= 5, "{:?}", set.warnings);
 }
 
@@ -774,6 +815,7 @@ fn reading_twice_merges_and_dedupes_nothing_wrongly() {
     let rel = "zipkin/messaging-orphans.json";
     let bytes = read(rel);
     let set = load(&[("a.json", &bytes), ("b.json", &bytes)], Some(Format::Zipkin)).expect("loads");
+    // Twice the file's 11 spans; each of the second 11 repeats an id.
     assert_eq!(set.spans.len(), 22);
     assert_eq!(set.sources.len(), 2);
     assert_eq!(count(&set, WarningKind::DuplicateSpanId), 11);

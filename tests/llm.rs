@@ -153,6 +153,8 @@ fn matching_rule_handles_dates_prefixes_and_longest_prefix() {
 #[test]
 fn builtin_table_keeps_date_sources_and_seed_prices() {
     let t = PriceTable::builtin();
+    // The built-in table's date and seed prices (USD per million tokens), as published
+    // by each provider's pricing page on that date.
     assert_eq!(t.as_of, "2026-11-25");
     assert_eq!(t.sources.get("openai").map(|s| s.as_str()), Some("platform.openai.com/docs/pricing"));
     let s = t.lookup("claude-3-5-sonnet").unwrap();
@@ -172,12 +174,14 @@ fn price_table_round_trips_through_json() {
     assert_eq!(back, t);
     // A bare array of entries is accepted too.
     let arr = PriceTable::from_json(r#"[{"provider":"x","model":"m1","input":1,"output":2}]"#).unwrap();
+    // The one entry of the array.
     assert_eq!(arr.models.len(), 1);
     assert_eq!(arr.models[0].cached_input_usd_per_mtok, None);
 }
 
 #[test]
 fn price_import_errors_say_what_and_where() {
+    // The stray comma is on line 2.
     let e = PriceTable::from_json("{\n  \"models\": [,]\n}").unwrap_err();
     match &e {
         PriceError::Json { line, .. } => assert_eq!(*line, 2),
@@ -262,7 +266,9 @@ fn otel_genai_current_names() {
     assert_eq!(c.operation.as_deref(), Some("chat"));
     assert_eq!((c.input_tokens, c.output_tokens), (1000, 200));
     assert_eq!((c.cache_read_tokens, c.cache_creation_tokens, c.reasoning_tokens), (400, 100, 50));
+    // 1000 input tokens less 400 read from and 100 written to the cache.
     assert_eq!(c.uncached_input_tokens, 500);
+    // time_to_first_chunk is 0.2 s.
     assert_eq!(c.ttft_ns, Some(200_000_000));
     // 200 output tokens over 1000 − 200 ms of generation.
     assert!((c.tokens_per_second.unwrap() - 250.0).abs() < 1e-9);
@@ -335,6 +341,7 @@ fn openinference_family() {
         ),
     ]);
     let a = call::analyze_set(&set, &PriceTable::builtin());
+    // Spans 2 and 3; the agent span 1 is not a call.
     assert_eq!(a.calls.len(), 2);
     let c = &a.calls[0];
     assert_eq!(c.model.as_deref(), Some("gpt-4o"));
@@ -344,6 +351,7 @@ fn openinference_family() {
     assert_eq!((c.cache_read_tokens, c.reasoning_tokens), (1000, 20));
     assert_eq!(c.conversation_id.as_deref(), Some("sess-9"), "session.id inherited from the agent span");
     assert_eq!(c.user_id.as_deref(), Some("u-1"));
+    // gpt-4o: 2000 uncached × 2.5 + 1000 cached × 1.25 + 300 output × 10, per 1M.
     assert!(close(c.cost_usd.unwrap(), (2000.0 * 2.5 + 1000.0 * 1.25 + 300.0 * 10.0) / 1e6));
     let e = &a.calls[1];
     assert_eq!(e.cost_source, CostSource::Explicit);
@@ -388,9 +396,11 @@ fn openllmetry_family_total_tokens() {
     let c = &a.calls[0];
     assert_eq!(c.operation.as_deref(), Some("chat"));
     assert_eq!((c.input_tokens, c.output_tokens, c.cache_read_tokens), (800, 200, 600), "output = total − input");
+    // gpt-4.1-mini: 200 uncached × 0.4 + 600 cached × 0.1 + 200 output × 1.6, per 1M.
     assert!(close(c.cost_usd.unwrap(), (200.0 * 0.4 + 600.0 * 0.1 + 200.0 * 1.6) / 1e6));
     let e = &a.calls[1];
     assert_eq!(e.input_tokens, 5000);
+    // text-embedding-3-small: 0.02 per 1M input tokens.
     assert!(close(e.cost_usd.unwrap(), 5000.0 * 0.02 / 1e6));
     let u = &a.calls[2];
     assert_eq!(u.cost_usd, None);
@@ -439,12 +449,14 @@ fn vercel_ai_sdk_family_and_wrapper_not_double_counted() {
     assert_eq!(c.name, "ai.generateText.doGenerate");
     assert_eq!(c.model.as_deref(), Some("gpt-4o-mini-2024-07-18"));
     assert_eq!(c.provider.as_deref(), Some("openai"));
+    // doGenerate's usage; msToFirstChunk is 400 ms.
     assert_eq!((c.input_tokens, c.output_tokens, c.cache_read_tokens), (100, 50, 20));
     assert_eq!(c.ttft_ns, Some(400_000_000));
     assert!(c.content_filtered);
     assert_eq!(a.context.len(), 1);
     assert_eq!(a.context[0].kind, call::ContextKind::Wrapper);
     let s = summary::summarize_trace(&set, 0, &a.calls, None);
+    // 100 input tokens once, not also the wrapper's 100.
     assert_eq!(s.totals.input_tokens, 100);
 }
 
@@ -470,7 +482,9 @@ fn handbook_family_explicit_cost_purpose_and_first_token_event() {
     let c = one_call(&build(vec![g]));
     assert_eq!(c.purpose.as_deref(), Some("generate"));
     assert_eq!(c.cost_source, CostSource::Explicit);
+    // input_usd 0.003 + output_usd 0.0015.
     assert!(close(c.cost_usd.unwrap(), 0.0045));
+    // The llm.first_token event 500 ms in; 100 output tokens over the other 1.5 s.
     assert_eq!(c.ttft_ns, Some(500_000_000));
     assert!((c.tokens_per_second.unwrap() - 100.0 / 1.5).abs() < 1e-9);
 }
@@ -532,11 +546,13 @@ fn cached_pricing_uses_cached_and_cache_write_rates_with_input_fallback() {
     assert_eq!(c.uncached_input_tokens, 2_000);
     assert!(close(c.cost_usd.unwrap(), (2_000.0 * 3.0 + 6_000.0 * 0.3 + 2_000.0 * 3.75 + 100.0 * 15.0) / 1e6));
     // gemini-2.0-flash has no cached or cache-write rate: both fall back to input (0.1).
+    // 500 uncached (1000 − 400 − 100); output 0.4.
     let g = call("gemini-2.0-flash", 1_000, 400, 100, 10);
     assert!(close(g.cost_usd.unwrap(), (500.0 * 0.1 + 400.0 * 0.1 + 100.0 * 0.1 + 10.0 * 0.4) / 1e6));
     // Cache counts larger than input: uncached floors at 0.
     let f = call("gpt-4o-mini", 100, 300, 0, 0);
     assert_eq!(f.uncached_input_tokens, 0);
+    // gpt-4o-mini's cached rate: 0.075.
     assert!(close(f.cost_usd.unwrap(), 300.0 * 0.075 / 1e6));
 }
 
@@ -567,6 +583,8 @@ fn unknown_model_is_unpriced_never_zero() {
     ]);
     let prices = PriceTable::builtin();
     let a = call::analyze_set(&set, &prices);
+    // Spans 2 to 5. Only gpt-4o-mini (span 3) is priced: the private model, the span
+    // without a model and the one without usage are not.
     assert_eq!(a.calls.len(), 4);
     let unknown = a.calls.iter().find(|c| c.model.as_deref() == Some("my-private-llm")).unwrap();
     assert_eq!(unknown.cost_usd, None);
@@ -574,11 +592,13 @@ fn unknown_model_is_unpriced_never_zero() {
     let s = summary::summarize_trace(&set, 0, &a.calls, None);
     assert_eq!(s.totals.unpriced_calls, 3);
     assert_eq!(s.totals.priced_calls, 1);
+    // gpt-4o-mini: 1000 × 0.15 + 100 × 0.6, per 1M = $0.00021.
     assert!(close(s.totals.cost_usd, (1000.0 * 0.15 + 100.0 * 0.6) / 1e6));
 
     let j = summary::trace_llm_json(&set, 0, &prices);
     assert_eq!(j["calls"], 4);
     assert_eq!(j["unpriced_calls"], 3);
+    // Input 10 + 1000 + 7, output 5 + 100.
     assert_eq!(j["input_tokens"], 1017);
     assert_eq!(j["output_tokens"], 105);
     assert_eq!(j["cached_input_tokens"], 0);
@@ -648,6 +668,7 @@ fn errors_rate_limits_and_finish_flags() {
     status_only.status_message = "Rate limit reached for requests";
     let set = build_traces(vec![vec![rl], vec![h429], vec![timeout], vec![filt], vec![status_only]]);
     let a = call::analyze_set(&set, &PriceTable::builtin());
+    // One call per trace above.
     assert_eq!(a.calls.len(), 5);
     let by_span = |id: u64| a.calls.iter().find(|c| set.spans[c.span as usize].span_id == SpanId::Hex(id)).unwrap().clone();
     let c = by_span(1);
@@ -667,6 +688,7 @@ fn errors_rate_limits_and_finish_flags() {
 
     let mix = aggregate::finish_reason_mix(&a.calls);
     let reasons: Vec<(&str, u64)> = mix.iter().map(|r| (r.reason.as_str(), r.calls)).collect();
+    // Only span 4 reports finish reasons (content_filter and stop); the other 4 do not.
     assert_eq!(reasons, vec![(aggregate::NOT_REPORTED, 4), ("content_filter", 1), ("stop", 1)]);
     assert!(mix[1].content_filter);
 }
@@ -687,6 +709,7 @@ fn agent_and_tool_spans_are_context_not_calls() {
         sp(4, Some(1), "GET /x", 800, 100, vec![("http.request.method", V::S("GET")), ("cache.hit", V::B(false))]),
     ]);
     let a = call::analyze_set(&set, &PriceTable::builtin());
+    // Only "chat model-a" is a call; the agent and the tool are its context.
     assert_eq!(a.calls.len(), 1);
     let kinds: Vec<(call::ContextKind, Option<&str>)> = a.context.iter().map(|c| (c.kind, c.label.as_deref())).collect();
     assert_eq!(kinds, vec![(call::ContextKind::Agent, Some("triage")), (call::ContextKind::Tool, Some("search"))]);
@@ -705,12 +728,16 @@ fn summary_wall_share_critical_path_share_and_extremes() {
     ]);
     let a = call::analyze_set(&set, &PriceTable::builtin());
     let idx = |id: u64| set.spans.iter().position(|s| s.span_id == SpanId::Hex(id)).unwrap() as u32;
+    // A critical path given by hand: 800 ms, of which b 200, c 20 and its child 80.
     let cp: Vec<(u32, u64)> = vec![(idx(1), 500_000_000), (idx(3), 200_000_000), (idx(4), 20_000_000), (idx(5), 80_000_000)];
     let s = summary::summarize_trace(&set, 0, &a.calls, Some(&cp));
     assert_eq!(s.llm_wall_ns, 500_000_000, "100..500 ∪ 800..900");
+    // 500 of the root's 1000 ms.
     assert!((s.wall_share - 0.5).abs() < 1e-12);
+    // 200 + 20 + 80 (time under a call counts as the call's) = 300, 300 / 800 = 0.375.
     assert_eq!(s.critical_path_llm_ns, Some(300_000_000));
     assert!((s.critical_path_share.unwrap() - 0.375).abs() < 1e-12);
+    // b has 9000 input tokens, a 1000; a lasts 300 ms, b 200 and c 100.
     assert_eq!(s.most_expensive, Some(idx(3)), "unpriced calls never win");
     assert_eq!(s.slowest, Some(idx(2)));
 }
@@ -742,6 +769,7 @@ fn aggregates_by_user_tenant_trace_cache_and_latency_percentiles() {
     }
     let set = build_traces(traces);
     let a = call::analyze_set(&set, &PriceTable::builtin());
+    // 100 traces of one call each, alternating between alice and bob.
     assert_eq!(a.calls.len(), 100);
     let users = aggregate::group_calls(&set, &a.calls, GroupBy::User);
     let keys: Vec<(&str, u64)> = users.iter().map(|r| (r.key.as_str(), r.totals.calls)).collect();
@@ -752,7 +780,9 @@ fn aggregates_by_user_tenant_trace_cache_and_latency_percentiles() {
     assert_eq!(aggregate::group_calls(&set, &a.calls, GroupBy::Trace).len(), 100);
     let cache = aggregate::cache_by_model(&a.calls);
     assert_eq!(cache.len(), 1);
+    // 50 calls read 500 cached tokens of 100 × 1000 input: 25,000 / 100,000.
     assert!((cache[0].hit_rate.unwrap() - 0.25).abs() < 1e-12);
+    // Latencies 10, 20, … 1000 ms: p50 is the 50th, p95 the 95th, p99 the 99th.
     let lat = aggregate::latency_by_model(&a.calls);
     assert_eq!(lat[0].calls, 100);
     assert_eq!(lat[0].p50_ns, 500_000_000);
@@ -760,6 +790,8 @@ fn aggregates_by_user_tenant_trace_cache_and_latency_percentiles() {
     assert_eq!(lat[0].p99_ns, 990_000_000);
     assert_eq!(lat[0].max_ns, 1_000_000_000);
     assert_eq!(nearest_rank::<u64>(&[], 50.0), None);
+    // usd_text's rule: below $1, 6 decimals (trailing zeros trimmed) or 3 significant
+    // digits when that is finer; from $1 up, 2 decimals.
     assert_eq!(clew::format::usd(0.017721), "$0.017721");
     assert_eq!(clew::format::usd(0.0000492), "$0.0000492");
     assert_eq!(clew::format::usd(0.0001755), "$0.000176");
@@ -791,6 +823,8 @@ fn tables_sort_and_export_csv_with_quoting() {
     let csv = t.to_csv();
     let mut lines = csv.split("\r\n");
     assert_eq!(lines.next(), Some("user.id,Calls,Cost (USD),Unpriced calls,Input tokens,Output tokens,Cache read,Reasoning,Errors"));
+    // The root's user makes all 3 calls: gpt-4o 10 × 2.5 + gpt-4o-mini 1000 × 0.15, per 1M
+    // = $0.000175; "mystery" is unpriced; input 10 + 1000 + 5.
     assert_eq!(lines.next(), Some("\"O'Brien, \"\"Pat\"\"\",3,0.000175,1,1015,0,0,0,0"));
     assert_eq!(t.csv_file_name(), "clew-llm-by-user.csv");
 
@@ -808,8 +842,12 @@ fn tables_sort_and_export_csv_with_quoting() {
     calls.sort_by_column(model, true);
     let order: Vec<&str> = calls.rows.iter().map(|r| r[model].text.as_str()).collect();
     assert_eq!(order, ["gpt-4o", "gpt-4o-mini", "mystery"]);
-    t.sort_by_column(99, true); // out of range: no panic
+    // A column past the last (the table has 9) leaves the table as it was.
+    let before = t.clone();
+    t.sort_by_column(99, true);
+    assert_eq!(t, before, "out of range: unchanged");
     let calls_csv = calls.to_csv();
+    // Line 3 is the last of the 3 rows after the header: mystery sorts last by model.
     assert!(calls_csv.lines().nth(3).unwrap().contains(",mystery,"));
     assert!(calls_csv.contains(",unknown,"), "cost source column says unknown; cost cell is empty");
     assert!(calls_csv.starts_with("Trace,Service,Span,Model,Provider,Operation,Purpose,Input tokens,Output tokens,Cost (USD),Latency (ms),TTFT (ms),"));
@@ -916,6 +954,7 @@ fn span_call_inherits_user_up_a_deep_chain_without_recursion() {
     let set = build(spans);
     let prices = PriceTable::builtin();
     let a = call::analyze_set(&set, &prices);
+    // The chat span at the bottom of the 30,000-deep chain.
     assert_eq!(a.calls.len(), 1);
     assert_eq!(a.calls[0].user_id.as_deref(), Some("deep-user"));
     let c = call::span_call(&set, a.calls[0].span, &prices).unwrap();
@@ -926,6 +965,7 @@ fn span_call_inherits_user_up_a_deep_chain_without_recursion() {
 
 #[test]
 fn empty_and_out_of_range_inputs_do_not_panic() {
+    // An empty set: trace 5, trace 0 and span 3 are all past the end.
     let set = TraceSet::default();
     let prices = PriceTable::builtin();
     assert!(call::analyze_trace(&set, 5, &prices).calls.is_empty());
@@ -951,12 +991,14 @@ fn load_demo() -> TraceSet {
 
 #[test]
 fn demo_loads_19_spans_9_services_root_3841ms() {
+    // The handbook §7 chat trace: 19 spans of 9 services; the root POST lasts 3841 ms.
     let set = load_demo();
     assert_eq!(set.traces.len(), 1);
     assert_eq!(set.spans.len(), 19);
     let services: std::collections::BTreeSet<&str> = set.spans.iter().map(|s| set.service_of(s)).collect();
     assert_eq!(services.len(), 9, "{services:?}");
     let t = &set.traces[0];
+    // The traceId in public/demo.json.
     assert_eq!(t.trace_id.to_text(&set.strings), "3fa85f6457174562b3fc2c963f66afa6");
     let root = &set.spans[t.root as usize];
     assert_eq!(set.name_of(root), "POST /api/v1/chat");
@@ -1014,6 +1056,7 @@ fn demo_llm_calls_tokens_and_costs_from_the_table() {
     let a = call::analyze_trace(&set, 0, &prices);
     let calls: Vec<(&str, &str, u64, u64)> =
         a.calls.iter().map(|c| (c.name.as_str(), c.model_key(), c.input_tokens, c.output_tokens)).collect();
+    // The gen_ai.usage attributes of the demo's four llm-router spans.
     assert_eq!(
         calls,
         vec![
@@ -1029,11 +1072,15 @@ fn demo_llm_calls_tokens_and_costs_from_the_table() {
     assert!(close(cost("generate"), 0.017721));
     assert!(close(cost("classify"), (156.0 * 0.15 + 43.0 * 0.6) / 1e6));
     assert!(close(cost("postprocess"), (674.0 * 0.15 + 124.0 * 0.6) / 1e6));
+    // Table prices per 1M tokens: claude-3-5-sonnet 3 / 15, gpt-4o-mini 0.15 / 0.6,
+    // text-embedding-ada-002 0.1 (input only).
     assert!(close(cost("embedding"), 312.0 * 0.1 / 1e6));
 
     let generate = a.calls.iter().find(|c| c.name == "generate").unwrap();
     assert_eq!(generate.provider.as_deref(), Some("anthropic"));
     assert_eq!(generate.purpose.as_deref(), Some("generate"));
+    // generate's first token comes 412 ms in; 612 output tokens over the other
+    // 2208 − 412 = 1796 ms.
     assert_eq!(generate.ttft_ns, Some(412_000_000));
     assert!((generate.tokens_per_second.unwrap() - 612.0 / 1.796).abs() < 1e-6);
     assert_eq!(generate.user_id.as_deref(), Some("usr_9kx2z"));
@@ -1045,6 +1092,7 @@ fn demo_llm_calls_tokens_and_costs_from_the_table() {
     assert_eq!(s.most_expensive, Some(generate.span));
     assert_eq!(s.slowest, Some(generate.span));
     assert_eq!(s.totals.unpriced_calls, 0);
+    // The four calls do not overlap: their durations add up to 2786 ms of the root's 3841.
     assert_eq!(s.llm_wall_ns, (118 + 268 + 2208 + 192) * 1_000_000);
     assert!((s.wall_share - 2786.0 / 3841.0).abs() < 1e-12);
 
@@ -1054,11 +1102,14 @@ fn demo_llm_calls_tokens_and_costs_from_the_table() {
     assert_eq!(j["output_tokens"], 43 + 612 + 124);
     assert_eq!(j["cached_input_tokens"], 0);
     assert_eq!(j["unpriced_calls"], 0);
+    // 0.0000312 (embedding) + 0.0000492 (classify) + 0.017721 (generate) + 0.0001755
+    // (postprocess), rounded to 7 decimals.
     assert_eq!(j["cost_usd"].as_f64(), Some(0.0179769));
     assert_eq!(j["by_model"]["gpt-4o-mini"]["calls"], 2);
     assert_eq!(j["by_model"]["claude-3-5-sonnet-20241022"]["cost_usd"].as_f64(), Some(0.017721));
 
     let badges = llm_text::trace_badges(&set, 0, &prices);
+    // One badge per call.
     assert_eq!(badges.len(), 4);
     assert_eq!(badges[&generate.span], "claude-3-5-sonnet-20241022 · 2,847→612 tok · $0.017721");
     assert!(badges.values().any(|b| b == "text-embedding-ada-002 · 312 tok · $0.0000312"), "{badges:?}");
@@ -1099,6 +1150,7 @@ fn charts_are_labelled_svg_with_escaped_user_labels() {
 
     let lat = aggregate::latency_by_model(&a.calls);
     let svg = charts::latency_by_model_svg(&lat, &theme, 640, 300);
+    // claude-3-5-sonnet's one call, generate, lasts 2208 ms.
     assert!(svg.contains("Latency by model") && svg.contains("p95 2.21 s"));
 
     // Labels from the trace are XML-escaped.
@@ -1140,6 +1192,7 @@ fn charts_are_labelled_svg_with_escaped_user_labels() {
 #[test]
 fn mistral_models_are_priced_with_their_aliases() {
     let t = clew::analysis::pricing::PriceTable::builtin();
+    // Input prices per 1M tokens in the built-in table.
     for (name, input) in [
         ("mistral-large-latest", 2.0),
         ("mistral-large-2411", 2.0),

@@ -75,6 +75,7 @@ fn collapsing_a_subtree_hides_only_its_descendants() {
     let rows = waterfall::visible_rows(&set, 0, &c, None);
     assert_eq!(names(&set, &rows), ["A", "B", "C", "F"]);
     c.set(b, 1, false);
+    // All 6 spans of the tree again.
     assert_eq!(waterfall::visible_rows(&set, 0, &c, None).len(), 6);
 }
 
@@ -118,6 +119,7 @@ fn deep_chain_is_walked_without_recursion() {
     }
     let set = clew::parse::load(&[("chain.json", otlp(&specs).as_bytes())], None).expect("loads");
     assert_eq!(waterfall::visible_rows(&set, 0, &Collapsed::none(), None).len(), n as usize);
+    // The deepest span has every other span of the chain above it.
     let last = (n - 1) as u32;
     assert_eq!(waterfall::ancestors(&set, last).len(), n as usize - 1);
     let mut c = Collapsed::all();
@@ -138,7 +140,8 @@ fn window_draws_only_visible_rows_plus_margin() {
     assert_eq!(wb.last, 1_000_000);
     let last_row_bottom = wb.top_px + (wb.last - wb.first) as f64 * ROW_HEIGHT_PX;
     assert!((last_row_bottom - (bottom.scroll_top_px + 480.0)).abs() < ROW_HEIGHT_PX, "{last_row_bottom}");
-    // Small lists are not scaled: row k sits at k * height.
+    // Small lists are not scaled: row k sits at k * height. 240 px down is row 10
+    // (24 px rows), drawn from MARGIN_ROWS rows above it.
     let ws = waterfall::window(100, Viewport { scroll_top_px: 240.0, height_px: 240.0 });
     assert_eq!(ws.first, 10 - waterfall::MARGIN_ROWS);
     assert_eq!(ws.top_px, ws.first as f64 * ROW_HEIGHT_PX);
@@ -164,8 +167,10 @@ fn bars_are_percent_of_the_window() {
     let t = &set.traces[0];
     let win = TimeWindow::of_trace(t.duration_ns);
     let b = waterfall::bar(&set.spans[idx(&set, "B") as usize], t.start_ns, win);
+    // B runs 100..400 ms of the trace's 1000: from 10 %, 30 % wide.
     assert!((b.left_pct - 10.0).abs() < 1e-9 && (b.width_pct - 30.0).abs() < 1e-9);
-    // Zoomed to 500..1000 ms, B is off screen and C starts at 0 %.
+    // Zoomed to 500..1000 ms, B is off screen and C (500..900) starts at 0 %, 400 / 500
+    // = 80 % wide.
     let z = win.sub(0.5, 1.0);
     assert!(waterfall::bar(&set.spans[idx(&set, "B") as usize], t.start_ns, z).off_screen);
     let c = waterfall::bar(&set.spans[idx(&set, "C") as usize], t.start_ns, z);
@@ -177,8 +182,10 @@ fn bars_are_percent_of_the_window() {
 #[test]
 fn zoom_and_pan_stay_in_bounds() {
     let all = TimeWindow { start_ns: 0.0, end_ns: 1e9 };
+    // Half the width around the middle: 0.25..0.75 s.
     let z = all.zoom(0.5, 0.5, all);
     assert_eq!((z.start_ns, z.end_ns), (2.5e8, 7.5e8));
+    // Panning far right stops at the end, keeping the 0.5 s width.
     let p = z.pan(10.0, all);
     assert_eq!((p.start_ns, p.end_ns), (5e8, 1e9));
     let out = z.zoom(100.0, 0.0, all);
@@ -190,16 +197,21 @@ fn self_time_subtracts_child_cover() {
     let set = tree();
     // A: 1000 ms minus B (300) and C (400).
     assert_eq!(waterfall::self_time_ns(&set, idx(&set, "A")), 300_000_000);
+    // B: 300 ms minus D (50) and E (50); D has no children.
     assert_eq!(waterfall::self_time_ns(&set, idx(&set, "B")), 200_000_000);
     assert_eq!(waterfall::self_time_ns(&set, idx(&set, "D")), 50_000_000);
+    // A's children cover two stretches: B (from 10 %, 30 % wide) and C.
     let seg = waterfall::child_cover_segments(&set, idx(&set, "A"), 8);
     assert_eq!(seg.len(), 2);
     assert!((seg[0].0 - 10.0).abs() < 1e-9 && (seg[0].1 - 30.0).abs() < 1e-9);
+    // C's event at 650 ms: (650 - 500) / 400 = 37.5 % along C.
     assert_eq!(waterfall::event_ticks(&set, idx(&set, "C"), 10), vec![37.5]);
 }
 
 #[test]
 fn ticks_pick_a_readable_unit() {
+    // Steps of 1, 2 or 5 × a power of ten, near the number of ticks asked for: 0.5 s over
+    // 3.841 s, 0.5 ms over 2 ms, 500 µs over 900 µs, 10 ms over 40 ms, 0.1 µs over 0.3 µs.
     let t = axis::ticks(0.0, 3.841e9, 8);
     assert_eq!(t.first().map(|t| t.label.as_str()), Some("0.0 s"));
     assert!(t.iter().any(|t| t.label == "2.5 s"), "{t:?}");
@@ -228,6 +240,7 @@ fn find_terms() {
     assert_eq!(q("error"), ["F"]);
     assert_eq!(q("service=db errors"), ["F"]);
     assert_eq!(q("name:\"f <b>\""), ["F"]);
+    // The attribute n is each span's place in the fixture list: D is the fourth (3).
     assert_eq!(q("n=3"), ["D"]);
     assert!(q("").is_empty());
     assert_eq!(find::parse_duration_ns("1.5s"), Some(1_500_000_000));
@@ -243,6 +256,7 @@ fn palette_is_stable_and_distinct() {
     let mut slots: Vec<usize> = a.values().copied().collect();
     slots.sort_unstable();
     slots.dedup();
+    // One slot for each of the 4 services.
     assert_eq!(slots.len(), 4);
     assert_eq!(palette::assign(["api"])["api"], palette::preferred_slot("api"));
 }
@@ -254,8 +268,9 @@ fn minimap_counts_per_cell() {
     assert_eq!((d.cols, d.rows), (10, 6));
     // Row 0 is A, covering every column.
     assert!((0..10).all(|c| d.at(c, 0) == 1));
-    // Row 1 is B (100..400 ms): columns 1..4.
+    // Row 1 is B (100..400 ms): columns 1..4 of ten 100 ms columns.
     assert_eq!((0..10).map(|c| d.at(c, 1)).collect::<Vec<_>>(), [0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    // F is the one error span, in one cell.
     assert_eq!(d.errors.iter().sum::<u32>(), 1);
     // Fewer pixel rows than spans: buckets add up.
     let d2 = minimap::density(&set, 0, 10, 2);

@@ -24,6 +24,7 @@ const OTLP: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"servi
 #[wasm_bindgen_test]
 fn parse_and_snapshot_round_trip_in_wasm() {
     let set = parse::load(&[("t.json", OTLP.as_bytes())], None).expect("loads in wasm");
+    // The root and its child in OTLP above.
     assert_eq!(set.spans.len(), 2);
     let bytes = snapshot::encode(&set);
     let back = snapshot::decode(&bytes).expect("decodes in wasm");
@@ -43,10 +44,12 @@ fn broken_input_is_a_load_error_not_a_panic() {
 #[wasm_bindgen_test]
 fn rows_and_find_in_wasm() {
     let set = parse::load(&[("t.json", OTLP.as_bytes())], None).expect("loads");
+    // Span 0 is the root, span 1 the child (status code 2, an error); only the root has n = 7.
     let rows = waterfall::visible_rows(&set, 0, &waterfall::Collapsed::none(), None);
     assert_eq!(rows, vec![0, 1]);
     assert_eq!(waterfall::visible_rows(&set, 0, &waterfall::Collapsed::all(), None), vec![0]);
     assert_eq!(find::parse("error").find(&set, 0), vec![1]);
     assert_eq!(find::parse("n=7").find(&set, 0), vec![0]);
+    // The root's 500 ms less its child's 200 ms.
     assert_eq!(waterfall::self_time_ns(&set, 0), 300_000_000);
 }

@@ -1,16 +1,19 @@
 //! The native `clew` CLI over the same core as the browser app.
 //!
 //! * `clew analyze [--format F] [--json] FILE...`: load files (fragments of one
-//!   trace merge) and print a summary, or one JSON object with `--json`.
+//!   trace merge) and print a summary, or one JSON object with `--json`. Files that
+//!   would take the model's arenas past their `u32` limit are refused (exit 1).
 //! * `clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--out FILE]`:
 //!   write a realistic synthetic trace file.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clew::synth::{self, GenFormat, GenOptions};
+use clew::model::builder::SetBuilder;
+use clew::model::TraceSet;
 use clew::parse::{self, Format};
 use clew::report;
+use clew::synth::{self, GenFormat, GenOptions};
 
 const USAGE: &str = "usage:
   clew analyze [--format otlp|jaeger|zipkin|jaeger-proto] [--json] FILE...
@@ -72,10 +75,9 @@ fn analyze(args: &[String]) -> ExitCode {
             Err(e) => return fail(&format!("{f}: cannot read the file: {e}")),
         }
     }
-    let inputs: Vec<(&str, &[u8])> = contents.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-    let set = match parse::load(&inputs, format) {
+    let set = match load(SetBuilder::new(), &contents, format) {
         Ok(s) => s,
-        Err(e) => return fail(&e.to_string()),
+        Err(e) => return fail(&e),
     };
     drop(contents);
     let opts = report::ReportOptions::default();
@@ -93,6 +95,17 @@ fn analyze(args: &[String]) -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// Reads the files into one set (fragments of one trace merge). Refuses the first file
+/// that fails to read, or that takes an arena of the builder past its limit: the model's
+/// `u32` indices would not hold it, so the message names the file and the limit.
+fn load(mut b: SetBuilder, files: &[(String, Vec<u8>)], format: Option<Format>) -> Result<TraceSet, String> {
+    for (name, bytes) in files {
+        parse::read_input(&mut b, name, bytes, format).map_err(|e| e.to_string())?;
+        b.check_arenas().map_err(|full| format!("{name}: {full}"))?;
+    }
+    Ok(b.finish())
 }
 
 fn generate(args: &[String]) -> ExitCode {
@@ -140,5 +153,31 @@ fn generate(args: &[String]) -> ExitCode {
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("cannot write: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE_SPAN: &str = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}}]},
+        "scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
+        "name":"GET /","startTimeUnixNano":"1000","endTimeUnixNano":"2000"}]}]}]}"#;
+
+    fn files(n: usize) -> Vec<(String, Vec<u8>)> {
+        (1..=n).map(|k| (format!("part{k}.json"), ONE_SPAN.as_bytes().to_vec())).collect()
+    }
+
+    #[test]
+    fn load_refuses_the_file_that_passes_the_arena_limit() {
+        // Each file adds one span, resource and attribute (fragments of one trace) and no
+        // new text (35 bytes: "api", "service.name"… and "unknown_service"): a limit of 40
+        // takes 40 files, and the 41st is named with the limit.
+        let full =
+            "part41.json: too much data for one load: 41 spans, more than the limit of 40. Load fewer or smaller files.";
+        let limited = || SetBuilder::with_arena_limit(40);
+        assert_eq!(load(limited(), &files(40), None).map(|s| s.spans.len()), Ok(40));
+        assert_eq!(load(limited(), &files(41), None).err().as_deref(), Some(full));
+        assert_eq!(load(SetBuilder::new(), &files(3), None).map(|s| s.spans.len()), Ok(3));
     }
 }

@@ -4,17 +4,28 @@
 //!
 //! ```text
 //!  parsers ──push_span()──▶ SetBuilder { raw spans in input order }
+//!                                │ check_arenas(): every arena within the u32 index limit
 //!                                │ finish()
-//!        group by trace id ──▶ id map (first span with an id wins; Zipkin server
-//!                                │      halves win for their children)
-//!        resolve parents  ──▶ orphan / self_parent / multiple-parents warnings
-//!        break cycles     ──▶ at the earliest-starting span (ties: smaller id)
-//!        pre-order DFS    ──▶ explicit stack, siblings by (start, span id)
-//!        fill times       ──▶ missing timestamps take the parent's start; clock skew
+//!   settle_resources  ──▶ unknown_service for resources without a name
+//!   flag_missing      ──▶ missing_service / missing_timestamp / missing_duration; group by trace id
+//!   trace_order       ──▶ traces by (start, trace id text, first appearance)
+//!   for each trace, TraceScratch::build:
+//!     map_ids         ──▶ id map (first span with an id wins; Zipkin server halves win for
+//!                          their children); duplicate_span_id
+//!     link_parents    ──▶ orphan / self_parent
+//!     break_cycles    ──▶ cut at the earliest-starting span (ties: smaller id); cycle
+//!     sort_children   ──▶ siblings by (start, span id, input order)
+//!     order_roots     ──▶ the trace root's tree first, then other roots by start
+//!     lay_out         ──▶ pre-order DFS with an explicit stack; subtree ends
+//!     fill_times      ──▶ missing timestamps take the parent's start; clock_skew
+//!   Output::push_trace ─▶ each span written to its pre-order slot
+//!   place_warnings    ──▶ warnings grouped by trace, then the set-level ones
 //! ```
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::arena::{self, ArenaFull, ArenaLimit};
+use super::tree::{TraceInput, TraceScratch};
 use super::*;
 
 /// A warning recorded by a parser, tied to a raw span (by input index) or to the set.
@@ -97,10 +108,10 @@ pub struct SetBuilder {
     pub spans: Vec<RawSpan>,
     pub warnings: Vec<RawWarning>,
     pub sources: Vec<Source>,
-    /// Interned "unknown_service".
-    unknown_service: Option<StrId>,
     /// The empty scope, created on demand.
     empty_scope: Option<u32>,
+    /// The most entries per arena (see [`SetBuilder::check_arenas`]).
+    arena_limit: ArenaLimit,
 }
 
 /// The service name given to spans whose resource has none.
@@ -111,19 +122,44 @@ impl SetBuilder {
         SetBuilder::default()
     }
 
+    /// A builder whose arenas hold at most `limit` entries instead of
+    /// [`arena::ARENA_LIMIT`]: lets tests reach the limit with a few spans.
+    pub fn with_arena_limit(limit: usize) -> SetBuilder {
+        SetBuilder { arena_limit: ArenaLimit(limit), ..SetBuilder::default() }
+    }
+
+    /// Checks that every arena the parsers filled still fits the model's `u32` indices,
+    /// counting the `unknown_service` name [`SetBuilder::finish`] adds. Call it after each
+    /// input, to name the input that went over: past the limit, the ranges read so far
+    /// are not exact, and `finish` builds nothing.
+    pub fn check_arenas(&self) -> Result<(), ArenaFull> {
+        let limit = self.arena_limit.0;
+        let (text, _) = self.strings.raw_parts();
+        let unknown = if self.strings.find(UNKNOWN_SERVICE).is_some() { 0 } else { 1 };
+        arena::check("bytes of string text", text.len() + unknown * UNKNOWN_SERVICE.len(), limit)?;
+        arena::check("strings", self.strings.len() + unknown, limit)?;
+        arena::check("spans", self.spans.len(), limit)?;
+        arena::check("attributes", self.attrs.len(), limit)?;
+        arena::check("attribute values", self.values.len(), limit)?;
+        arena::check("events", self.events.len(), limit)?;
+        arena::check("links", self.links.len(), limit)?;
+        arena::check("resources", self.resources.len(), limit)?;
+        arena::check("scopes", self.scopes.len(), limit)
+    }
+
     /// Adds a resource. An empty service name becomes `unknown_service`; the spans
     /// that use it are flagged `missing_service` when the set is built.
     pub fn add_resource(&mut self, service: &str, attrs: Range32, dropped_attrs: u32, schema_url: StrId) -> u32 {
         let service = if service.trim().is_empty() { StrId::EMPTY } else { self.strings.intern(service) };
         self.resources.push(Resource { service, attrs, dropped_attrs, schema_url });
-        self.resources.len() as u32 - 1
+        arena::index_u32(self.resources.len() - 1)
     }
 
     pub fn add_scope(&mut self, name: &str, version: &str, attrs: Range32, dropped_attrs: u32, schema_url: StrId) -> u32 {
         let name = self.strings.intern(name);
         let version = self.strings.intern(version);
         self.scopes.push(Scope { name, version, attrs, dropped_attrs, schema_url });
-        self.scopes.len() as u32 - 1
+        arena::index_u32(self.scopes.len() - 1)
     }
 
     /// The shared empty scope, for formats that have none.
@@ -154,7 +190,7 @@ impl SetBuilder {
     /// Adds a span; returns its raw index (for warnings).
     pub fn push_span(&mut self, span: RawSpan) -> u32 {
         self.spans.push(span);
-        self.spans.len() as u32 - 1
+        arena::index_u32(self.spans.len() - 1)
     }
 
     pub fn warn(&mut self, kind: WarningKind, span: u32, message: impl Into<String>) {
@@ -171,12 +207,68 @@ impl SetBuilder {
     /// Cost: a few sequential passes over the raw spans and one hash map per trace for
     /// the id lookup. Traces are built one at a time in their final order, straight
     /// into the output, with scratch buffers reused from trace to trace.
+    ///
+    /// When an arena is over the limit ([`SetBuilder::check_arenas`]) the set holds no
+    /// trace, only a set-level warning saying which arena and what limit. Otherwise every
+    /// count below is at most the number of raw spans, so the `u32` indices are exact.
     pub fn finish(mut self) -> TraceSet {
-        let unknown = self.strings.intern(UNKNOWN_SERVICE);
-        self.unknown_service = Some(unknown);
-        let n = self.spans.len();
+        let missing_service = self.settle_resources();
+        if let Err(full) = self.check_arenas() {
+            let warnings = vec![Warning { kind: WarningKind::Input, span: NO_SPAN, message: full.to_string() }];
+            let set_warnings = Range32 { start: 0, len: 1 };
+            return TraceSet { warnings, set_warnings, sources: self.sources, ..TraceSet::default() };
+        }
+        let mut warn_by_raw: Vec<RawWarning> = std::mem::take(&mut self.warnings);
+        let (mut flags, groups) = self.flag_missing(&missing_service, &mut warn_by_raw);
+        let trace_order = self.trace_order(&groups);
 
-        // missing_service: spans whose resource has no service name.
+        // Build each trace and write its spans in pre-order.
+        let mut out = Output::with_capacity(self.spans.len(), groups.len());
+        let mut scratch = TraceScratch::default();
+        let last_scope = arena::index_u32(self.scopes.len().saturating_sub(1));
+        for &(t_start, _, g) in &trace_order {
+            let group = groups.members(g);
+            let (spans, strings) = (&self.spans, &self.strings);
+            let mut input = TraceInput { spans, group, strings, flags: &mut flags, warnings: &mut warn_by_raw };
+            scratch.build(&mut input);
+            out.push_trace(&self.spans, group, &scratch, &flags, t_start, last_scope);
+        }
+        drop(scratch);
+        drop(groups);
+        // The raw spans are copied out; free them before the warnings are sorted.
+        self.spans = Vec::new();
+        let Output { spans, mut traces, final_of_raw } = out;
+        let limit = self.arena_limit.0;
+        let (warnings, set_warnings) = place_warnings(warn_by_raw, &final_of_raw, &spans, &mut traces, limit);
+
+        self.strings.freeze();
+        // The arenas grew by doubling while reading; give the slack back (in wasm the
+        // capacity is memory the tab holds for as long as the set lives).
+        self.attrs.shrink_to_fit();
+        self.values.shrink_to_fit();
+        self.events.shrink_to_fit();
+        self.links.shrink_to_fit();
+        TraceSet {
+            strings: self.strings,
+            traces,
+            spans,
+            attrs: self.attrs,
+            values: self.values,
+            events: self.events,
+            links: self.links,
+            resources: self.resources,
+            scopes: self.scopes,
+            warnings,
+            set_warnings,
+            sources: self.sources,
+        }
+    }
+
+    /// Gives resources without a service name `unknown_service`, and makes sure there is
+    /// a resource and a scope for spans to point at. Returns, per resource, whether its
+    /// name was missing.
+    fn settle_resources(&mut self) -> Vec<bool> {
+        let unknown = self.strings.intern(UNKNOWN_SERVICE);
         let mut missing_service = vec![false; self.resources.len()];
         for (i, r) in self.resources.iter_mut().enumerate() {
             if r.service.is_empty() {
@@ -191,180 +283,202 @@ impl SetBuilder {
         if self.scopes.is_empty() {
             self.empty_scope();
         }
+        missing_service
+    }
 
-        // One pass over the raw spans: fix resource indices, flag and warn about missing
-        // services, timestamps and durations, and group the spans by trace.
-        let mut warn_by_raw: Vec<RawWarning> = std::mem::take(&mut self.warnings);
-        let mut flags: Vec<u16> = Vec::with_capacity(n);
+    /// One pass over the raw spans: fixes resource indices, flags and warns about missing
+    /// services, timestamps and durations, and groups the spans by trace. Returns the
+    /// flags of each raw span and the groups.
+    fn flag_missing(&mut self, missing_service: &[bool], warnings: &mut Vec<RawWarning>) -> (Vec<u16>, Groups) {
+        let mut flags: Vec<u16> = Vec::with_capacity(self.spans.len());
         let mut grouper = Grouper::default();
         for (i, s) in self.spans.iter_mut().enumerate() {
+            let raw = arena::index_u32(i);
             if s.resource as usize >= self.resources.len() {
                 s.resource = 0;
             }
             let mut f = s.flags;
             let id = |s: &RawSpan| s.span_id.to_text(&self.strings);
             if missing_service[s.resource as usize] {
-                warn_by_raw.push(RawWarning {
+                warnings.push(RawWarning {
                     kind: WarningKind::MissingService,
-                    span: i as u32,
+                    span: raw,
                     message: format!("span {} has no service name; shown as {UNKNOWN_SERVICE}", id(s)),
                 });
             }
             if s.start_ns.is_none() {
                 f |= span_flags::MISSING_TIMESTAMP;
-                warn_by_raw.push(RawWarning {
+                warnings.push(RawWarning {
                     kind: WarningKind::MissingTimestamp,
-                    span: i as u32,
+                    span: raw,
                     message: format!("span {} has no timestamp; shown at its parent's start", id(s)),
                 });
             }
             if s.duration_ns.is_none() && s.flags & span_flags::NEGATIVE_DURATION == 0 {
                 f |= span_flags::MISSING_DURATION;
-                warn_by_raw.push(RawWarning {
+                warnings.push(RawWarning {
                     kind: WarningKind::MissingDuration,
-                    span: i as u32,
+                    span: raw,
                     message: format!("span {} has no duration; shown as 0", id(s)),
                 });
             }
             flags.push(f);
             grouper.add(s.trace_id, s.start_ns);
         }
-        let groups = grouper.finish();
+        (flags, grouper.finish())
+    }
 
-        // Order traces by (start, trace id text, first appearance).
-        let mut trace_order: Vec<(TimeNs, String, usize)> = (0..groups.len())
+    /// The order of the traces: by (start, trace id text, first appearance), each with
+    /// its start and group.
+    fn trace_order(&self, groups: &Groups) -> Vec<(TimeNs, String, usize)> {
+        let mut order: Vec<(TimeNs, String, usize)> = (0..groups.len())
             .map(|g| (groups.start_ns[g], self.spans[groups.members(g)[0] as usize].trace_id.to_text(&self.strings), g))
             .collect();
-        trace_order.sort();
-
-        // Build each trace and write its spans in pre-order.
-        let mut final_of_raw = vec![NO_SPAN; n];
-        let mut out_spans: Vec<Span> = Vec::with_capacity(n);
-        let mut traces: Vec<Trace> = Vec::with_capacity(groups.len());
-        let mut scratch = TraceScratch::default();
-        let last_scope = self.scopes.len().saturating_sub(1) as u32;
-        for (t_idx, &(t_start, _, g)) in trace_order.iter().enumerate() {
-            let group = groups.members(g);
-            scratch.build(&self.spans, group, &mut flags, &mut warn_by_raw, &self.strings);
-            let b = &scratch;
-            let base = out_spans.len() as u32;
-            let mut end_max = t_start;
-            let mut any_ts = false;
-            let mut errors = 0u32;
-            let mut max_depth = 0u32;
-            // The raw spans are read in input order and each is written to its pre-order
-            // slot: the output region of one trace is small enough to stay in cache, while
-            // reading the bigger raw spans in pre-order would jump around memory.
-            out_spans.resize(base as usize + group.len(), BLANK_SPAN);
-            let out = &mut out_spans[base as usize..];
-            for (pos, &raw) in group.iter().enumerate() {
-                let i = b.new_pos[pos] as usize;
-                final_of_raw[raw as usize] = base + i as u32;
-                let r = &self.spans[raw as usize];
-                let f = flags[raw as usize];
-                let dur = r.duration_ns.unwrap_or(0);
-                if r.start_ns.is_some() {
-                    any_ts = true;
-                    end_max = end_max.max(b.start[i].saturating_add(dur));
-                }
-                if f & span_flags::ERROR != 0 {
-                    errors += 1;
-                }
-                max_depth = max_depth.max(b.depth[i] + 1);
-                out[i] = Span {
-                    trace: t_idx as u32,
-                    span_id: r.span_id,
-                    parent_id: r.parent_id,
-                    parent: if b.out_parent[i] == NO_SPAN { NO_SPAN } else { base + b.out_parent[i] },
-                    subtree_end: base + b.subtree_end[i],
-                    depth: b.depth[i],
-                    child_count: b.child_count[pos],
-                    start_ns: b.start[i],
-                    duration_ns: dur,
-                    name: r.name,
-                    kind: r.kind,
-                    status: r.status,
-                    status_message: r.status_message,
-                    resource: r.resource,
-                    scope: r.scope.min(last_scope),
-                    attrs: r.attrs,
-                    events: r.events,
-                    links: r.links,
-                    trace_state: r.trace_state,
-                    w3c_flags: r.w3c_flags,
-                    dropped_attrs: r.dropped_attrs,
-                    dropped_events: r.dropped_events,
-                    dropped_links: r.dropped_links,
-                    flags: f,
-                    input_index: raw,
-                };
-            }
-            traces.push(Trace {
-                trace_id: self.spans[group[0] as usize].trace_id,
-                spans: Range32::new(base as usize, out_spans.len()),
-                root: base + b.root_pos,
-                start_ns: t_start,
-                duration_ns: if any_ts { end_max - t_start } else { 0 },
-                max_depth,
-                errors,
-                warnings: Range32::default(),
-            });
-        }
-        drop(scratch);
-        drop(groups);
-        // The raw spans are copied out; free them before the warnings are sorted.
-        self.spans = Vec::new();
-
-        // Warnings: grouped by trace, within a trace by span position then kind.
-        let mut keyed: Vec<(u32, u32, WarningKind, usize)> = Vec::with_capacity(warn_by_raw.len());
-        let mut set_level: Vec<Warning> = Vec::new();
-        for (wi, w) in warn_by_raw.iter().enumerate() {
-            if w.span == NO_SPAN || w.span as usize >= n {
-                set_level.push(Warning { kind: w.kind, span: NO_SPAN, message: w.message.clone() });
-                continue;
-            }
-            let fi = final_of_raw[w.span as usize];
-            let t = out_spans[fi as usize].trace;
-            keyed.push((t, fi, w.kind, wi));
-        }
-        keyed.sort();
-        let mut warnings: Vec<Warning> = Vec::with_capacity(keyed.len() + set_level.len());
-        let mut k = 0;
-        for (t_idx, trace) in traces.iter_mut().enumerate() {
-            let begin = warnings.len();
-            while k < keyed.len() && keyed[k].0 as usize == t_idx {
-                let (_, fi, kind, wi) = keyed[k];
-                warnings.push(Warning { kind, span: fi, message: std::mem::take(&mut warn_by_raw[wi].message) });
-                k += 1;
-            }
-            trace.warnings = Range32::new(begin, warnings.len());
-        }
-        let set_begin = warnings.len();
-        warnings.extend(set_level);
-        let set_warnings = Range32::new(set_begin, warnings.len());
-
-        self.strings.freeze();
-        // The arenas grew by doubling while reading; give the slack back (in wasm the
-        // capacity is memory the tab holds for as long as the set lives).
-        self.attrs.shrink_to_fit();
-        self.values.shrink_to_fit();
-        self.events.shrink_to_fit();
-        self.links.shrink_to_fit();
-        TraceSet {
-            strings: self.strings,
-            traces,
-            spans: out_spans,
-            attrs: self.attrs,
-            values: self.values,
-            events: self.events,
-            links: self.links,
-            resources: self.resources,
-            scopes: self.scopes,
-            warnings,
-            set_warnings,
-            sources: self.sources,
-        }
+        order.sort();
+        order
     }
+}
+
+/// The built spans and traces, filled one trace at a time.
+struct Output {
+    spans: Vec<Span>,
+    traces: Vec<Trace>,
+    /// Final index of each raw span.
+    final_of_raw: Vec<u32>,
+}
+
+impl Output {
+    fn with_capacity(spans: usize, traces: usize) -> Output {
+        let final_of_raw = vec![NO_SPAN; spans];
+        Output { spans: Vec::with_capacity(spans), traces: Vec::with_capacity(traces), final_of_raw }
+    }
+
+    /// Writes the trace `b` laid out, from the raw spans of `group`, and its summary.
+    fn push_trace(
+        &mut self,
+        raw_spans: &[RawSpan],
+        group: &[u32],
+        b: &TraceScratch,
+        flags: &[u16],
+        t_start: TimeNs,
+        last_scope: u32,
+    ) {
+        let t_idx = arena::index_u32(self.traces.len());
+        let base = arena::index_u32(self.spans.len());
+        let mut end_max = t_start;
+        let mut any_ts = false;
+        let mut errors = 0u32;
+        let mut max_depth = 0u32;
+        // The raw spans are read in input order and each is written to its pre-order
+        // slot: the output region of one trace is small enough to stay in cache, while
+        // reading the bigger raw spans in pre-order would jump around memory.
+        self.spans.resize(base as usize + group.len(), BLANK_SPAN);
+        let out = &mut self.spans[base as usize..];
+        for (pos, &raw) in group.iter().enumerate() {
+            let i = b.new_pos[pos] as usize;
+            self.final_of_raw[raw as usize] = base + b.new_pos[pos];
+            let r = &raw_spans[raw as usize];
+            let f = flags[raw as usize];
+            let dur = r.duration_ns.unwrap_or(0);
+            if r.start_ns.is_some() {
+                any_ts = true;
+                end_max = end_max.max(b.start[i].saturating_add(dur));
+            }
+            if f & span_flags::ERROR != 0 {
+                errors += 1;
+            }
+            max_depth = max_depth.max(b.depth[i] + 1);
+            out[i] = Span {
+                trace: t_idx,
+                span_id: r.span_id,
+                parent_id: r.parent_id,
+                parent: if b.out_parent[i] == NO_SPAN { NO_SPAN } else { base + b.out_parent[i] },
+                subtree_end: base + b.subtree_end[i],
+                depth: b.depth[i],
+                child_count: b.child_count[pos],
+                start_ns: b.start[i],
+                duration_ns: dur,
+                name: r.name,
+                kind: r.kind,
+                status: r.status,
+                status_message: r.status_message,
+                resource: r.resource,
+                scope: r.scope.min(last_scope),
+                attrs: r.attrs,
+                events: r.events,
+                links: r.links,
+                trace_state: r.trace_state,
+                w3c_flags: r.w3c_flags,
+                dropped_attrs: r.dropped_attrs,
+                dropped_events: r.dropped_events,
+                dropped_links: r.dropped_links,
+                flags: f,
+                input_index: raw,
+            };
+        }
+        self.traces.push(Trace {
+            trace_id: raw_spans[group[0] as usize].trace_id,
+            spans: Range32::new(base as usize, self.spans.len()),
+            root: base + b.root_pos,
+            start_ns: t_start,
+            duration_ns: if any_ts { end_max - t_start } else { 0 },
+            max_depth,
+            errors,
+            warnings: Range32::default(),
+        });
+    }
+}
+
+/// Puts the warnings in their final order: grouped by trace, within a trace by span
+/// position then kind, then the set-level ones. Sets each trace's warning range and
+/// returns the warnings with the set-level range. Past `limit` warnings, the last ones
+/// give way to one set-level note that counts them.
+fn place_warnings(
+    mut raw: Vec<RawWarning>,
+    final_of_raw: &[u32],
+    spans: &[Span],
+    traces: &mut [Trace],
+    limit: usize,
+) -> (Vec<Warning>, Range32) {
+    let n = final_of_raw.len();
+    let mut keyed: Vec<(u32, u32, WarningKind, usize)> = Vec::with_capacity(raw.len());
+    let mut set_level: Vec<Warning> = Vec::new();
+    for (wi, w) in raw.iter().enumerate() {
+        if w.span == NO_SPAN || w.span as usize >= n {
+            set_level.push(Warning { kind: w.kind, span: NO_SPAN, message: w.message.clone() });
+            continue;
+        }
+        let fi = final_of_raw[w.span as usize];
+        let t = spans[fi as usize].trace;
+        keyed.push((t, fi, w.kind, wi));
+    }
+    keyed.sort();
+    let total = keyed.len() + set_level.len();
+    if total > limit && limit > 0 {
+        set_level.truncate(limit - 1);
+        keyed.truncate(limit - 1 - set_level.len());
+        let dropped = total - keyed.len() - set_level.len();
+        set_level.push(Warning {
+            kind: WarningKind::Input,
+            span: NO_SPAN,
+            message: format!("{dropped} more warnings are not shown: one load holds at most {limit}"),
+        });
+    }
+    let mut warnings: Vec<Warning> = Vec::with_capacity(keyed.len() + set_level.len());
+    let mut k = 0;
+    for (t_idx, trace) in traces.iter_mut().enumerate() {
+        let begin = warnings.len();
+        while k < keyed.len() && keyed[k].0 as usize == t_idx {
+            let (_, fi, kind, wi) = keyed[k];
+            warnings.push(Warning { kind, span: fi, message: std::mem::take(&mut raw[wi].message) });
+            k += 1;
+        }
+        trace.warnings = Range32::new(begin, warnings.len());
+    }
+    let set_begin = warnings.len();
+    warnings.extend(set_level);
+    let set_warnings = Range32::new(set_begin, warnings.len());
+    (warnings, set_warnings)
 }
 
 /// Filler for output slots that are overwritten right away.
@@ -417,7 +531,7 @@ impl Grouper {
                 let g = *self.index.entry(trace_id).or_insert_with(|| {
                     sizes.push(0);
                     starts.push(None);
-                    sizes.len() as u32 - 1
+                    arena::index_u32(sizes.len() - 1)
                 });
                 self.last = Some((trace_id, g));
                 g
@@ -440,7 +554,7 @@ impl Grouper {
         let mut fill: Vec<u32> = bounds[..self.sizes.len()].to_vec();
         let mut members = vec![0u32; self.group_of.len()];
         for (i, &g) in self.group_of.iter().enumerate() {
-            members[fill[g as usize] as usize] = i as u32;
+            members[fill[g as usize] as usize] = arena::index_u32(i);
             fill[g as usize] += 1;
         }
         Groups { members, bounds, start_ns: self.start_ns.into_iter().map(|t| t.unwrap_or(0)).collect() }
@@ -465,319 +579,61 @@ impl Groups {
     }
 }
 
-/// One trace's tree, laid out by [`TraceScratch::build`]. Per-span vectors indexed by
-/// "pos" follow the group's input order; those indexed by "i" follow the pre-order.
-/// The buffers are kept from one trace to the next to save allocations.
-#[derive(Default)]
-struct TraceScratch {
-    // ── by pos (input order within the trace) ──
-    /// (start or u64::MAX, span id): the sibling and cycle-breaking key, gathered once
-    /// so that sorting does not chase the raw spans.
-    key: Vec<(TimeNs, SpanId)>,
-    /// The parent reference as read.
-    parent_ref: Vec<Option<SpanId>>,
-    /// Duration, 0 when missing.
-    duration: Vec<DurNs>,
-    by_id: HashMap<SpanId, u32>,
-    repeated: Vec<u32>,
-    /// Client half of a Zipkin shared server span.
-    shared_parent: Vec<u32>,
-    parent: Vec<u32>,
-    color: Vec<u8>,
-    path: Vec<u32>,
-    child_count: Vec<u32>,
-    child_start: Vec<u32>,
-    fill: Vec<u32>,
-    children: Vec<u32>,
-    roots: Vec<u32>,
-    new_pos: Vec<u32>,
-    stack: Vec<(u32, u32)>,
-    // ── by i (pre-order) ──
-    /// pos of the i-th span.
-    order: Vec<u32>,
-    /// i of the parent, or NO_SPAN.
-    out_parent: Vec<u32>,
-    depth: Vec<u32>,
-    subtree_end: Vec<u32>,
-    start: Vec<TimeNs>,
-    /// i of the trace root.
-    root_pos: u32,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Clears `v` and fills it with `m` copies of `x`, keeping its allocation.
-fn reset<T: Clone>(v: &mut Vec<T>, m: usize, x: T) {
-    v.clear();
-    v.resize(m, x);
-}
+    /// A builder with a small arena limit and `n` spans of one trace, none with a
+    /// timestamp or a duration (two warnings each).
+    fn spans_without_times(limit: usize, n: u64) -> SetBuilder {
+        let mut b = SetBuilder::with_arena_limit(limit);
+        let svc = b.add_resource("svc", Range32::default(), 0, StrId::EMPTY);
+        for k in 1..=n {
+            let mut s = RawSpan::new(TraceId::Hex(1), SpanId::Hex(k));
+            s.resource = svc;
+            b.push_span(s);
+        }
+        b
+    }
 
-impl TraceScratch {
-    /// Links parents, breaks cycles, sorts siblings and lays the trace out in pre-order.
-    /// `group` holds the raw indices of the trace's spans in input order.
-    fn build(&mut self, spans: &[RawSpan], group: &[u32], flags: &mut [u16], warnings: &mut Vec<RawWarning>, strings: &Strings) {
-        let m = group.len();
-        let sid = |raw: u32| spans[raw as usize].span_id.to_text(strings);
-        // One gather of the fields the tree needs, so that later steps read small
-        // arrays instead of chasing the raw spans.
-        self.key.clear();
-        self.parent_ref.clear();
-        self.duration.clear();
-        for &raw in group {
-            let s = &spans[raw as usize];
-            self.key.push((s.start_ns.unwrap_or(u64::MAX), s.span_id));
-            self.parent_ref.push(s.parent_id);
-            self.duration.push(s.duration_ns.unwrap_or(0));
-        }
-        // 1. Id map: the first span with an id wins. Where spans share an id and one
-        //    is a Zipkin shared server half, the RPC pair is the server half and the
-        //    first CLIENT span of that id (else the first non-server span): the server
-        //    half becomes the client half's child and takes over the id for children.
-        //    Every other span with that id is a duplicate.
-        if self.by_id.capacity() > 4 * m + 64 {
-            // A big map left by an earlier trace would make clearing cost its capacity.
-            self.by_id = HashMap::default();
-        }
-        self.by_id.clear();
-        self.by_id.reserve(m);
-        self.repeated.clear();
-        for (pos, &(_, id)) in self.key.iter().enumerate() {
-            match self.by_id.entry(id) {
-                std::collections::hash_map::Entry::Occupied(_) => self.repeated.push(pos as u32),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(pos as u32);
-                }
-            }
-        }
-        reset(&mut self.shared_parent, m, NO_SPAN);
-        if !self.repeated.is_empty() {
-            let by_id = &mut self.by_id;
-            let mut same: HashMap<SpanId, Vec<u32>> = HashMap::default();
-            for &pos in &self.repeated {
-                let id = self.key[pos as usize].1;
-                let first = by_id.get(&id).copied().unwrap_or(pos);
-                same.entry(id).or_insert_with(|| vec![first]).push(pos);
-            }
-            let mut ids: Vec<SpanId> = same.keys().copied().collect();
-            ids.sort_unstable();
-            for id in ids {
-                let Some(list) = same.get(&id) else { continue };
-                let is_server = |p: u32| spans[group[p as usize] as usize].flags & span_flags::SHARED_SERVER != 0;
-                let server = list.iter().copied().find(|&p| is_server(p));
-                let client = server.and_then(|_| {
-                    list.iter()
-                        .copied()
-                        .find(|&p| !is_server(p) && spans[group[p as usize] as usize].kind == SpanKind::Client)
-                        .or_else(|| list.iter().copied().find(|&p| !is_server(p)))
-                });
-                let keep: Vec<u32> = match (server, client) {
-                    (Some(sv), Some(cl)) => {
-                        self.shared_parent[sv as usize] = cl;
-                        by_id.insert(id, sv);
-                        vec![sv, cl]
-                    }
-                    _ => vec![list[0]],
-                };
-                for &p in list {
-                    if keep.contains(&p) {
-                        continue;
-                    }
-                    let raw = group[p as usize];
-                    flags[raw as usize] |= span_flags::DUPLICATE_ID;
-                    warnings.push(RawWarning {
-                        kind: WarningKind::DuplicateSpanId,
-                        span: raw,
-                        message: format!("span id {} appears more than once; children attach to the first", sid(raw)),
-                    });
-                }
-            }
-        }
-        // 2. Resolve parents.
-        reset(&mut self.parent, m, NO_SPAN);
-        for (pos, &raw) in group.iter().enumerate() {
-            if self.shared_parent[pos] != NO_SPAN {
-                self.parent[pos] = self.shared_parent[pos];
-                continue;
-            }
-            let Some(pid) = self.parent_ref[pos] else { continue };
-            if pid == self.key[pos].1 {
-                flags[raw as usize] |= span_flags::SELF_PARENT;
-                warnings.push(RawWarning {
-                    kind: WarningKind::SelfParent,
-                    span: raw,
-                    message: format!("span {} names itself as its parent; shown as a root", sid(raw)),
-                });
-                continue;
-            }
-            match self.by_id.get(&pid) {
-                Some(&p) if p as usize != pos => self.parent[pos] = p,
-                _ => {
-                    flags[raw as usize] |= span_flags::ORPHAN;
-                    warnings.push(RawWarning {
-                        kind: WarningKind::Orphan,
-                        span: raw,
-                        message: format!(
-                            "parent {} of span {} is not loaded; shown as a root of its own subtree",
-                            pid.to_text(strings),
-                            sid(raw)
-                        ),
-                    });
-                }
-            }
-        }
-        // 3. Break cycles. Walk up from each unvisited span with colors; a span met
-        //    again on the current path closes a cycle.
-        reset(&mut self.color, m, 0u8); // 0 new, 1 on path, 2 done
-        for first in 0..m as u32 {
-            if self.color[first as usize] != 0 {
-                continue;
-            }
-            self.path.clear();
-            let mut cur = first;
-            loop {
-                if cur == NO_SPAN || self.color[cur as usize] == 2 {
-                    break;
-                }
-                if self.color[cur as usize] == 1 {
-                    // Cycle: from `cur` along the path to its end.
-                    let at = self.path.iter().position(|&p| p == cur).unwrap_or(0);
-                    let cycle = &self.path[at..];
-                    let breaker = cycle.iter().copied().min_by_key(|&p| self.key[p as usize]).unwrap_or(cur);
-                    self.parent[breaker as usize] = NO_SPAN;
-                    let raw = group[breaker as usize];
-                    flags[raw as usize] |= span_flags::CYCLE;
-                    warnings.push(RawWarning {
-                        kind: WarningKind::Cycle,
-                        span: raw,
-                        message: format!(
-                            "span {} is part of a parent cycle of {} spans; the cycle is cut here and it is shown as a root",
-                            sid(raw),
-                            cycle.len()
-                        ),
-                    });
-                    break;
-                }
-                self.color[cur as usize] = 1;
-                self.path.push(cur);
-                cur = self.parent[cur as usize];
-            }
-            for &p in &self.path {
-                self.color[p as usize] = 2;
-            }
-        }
-        // 4. Children lists (CSR), siblings sorted by (start, span id, input order).
-        reset(&mut self.child_count, m, 0);
-        for &p in &self.parent {
-            if p != NO_SPAN {
-                self.child_count[p as usize] += 1;
-            }
-        }
-        reset(&mut self.child_start, m + 1, 0);
-        for pos in 0..m {
-            self.child_start[pos + 1] = self.child_start[pos] + self.child_count[pos];
-        }
-        self.fill.clear();
-        self.fill.extend_from_slice(&self.child_start[..m]);
-        reset(&mut self.children, self.child_start[m] as usize, 0);
-        for (pos, &p) in self.parent.iter().enumerate() {
-            if p != NO_SPAN {
-                self.children[self.fill[p as usize] as usize] = pos as u32;
-                self.fill[p as usize] += 1;
-            }
-        }
-        let key = &self.key;
-        let sort_key = |pos: &u32| -> (TimeNs, SpanId, u32) {
-            let (t, id) = key[*pos as usize];
-            (t, id, *pos)
-        };
-        for pos in 0..m {
-            let r = self.child_start[pos] as usize..self.child_start[pos + 1] as usize;
-            if r.len() > 1 {
-                self.children[r].sort_unstable_by_key(sort_key);
-            }
-        }
-        // 5. Trace root: earliest-starting span with no parent reference at all;
-        //    else the earliest-starting span. Ties: longer duration, smaller id.
-        let duration = &self.duration;
-        let root_rank = |pos: u32| {
-            let (start, id) = key[pos as usize];
-            (start, std::cmp::Reverse(duration[pos as usize]), id, pos)
-        };
-        let (shared_parent, parent_ref) = (&self.shared_parent, &self.parent_ref);
-        let no_ref_root = (0..m as u32)
-            .filter(|&p| parent_ref[p as usize].is_none() && shared_parent[p as usize] == NO_SPAN)
-            .min_by_key(|&p| root_rank(p));
-        let trace_root = no_ref_root.or_else(|| (0..m as u32).min_by_key(|&p| root_rank(p))).unwrap_or(0);
-        // The root of the trace root's subtree goes first; then other roots by start.
-        let mut top = trace_root;
-        let mut guard = 0;
-        while self.parent[top as usize] != NO_SPAN && guard <= m {
-            top = self.parent[top as usize];
-            guard += 1;
-        }
-        self.roots.clear();
-        self.roots.extend((0..m as u32).filter(|&p| self.parent[p as usize] == NO_SPAN && p != top));
-        self.roots.sort_unstable_by_key(sort_key);
-        self.roots.insert(0, top);
-        // 6. Pre-order DFS with an explicit stack.
-        self.order.clear();
-        reset(&mut self.new_pos, m, NO_SPAN);
-        self.out_parent.clear();
-        self.depth.clear();
-        self.stack.clear(); // (pos, depth)
-        for &r in &self.roots {
-            self.stack.push((r, 0));
-            while let Some((pos, d)) = self.stack.pop() {
-                self.new_pos[pos as usize] = self.order.len() as u32;
-                self.order.push(pos);
-                self.depth.push(d);
-                let p = self.parent[pos as usize];
-                self.out_parent.push(if p == NO_SPAN { NO_SPAN } else { self.new_pos[p as usize] });
-                let r = self.child_start[pos as usize] as usize..self.child_start[pos as usize + 1] as usize;
-                for &c in self.children[r].iter().rev() {
-                    self.stack.push((c, d + 1));
-                }
-            }
-        }
-        // subtree_end: walk backwards, each span's end is the max of its children's ends.
-        self.subtree_end.clear();
-        self.subtree_end.extend(1..=m as u32);
-        for i in (0..m).rev() {
-            let p = self.out_parent[i];
-            if p != NO_SPAN {
-                let e = self.subtree_end[i];
-                if e > self.subtree_end[p as usize] {
-                    self.subtree_end[p as usize] = e;
-                }
-            }
-        }
-        // 7. Times: a missing timestamp takes the parent's start; clock skew.
-        reset(&mut self.start, m, 0);
-        for i in 0..m {
-            let pos = self.order[i] as usize;
-            let t = self.key[pos].0;
-            let p = self.out_parent[i];
-            if t != u64::MAX || spans[group[pos] as usize].start_ns.is_some() {
-                self.start[i] = t;
-                if p != NO_SPAN {
-                    let ppos = self.order[p as usize] as usize;
-                    let pt = self.key[ppos].0;
-                    if t < pt && spans[group[ppos] as usize].start_ns.is_some() {
-                        let raw = group[pos];
-                        flags[raw as usize] |= span_flags::CLOCK_SKEW;
-                        warnings.push(RawWarning {
-                            kind: WarningKind::ClockSkew,
-                            span: raw,
-                            message: format!(
-                                "span {} starts {} before its parent (clock skew?); times are shown as recorded",
-                                sid(raw),
-                                crate::format::duration(pt - t)
-                            ),
-                        });
-                    }
-                }
-            } else {
-                self.start[i] = if p == NO_SPAN { 0 } else { self.start[p as usize] };
-            }
-        }
-        self.root_pos = self.new_pos[trace_root as usize];
+    #[test]
+    fn check_arenas_names_the_arena_past_the_limit() {
+        // Within 20: 20 spans, 1 resource, 3 strings and 18 bytes of text ("", "svc" and
+        // the "unknown_service" finish adds).
+        assert_eq!(spans_without_times(20, 20).check_arenas(), Ok(()));
+        let over = spans_without_times(20, 21);
+        assert_eq!(over.check_arenas(), Err(ArenaFull { what: "spans", len: 21, limit: 20 }));
+        // finish builds nothing past the limit, and says why in a set-level warning.
+        let set = over.finish();
+        assert!(set.spans.is_empty() && set.traces.is_empty());
+        assert_eq!(set.set_warnings, Range32 { start: 0, len: 1 });
+        assert_eq!(set.warnings[0].kind, WarningKind::Input);
+        let message = "too much data for one load: 21 spans, more than the limit of 20. Load fewer or smaller files.";
+        assert_eq!(set.warnings[0].message, message);
+    }
+
+    #[test]
+    fn string_text_counts_against_the_limit() {
+        // 8 bytes, plus the 15 of "unknown_service" that finish adds: 23.
+        let mut b = SetBuilder::with_arena_limit(23);
+        b.strings.intern("12345678");
+        assert_eq!(b.check_arenas(), Ok(()));
+        b.strings.intern("9");
+        assert_eq!(b.check_arenas(), Err(ArenaFull { what: "bytes of string text", len: 24, limit: 23 }));
+    }
+
+    #[test]
+    fn warnings_past_the_limit_give_way_to_one_note() {
+        // 11 spans × 2 warnings = 22; the limit of 20 keeps 19 and a note for the other 3.
+        // The arenas fit: 18 bytes of text ("svc" + "unknown_service"), 3 strings, 11 spans.
+        let set = spans_without_times(20, 11).finish();
+        assert_eq!(set.spans.len(), 11, "every span is kept");
+        assert!(set.spans.iter().all(|s| s.has(span_flags::MISSING_TIMESTAMP) && s.has(span_flags::MISSING_DURATION)));
+        assert_eq!(set.warnings.len(), 20);
+        assert_eq!(set.traces[0].warnings, Range32 { start: 0, len: 19 });
+        assert_eq!(set.set_warnings, Range32 { start: 19, len: 1 });
+        assert_eq!(set.warnings[19].message, "3 more warnings are not shown: one load holds at most 20");
+        // Under the limit nothing is dropped.
+        assert_eq!(spans_without_times(22, 11).finish().warnings.len(), 22);
     }
 }

@@ -13,10 +13,12 @@
 //!   referenced by [`StrId`]. `StrId::EMPTY` is the empty string.
 //! * Attributes, events and links live in flat arenas referenced by [`Range32`].
 
+pub mod arena;
 pub mod builder;
 pub mod ids;
 pub mod snapshot;
 pub mod strings;
+mod tree;
 
 pub use ids::{SpanId, TraceId};
 pub use strings::{StrId, Strings};
@@ -37,8 +39,10 @@ pub struct Range32 {
 }
 
 impl Range32 {
+    /// The range `start..end` of an arena. Arena positions past `u32::MAX` saturate
+    /// instead of wrapping (see [`arena::index_u32`]); the builder refuses such arenas.
     pub fn new(start: usize, end: usize) -> Self {
-        Range32 { start: start as u32, len: end.saturating_sub(start) as u32 }
+        Range32 { start: arena::index_u32(start), len: arena::index_u32(end.saturating_sub(start)) }
     }
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..(self.start as usize + self.len as usize)
@@ -497,9 +501,6 @@ impl TraceSet {
         }
         out.pop().unwrap_or(J::Null)
     }
-    pub fn span_index_in_trace(&self, trace: &Trace, span: u32) -> u32 {
-        span - trace.spans.start
-    }
     /// Total number of spans across all traces.
     pub fn span_count(&self) -> usize {
         self.spans.len()
@@ -515,7 +516,7 @@ impl TraceSet {
     /// Finds a span (the first with that id) inside one trace.
     pub fn find_span(&self, trace: usize, id: &SpanId) -> Option<u32> {
         let t = self.traces.get(trace)?;
-        t.spans.range().find(|&i| self.spans[i].span_id == *id).map(|i| i as u32)
+        t.spans.range().find(|&i| self.spans[i].span_id == *id).map(arena::index_u32)
     }
 }
 

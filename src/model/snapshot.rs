@@ -63,8 +63,10 @@ impl Writer {
     fn u128(&mut self, v: u128) {
         self.out.extend_from_slice(&v.to_le_bytes());
     }
+    /// An arena length. A built or decoded set keeps every arena within the `u32`
+    /// limit ([`super::arena::ARENA_LIMIT`]), so the length is exact.
     fn len(&mut self, n: usize) {
-        self.u32(n as u32);
+        self.u32(super::arena::index_u32(n));
     }
     fn bytes(&mut self, b: &[u8]) {
         self.len(b.len());
@@ -308,7 +310,7 @@ impl<'a> Reader<'a> {
         let v = self.u128("trace id")?;
         match tag {
             0 => Ok(TraceId::Hex(v)),
-            1 => Ok(TraceId::Raw(StrId(v as u32))),
+            1 => Ok(TraceId::Raw(str_index(v, "trace id")?)),
             t => Err(SnapshotError::Corrupt(format!("trace id tag {t}"))),
         }
     }
@@ -318,26 +320,32 @@ impl<'a> Reader<'a> {
         match tag {
             0 => Ok(None),
             1 => Ok(Some(SpanId::Hex(v))),
-            2 => Ok(Some(SpanId::Raw(StrId(v as u32)))),
+            2 => Ok(Some(SpanId::Raw(str_index(u128::from(v), "span id")?))),
             t => Err(SnapshotError::Corrupt(format!("span id tag {t}"))),
         }
     }
     fn value(&mut self) -> Result<AttrValue, SnapshotError> {
         let tag = self.u8("value")?;
         let p = self.u64("value")?;
+        // Arrays and kv-lists pack (start, len) in the two halves of the payload.
         let r = Range32 { start: p as u32, len: (p >> 32) as u32 };
         Ok(match tag {
-            0 => AttrValue::Str(StrId(p as u32)),
+            0 => AttrValue::Str(str_index(u128::from(p), "string value")?),
             1 => AttrValue::Bool(p != 0),
             2 => AttrValue::Int(p as i64),
             3 => AttrValue::Double(f64::from_bits(p)),
-            4 => AttrValue::Bytes(StrId(p as u32)),
+            4 => AttrValue::Bytes(str_index(u128::from(p), "bytes value")?),
             5 => AttrValue::Array(r),
             6 => AttrValue::KvList(r),
             7 => AttrValue::Empty,
             t => return Err(SnapshotError::Corrupt(format!("value tag {t}"))),
         })
     }
+}
+
+/// A string index written as a wider payload: the encoder only writes `u32` ones.
+fn str_index(v: u128, what: &str) -> Result<StrId, SnapshotError> {
+    u32::try_from(v).map(StrId).map_err(|_| SnapshotError::Corrupt(format!("{what} string index {v}")))
 }
 
 fn check_range(r: Range32, len: usize, what: &str) -> Result<(), SnapshotError> {
@@ -819,6 +827,14 @@ mod tests {
             b[i] ^= 0xA5;
             let _ = decode(&b);
         }
+    }
+
+    #[test]
+    fn string_indices_past_u32_are_corrupt_not_truncated() {
+        assert_eq!(str_index(7, "span id"), Ok(StrId(7)));
+        // 2^32 + 7 would read as string 7 if cut to 32 bits.
+        let corrupt = SnapshotError::Corrupt("span id string index 4294967303".into());
+        assert_eq!(str_index((1 << 32) + 7, "span id"), Err(corrupt));
     }
 
     #[test]

@@ -80,8 +80,9 @@ impl Strings {
             return StrId::EMPTY;
         }
         self.data.push_str(s);
-        self.ends.push(self.data.len() as u32);
-        StrId(self.ends.len() as u32 - 1)
+        // Past 4 GiB of text the offsets saturate; the builder's arena check refuses that.
+        self.ends.push(super::arena::index_u32(self.data.len()));
+        StrId(super::arena::index_u32(self.ends.len() - 1))
     }
     pub fn get(&self, id: StrId) -> &str {
         let i = id.0 as usize;
