@@ -71,6 +71,41 @@ thread_local! {
     static NEXT_ID: RefCell<f64> = const { RefCell::new(1.0) };
 }
 
+/// Stamps a step of the load in flight in `window.__clewLoadMarks[name]` (page ms, as
+/// `performance.now()`), for the benchmark and for people profiling in the console.
+fn mark(name: &str, page_ms: f64) {
+    let Some(w) = web_sys::window() else { return };
+    let key = JsValue::from_str("__clewLoadMarks");
+    let obj = match Reflect::get(&w, &key) {
+        Ok(o) if o.is_object() => o,
+        _ => {
+            let o: JsValue = Object::new().into();
+            let _ = Reflect::set(&w, &key, &o);
+            o
+        }
+    };
+    let _ = Reflect::set(&obj, &JsValue::from_str(name), &JsValue::from_f64(page_ms));
+}
+
+/// Starts a fresh set of load marks.
+fn reset_marks() {
+    if let Some(w) = web_sys::window() {
+        let _ = Reflect::set(&w, &JsValue::from_str("__clewLoadMarks"), &Object::new());
+    }
+}
+
+/// Copies the worker's marks (epoch ms) into the page's, as page ms.
+fn mark_worker_steps(marks: &JsValue) {
+    let Some(origin) = web_sys::window().and_then(|w| w.performance()).map(|p| p.time_origin()) else { return };
+    let Ok(obj) = marks.clone().dyn_into::<Object>() else { return };
+    for entry in Object::entries(&obj) {
+        let pair: Array = entry.unchecked_into();
+        if let (Some(name), Some(at)) = (pair.get(0).as_string(), pair.get(1).as_f64()) {
+            mark(&name, at - origin);
+        }
+    }
+}
+
 fn fail(ui: Ui, msg: String) {
     IN_FLIGHT.with(|f| *f.borrow_mut() = None);
     ui.load.painted.set(None);
@@ -111,6 +146,8 @@ pub fn load_inputs(ui: Ui, new: Vec<Input>, add: bool) {
         *n
     });
     IN_FLIGHT.with(|f| *f.borrow_mut() = Some((id, inputs.clone())));
+    reset_marks();
+    mark("load_start", now_ms());
     ui.load.painted.set(None);
     ui.load.status.set(Status::Loading {
         text: format!("Reading {} file(s)", inputs.len()),
@@ -144,6 +181,7 @@ pub fn load_inputs(ui: Ui, new: Vec<Input>, add: bool) {
             names.push(&JsValue::from_str(&inp.name));
             buffers.push(&buf);
         }
+        mark("read_done", now_ms());
         set_text(ui, format!("Parsing {:.1} MB in the background", total / 1e6));
         let msg = Object::new();
         set(&msg, "kind", &"load".into());
@@ -168,6 +206,7 @@ fn send(ui: Ui, msg: Object, transfer: Array) {
     }
     WORKER.with(|w| {
         if let Some(c) = w.borrow_mut().as_mut() {
+            mark(if c.ready { "posted" } else { "posted_waiting_for_worker" }, now_ms());
             if c.ready {
                 if let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer) {
                     fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
@@ -224,6 +263,7 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
     let current = IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0));
     match kind.as_str() {
         "ready" => WORKER.with(|w| {
+            mark("worker_ready", now_ms());
             if let Some(c) = w.borrow_mut().as_mut() {
                 c.ready = true;
                 if let Some((msg, transfer)) = c.pending.take() {
@@ -239,6 +279,8 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
             fail(ui, get("message").as_string().unwrap_or_else(|| "The trace could not be loaded.".into()));
         }
         "done" if current == Some(id) => {
+            mark("received", now_ms());
+            mark_worker_steps(&get("marks"));
             // Its linear memory stays at the parse peak; a fresh worker next time gives it back.
             stop_worker();
             let Ok(buf) = get("snapshot").dyn_into::<ArrayBuffer>() else {
@@ -333,7 +375,9 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     if !current(id) {
         return;
     }
+    mark("copy_start", now_ms());
     let bytes = copy_in_slices(&buf).await;
+    mark("copied", now_ms());
     drop(buf);
     if !current(id) {
         return;
@@ -346,6 +390,7 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
         }
         None => return, // superseded by a newer load
     };
+    mark("decoded", now_ms());
     drop(bytes);
     let names = set.sources.iter().map(|s| s.name.clone()).collect();
     let loaded = Arc::new(Loaded { set, names });
@@ -358,7 +403,9 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
             }
             let inputs = IN_FLIGHT.with(|f| f.borrow_mut().take()).map(|x| x.1).unwrap_or_default();
             INPUTS.with(|i| *i.borrow_mut() = inputs);
+            mark("install_start", now_ms());
             crate::ui::app::install(ui, loaded);
+            mark("install_end", now_ms());
         },
         std::time::Duration::from_millis(0),
     );

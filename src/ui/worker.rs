@@ -47,6 +47,13 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// Milliseconds since the Unix epoch at sub-millisecond resolution: comparable with the
+/// page's `performance.timeOrigin + performance.now()`.
+fn epoch_ms() -> f64 {
+    let perf = Reflect::get(&js_sys::global(), &"performance".into()).ok().and_then(|p| p.dyn_into::<web_sys::Performance>().ok());
+    perf.map(|p| p.time_origin() + p.now()).unwrap_or_else(js_sys::Date::now)
+}
+
 fn handle(ev: MessageEvent) {
     let data = ev.data();
     let get = |k: &str| Reflect::get(&data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
@@ -54,6 +61,9 @@ fn handle(ev: MessageEvent) {
     let names: Array = get("names").dyn_into().unwrap_or_default();
     let buffers: Array = get("buffers").dyn_into().unwrap_or_default();
     let t0 = now_ms();
+    let marks = Object::new();
+    let mark = |name: &str| set(&marks, name, &epoch_ms().into());
+    mark("w_received");
 
     // Copy each buffer into wasm memory, then let the JS buffer go.
     let mut inputs: Vec<(String, Vec<u8>)> = Vec::with_capacity(buffers.length() as usize);
@@ -66,6 +76,7 @@ fn handle(ev: MessageEvent) {
         inputs.push((name, bytes));
     }
     buffers.set_length(0);
+    mark("w_copied_in");
 
     let result = (|| -> Result<crate::model::TraceSet, parse::LoadError> {
         if inputs.is_empty() {
@@ -79,8 +90,11 @@ fn handle(ev: MessageEvent) {
             progress(id, &what);
             parse::read_input(&mut b, name, bytes, None)?;
         }
+        mark("w_parsed");
         progress(id, &format!("Building the span tree ({} spans)", b.spans.len()));
-        Ok(b.finish())
+        let set = b.finish();
+        mark("w_built");
+        Ok(set)
     })();
     drop(inputs);
 
@@ -88,11 +102,13 @@ fn handle(ev: MessageEvent) {
         Ok(trace_set) => {
             progress(id, &format!("Packing {} spans for the page", trace_set.spans.len()));
             let bytes = snapshot::encode(&trace_set);
+            mark("w_encoded");
             let (spans, traces) = (trace_set.spans.len(), trace_set.traces.len());
             drop(trace_set);
             let arr = Uint8Array::new_with_length(bytes.len() as u32);
             arr.copy_from(&bytes);
             drop(bytes);
+            mark("w_copied_out");
             let buf = arr.buffer();
             let o = Object::new();
             set(&o, "kind", &"done".into());
@@ -101,6 +117,8 @@ fn handle(ev: MessageEvent) {
             set(&o, "spans", &(spans as f64).into());
             set(&o, "traces", &(traces as f64).into());
             set(&o, "ms", &(now_ms() - t0).into());
+            mark("w_posted");
+            set(&o, "marks", &marks);
             let transfer = Array::of1(&buf);
             post(&o, Some(&transfer));
         }
