@@ -2,19 +2,24 @@
 //! [`TraceSet`](crate::model::TraceSet) in [`AppState::loaded`] out.
 //!
 //! ```text
-//! File/Blob ─arrayBuffer()─▶ ArrayBuffer ─transfer─▶ worker: parse + build + encode
+//! File/Blob ──(by reference)──▶ worker: stream into its memory, parse + build + encode
 //!                                                        │
 //! AppState.loaded ◀─ snapshot::Decoder ◀─ ArrayBuffer ◀──┘ (transferred back)
 //! ```
 //!
-//! On the page the snapshot is copied into wasm memory in 16 MB slices, then decoded
-//! with a resumable [`snapshot::Decoder`] in ~20 ms slices, yielding between them.
+//! The page never reads the files: the worker does, so the main thread only decodes the
+//! snapshot. The worker starts with the first load (or the first fetch) and stays, keeping
+//! the last set; one whose memory grew past [`RESTART_WORKER_ABOVE_BYTES`] is replaced at
+//! the next load, so the tab gives that memory back. On the page the snapshot is copied into
+//! wasm memory in 16 MB slices, then decoded with a resumable [`snapshot::Decoder`] in
+//! slices of about [`DECODE_SLICE_MS`], with a cheap yield (no timer clamp) between them.
 //!
 //! The inputs of the current set stay on the page as `Blob`s (a dropped `File` is
 //! one), so "Add files" can send the old inputs with the new ones. Every failure
 //! ends in [`Status::Error`] with a message for a person.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
@@ -55,11 +60,16 @@ impl Input {
     }
 }
 
+/// A worker whose memory grew past this (it never shrinks) is replaced at the next load.
+pub const RESTART_WORKER_ABOVE_BYTES: f64 = 256e6;
+
 struct WorkerClient {
     worker: Worker,
     ready: bool,
     /// A message waiting for the worker to be ready.
-    pending: Option<(Object, Array)>,
+    pending: Option<Object>,
+    /// The worker's memory after its last load.
+    memory_bytes: f64,
 }
 
 thread_local! {
@@ -155,64 +165,57 @@ pub fn load_inputs(ui: Ui, new: Vec<Input>, add: bool) {
         done_bytes: 0.0,
         total_bytes: total,
     });
-    leptos::task::spawn_local(async move {
-        let names = Array::new();
-        let buffers = Array::new();
-        let mut done = 0.0;
-        for inp in &inputs {
-            let buf = match JsFuture::from(inp.blob.array_buffer()).await {
-                Ok(b) => b,
-                Err(e) => {
-                    let why = e.as_string().or_else(|| Reflect::get(&e, &"message".into()).ok()?.as_string());
-                    fail(ui, format!("{}: the file could not be read ({}). Try choosing it again.", inp.name, why.unwrap_or_else(|| "unknown error".into())));
-                    return;
-                }
-            };
-            if IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0)) != Some(id) {
-                return; // A newer load replaced this one.
-            }
-            done += inp.size();
-            ui.load.status.update(|s| {
-                if let Status::Loading { done_bytes, text, .. } = s {
-                    *done_bytes = done;
-                    *text = format!("Reading {}", inp.name);
-                }
-            });
-            names.push(&JsValue::from_str(&inp.name));
-            buffers.push(&buf);
-        }
-        mark("read_done", now_ms());
-        set_text(ui, format!("Parsing {:.1} MB in the background", total / 1e6));
-        let msg = Object::new();
-        set(&msg, "kind", &"load".into());
-        set(&msg, "id", &id.into());
-        set(&msg, "names", &names);
-        set(&msg, "buffers", &buffers);
-        send(ui, msg, buffers);
-    });
+    let names = Array::new();
+    let blobs = Array::new();
+    for inp in &inputs {
+        names.push(&JsValue::from_str(&inp.name));
+        blobs.push(&inp.blob);
+    }
+    let msg = Object::new();
+    set(&msg, "kind", &"load".into());
+    set(&msg, "id", &id.into());
+    set(&msg, "names", &names);
+    set(&msg, "blobs", &blobs);
+    send(ui, msg);
 }
 
-/// Sends a load message to the worker (starting it when needed).
-fn send(ui: Ui, msg: Object, transfer: Array) {
-    let started = WORKER.with(|w| w.borrow().is_some());
-    if !started {
-        match start_worker(ui) {
-            Ok(client) => WORKER.with(|w| *w.borrow_mut() = Some(client)),
-            Err(e) => {
-                fail(ui, format!("The background parser could not start ({e}). Reload the page; if it persists, the browser may block Web Workers."));
-                return;
-            }
+/// Starts the worker unless one is running, so that it boots while the page does other
+/// work (a fetch); `false` when it could not start (the load has then failed).
+pub fn ensure_worker(ui: Ui) -> bool {
+    if WORKER.with(|w| w.borrow().is_some()) {
+        return true;
+    }
+    match start_worker(ui) {
+        Ok(client) => {
+            WORKER.with(|w| *w.borrow_mut() = Some(client));
+            true
         }
+        Err(e) => {
+            fail(ui, format!("The background parser could not start ({e}). Reload the page; if it persists, the browser may block Web Workers."));
+            false
+        }
+    }
+}
+
+/// Sends a load message to the worker (starting it when needed, and replacing one that
+/// grew big).
+fn send(ui: Ui, msg: Object) {
+    let big = WORKER.with(|w| w.borrow().as_ref().is_some_and(|c| c.memory_bytes > RESTART_WORKER_ABOVE_BYTES));
+    if big {
+        stop_worker();
+    }
+    if !ensure_worker(ui) {
+        return;
     }
     WORKER.with(|w| {
         if let Some(c) = w.borrow_mut().as_mut() {
             mark(if c.ready { "posted" } else { "posted_waiting_for_worker" }, now_ms());
             if c.ready {
-                if let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer) {
+                if let Err(e) = c.worker.post_message(&msg) {
                     fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
                 }
             } else {
-                c.pending = Some((msg, transfer));
+                c.pending = Some(msg);
             }
         }
     });
@@ -243,7 +246,7 @@ fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
-    Ok(WorkerClient { worker, ready: false, pending: None })
+    Ok(WorkerClient { worker, ready: false, pending: None, memory_bytes: 0.0 })
 }
 
 /// Ends the worker (a new one starts with the next load).
@@ -266,23 +269,38 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
             mark("worker_ready", now_ms());
             if let Some(c) = w.borrow_mut().as_mut() {
                 c.ready = true;
-                if let Some((msg, transfer)) = c.pending.take() {
-                    if let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer) {
+                if let Some(msg) = c.pending.take() {
+                    if let Err(e) = c.worker.post_message(&msg) {
                         fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
                     }
                 }
             }
         }),
-        "progress" if current == Some(id) => set_text(ui, get("text").as_string().unwrap_or_default()),
+        "progress" if current == Some(id) => {
+            let text = get("text").as_string().unwrap_or_default();
+            let read = get("done_bytes").as_f64();
+            ui.load.status.update(|s| {
+                if let Status::Loading { text: t, done_bytes, .. } = s {
+                    *t = text;
+                    if let Some(b) = read {
+                        *done_bytes = b;
+                    }
+                }
+            });
+        }
+        // The worker stays after an error or an answer: its state is clean either way.
         "error" if current == Some(id) => {
-            stop_worker();
             fail(ui, get("message").as_string().unwrap_or_else(|| "The trace could not be loaded.".into()));
         }
         "done" if current == Some(id) => {
             mark("received", now_ms());
             mark_worker_steps(&get("marks"));
-            // Its linear memory stays at the parse peak; a fresh worker next time gives it back.
-            stop_worker();
+            let memory = get("memory_bytes").as_f64().unwrap_or(0.0);
+            WORKER.with(|w| {
+                if let Some(c) = w.borrow_mut().as_mut() {
+                    c.memory_bytes = memory;
+                }
+            });
             let Ok(buf) = get("snapshot").dyn_into::<ArrayBuffer>() else {
                 fail(ui, "The background parser sent back no data.".into());
                 return;
@@ -297,9 +315,46 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
 /// Bytes copied from the snapshot into wasm memory per main-thread task.
 const COPY_SLICE_BYTES: usize = 16 << 20;
 
-/// Resolves after the browser has had a turn (input, paint, other tasks).
+thread_local! {
+    /// The channel whose messages end [`yield_to_browser`]'s waits, and the waits, in order.
+    static YIELD_CHANNEL: RefCell<Option<web_sys::MessageChannel>> = const { RefCell::new(None) };
+    static YIELD_WAITS: RefCell<VecDeque<js_sys::Function>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// Resolves in a later task, after the browser has had a turn (input, a frame when one is
+/// due, other tasks), without the clamp of nested `setTimeout`s (4 ms from the fifth on):
+/// `scheduler.yield()` where the browser has it, else a `MessageChannel` message.
 async fn yield_to_browser() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
+    let _ = JsFuture::from(scheduler_yield().unwrap_or_else(channel_yield)).await;
+}
+
+fn scheduler_yield() -> Option<js_sys::Promise> {
+    let scheduler = Reflect::get(&js_sys::global(), &"scheduler".into()).ok()?;
+    let f: js_sys::Function = Reflect::get(&scheduler, &"yield".into()).ok()?.dyn_into().ok()?;
+    f.call0(&scheduler).ok()?.dyn_into().ok()
+}
+
+fn channel_yield() -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _reject| {
+        YIELD_WAITS.with(|w| w.borrow_mut().push_back(resolve));
+        YIELD_CHANNEL.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.is_none() {
+                let Ok(channel) = web_sys::MessageChannel::new() else { return };
+                let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|_: MessageEvent| {
+                    if let Some(resolve) = YIELD_WAITS.with(|w| w.borrow_mut().pop_front()) {
+                        let _ = resolve.call0(&JsValue::UNDEFINED);
+                    }
+                });
+                channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+                on_message.forget();
+                *c = Some(channel);
+            }
+            if let Some(channel) = c.as_ref() {
+                let _ = channel.port2().post_message(&JsValue::UNDEFINED);
+            }
+        });
+    })
 }
 
 fn current(id: f64) -> bool {
@@ -329,10 +384,10 @@ async fn copy_in_slices(buf: &ArrayBuffer) -> Vec<u8> {
     bytes
 }
 
-/// Records decoded per [`snapshot::Decoder::step`] call (about a millisecond each).
-const DECODE_STEP_ITEMS: usize = 8192;
+/// Records decoded per [`snapshot::Decoder::step`] call (well under a millisecond each).
+const DECODE_STEP_ITEMS: usize = 16384;
 /// Main-thread time spent decoding before yielding to the browser.
-const DECODE_SLICE_MS: f64 = 20.0;
+pub const DECODE_SLICE_MS: f64 = 30.0;
 
 /// Decodes the snapshot in slices of about [`DECODE_SLICE_MS`], yielding between them;
 /// `None` when load `id` was superseded meanwhile.
@@ -370,11 +425,6 @@ async fn decode_in_slices(bytes: &[u8], id: f64) -> Option<Result<crate::model::
 }
 
 async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
-    // Let the status text paint first.
-    yield_to_browser().await;
-    if !current(id) {
-        return;
-    }
     mark("copy_start", now_ms());
     let bytes = copy_in_slices(&buf).await;
     mark("copied", now_ms());
@@ -396,19 +446,15 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     let loaded = Arc::new(Loaded { set, names });
     // Put it on screen in a later task, so decoding and the first layout are two
     // main-thread tasks rather than one long one.
-    leptos::prelude::set_timeout(
-        move || {
-            if IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0)) != Some(id) {
-                return;
-            }
-            let inputs = IN_FLIGHT.with(|f| f.borrow_mut().take()).map(|x| x.1).unwrap_or_default();
-            INPUTS.with(|i| *i.borrow_mut() = inputs);
-            mark("install_start", now_ms());
-            crate::ui::app::install(ui, loaded);
-            mark("install_end", now_ms());
-        },
-        std::time::Duration::from_millis(0),
-    );
+    yield_to_browser().await;
+    if !current(id) {
+        return;
+    }
+    let inputs = IN_FLIGHT.with(|f| f.borrow_mut().take()).map(|x| x.1).unwrap_or_default();
+    INPUTS.with(|i| *i.borrow_mut() = inputs);
+    mark("install_start", now_ms());
+    crate::ui::app::install(ui, loaded);
+    mark("install_end", now_ms());
 }
 
 /// A JS error value as text.
@@ -451,6 +497,10 @@ pub async fn fetch_input(url: &str) -> Result<Input, String> {
 
 /// Loads a URL (the `?url=` parameter or the demo).
 pub fn load_url(ui: Ui, url: String) {
+    // The worker boots while the fetch runs.
+    if !ensure_worker(ui) {
+        return;
+    }
     ui.load.painted.set(None);
     ui.load.status.set(Status::Loading {
         text: format!("Fetching {url}"),
