@@ -6,6 +6,8 @@ pub mod deeplink;
 pub mod embed;
 pub mod find;
 pub mod graph_layout;
+pub mod graph_view;
 pub mod minimap;
 pub mod palette;
 pub mod waterfall;
+pub mod waterfall_nav;
