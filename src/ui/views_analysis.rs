@@ -25,82 +25,6 @@ use crate::ui::state::{AppState, Tab};
 use crate::ui::util::Shared;
 use crate::view_model::graph_layout::{edge_path_d, layout_dependency_graph, GraphLayout, LayoutConfig};
 
-const STYLE_ID: &str = "clew-analysis-style";
-
-/// Styles for these views, added to the page once; colors come from the app's CSS
-/// variables (light and dark).
-const CSS: &str = r#"
-.an-view { padding: 10px 14px 40px; overflow: auto; height: 100%; box-sizing: border-box; display: flex; flex-direction: column; gap: 12px; }
-.an-view h2 { font-size: 15px; margin: 2px 0 4px; }
-.an-view h3 { font-size: 13px; margin: 6px 0 4px; }
-.an-bar { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; font-size: 13px; }
-.an-bar .spacer { flex: 1; }
-.an-note { font-size: 12px; color: var(--muted, #888); }
-.an-table-wrap { overflow: auto; max-height: 60vh; border: 1px solid var(--border, #8886); border-radius: 6px; }
-.an-table { border-collapse: collapse; width: 100%; font-size: 12.5px; font-variant-numeric: tabular-nums; }
-.an-table th, .an-table td { padding: 3px 8px; border-bottom: 1px solid var(--border, #8884); text-align: left; white-space: nowrap; }
-.an-table th { position: sticky; top: 0; background: var(--bg-2, Canvas); z-index: 1; color: var(--fg-2, inherit); }
-.an-table th button { all: unset; cursor: pointer; font-weight: 600; }
-.an-table th button:focus-visible { outline: 2px solid var(--accent, #2f6fdb); }
-.an-table .num { text-align: right; }
-.an-table td.name { max-width: 420px; overflow: hidden; text-overflow: ellipsis; }
-.an-table tr.clickable { cursor: pointer; }
-.an-table tr.clickable:hover td { background: var(--bg-3, #8882); }
-.an-table tr.sel td { background: var(--sel, #8883); }
-.an-share { display: inline-block; height: 8px; background: var(--crit, #c2255c); border-radius: 2px; vertical-align: middle; margin-right: 6px; }
-.an-graph-wrap { position: relative; border: 1px solid var(--border, #8886); border-radius: 6px; background: var(--bg, Canvas); }
-.an-graph { width: 100%; height: 68vh; display: block; cursor: grab; user-select: none; }
-.an-graph.dragging { cursor: grabbing; }
-.an-graph .graph-edge path.line { fill: none; stroke: var(--muted, #888); stroke-opacity: 0.75; }
-.an-graph .graph-edge.err path.line { stroke: var(--error, #d62828); }
-.an-graph .graph-edge.back path.line { stroke-dasharray: 5 4; }
-.an-graph .graph-edge path.hit { fill: none; stroke: transparent; stroke-width: 12px; cursor: pointer; }
-.an-graph .graph-edge.hi path.line { stroke: var(--accent, #2563eb); stroke-opacity: 1; }
-.an-graph .graph-edge.dim { opacity: 0.12; }
-.an-graph .graph-node { cursor: pointer; }
-.an-graph .graph-node rect { stroke-width: 1.5px; fill: var(--bg-2, #f5f6f8); }
-.an-graph .graph-node.kind-service rect { stroke: var(--accent, #2563eb); }
-.an-graph .graph-node.kind-database rect { stroke: #2b8a3e; }
-.an-graph .graph-node.kind-llm rect { stroke: #8250df; }
-.an-graph .graph-node.kind-messaging rect { stroke: #d9480f; }
-.an-graph .graph-node.err rect { fill: color-mix(in srgb, var(--error, #d62828) 12%, var(--bg-2, #fff)); }
-.an-graph .graph-node.hi rect { stroke-width: 3px; }
-.an-graph .graph-node.dim { opacity: 0.2; }
-.an-graph .graph-node text { fill: var(--fg, #222); font-size: 12px; font-family: system-ui, sans-serif; pointer-events: none; }
-.an-graph .graph-node text.kind { fill: var(--muted, #888); font-size: 9px; }
-.an-graph marker path { fill: var(--muted, #888); }
-.an-graph-info { position: absolute; left: 8px; top: 8px; background: var(--bg-2, Canvas); border: 1px solid var(--border, #8886); border-radius: 6px; padding: 6px 8px; font-size: 12px; max-width: 60%; pointer-events: none; box-shadow: var(--shadow, none); }
-.an-graph-tools { position: absolute; right: 8px; top: 8px; display: flex; gap: 4px; }
-.an-legend { display: flex; gap: 12px; font-size: 12px; align-items: center; flex-wrap: wrap; }
-.an-legend .sw { display: inline-block; width: 12px; height: 10px; border: 2px solid; border-radius: 3px; margin-right: 4px; vertical-align: middle; }
-.an-findings { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
-.pattern-item { border: 1px solid var(--border, #8886); border-radius: 6px; padding: 6px 10px; cursor: pointer; display: grid; grid-template-columns: auto auto 1fr auto; gap: 4px 10px; align-items: baseline; }
-.pattern-item:hover { background: var(--bg-3, #8882); }
-.pattern-item .kind { font-family: var(--mono, monospace); font-size: 12px; padding: 1px 6px; border-radius: 4px; background: var(--bg-3, #8882); }
-.pattern-item .impact { font-weight: 600; font-variant-numeric: tabular-nums; }
-.pattern-item .msg { font-size: 13px; }
-.pattern-item .acts button { font-size: 12px; }
-.an-form { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 6px 14px; font-size: 12.5px; border: 1px solid var(--border, #8886); border-radius: 6px; padding: 8px 10px; }
-.an-form label { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
-.an-form input { width: 6.5em; font: inherit; }
-.an-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 12px; }
-.an-chart svg { max-width: 100%; height: auto; border: 1px solid var(--border, #8886); border-radius: 6px; }
-"#;
-
-fn ensure_style() {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    if doc.get_element_by_id(STYLE_ID).is_some() {
-        return;
-    }
-    let Ok(style) = doc.create_element("style") else { return };
-    style.set_id(STYLE_ID);
-    style.set_text_content(Some(CSS));
-    let parent = doc.query_selector("head").ok().flatten().or_else(|| doc.body().map(|b| b.into()));
-    if let Some(p) = parent {
-        let _ = p.append_child(&style);
-    }
-}
-
 /// Whether the page shows the dark theme (follows the app's toggle when present).
 fn dark_theme() -> bool {
     match use_context::<crate::ui::Ui>().map(|u| u.theme.get()) {
@@ -168,7 +92,6 @@ const MAX_ROWS: usize = 2_000;
 /// to jump to its span.
 #[component]
 pub fn CriticalPathView() -> impl IntoView {
-    ensure_style();
     let Some(app) = use_context::<AppState>() else { return no_data("critical-path-view") };
     let data = Memo::new(move |_| {
         let loaded = app.loaded.get()?;
@@ -328,7 +251,6 @@ fn short_label(s: &str, max: usize) -> String {
 /// wheel zooms and drag pans.
 #[component]
 pub fn GraphView() -> impl IntoView {
-    ensure_style();
     let Some(app) = use_context::<AppState>() else { return no_data("graph-view") };
     let all_traces = RwSignal::new(false);
     let min_calls = RwSignal::new(1u64);
@@ -768,7 +690,6 @@ fn ns_of_ms(v: f64) -> u64 {
 /// editable thresholds form.
 #[component]
 pub fn PatternsView() -> impl IntoView {
-    ensure_style();
     let Some(app) = use_context::<AppState>() else { return no_data("patterns-view") };
     let cfg = RwSignal::new(PatternConfig::default());
     let kind_filter = RwSignal::new(None::<PatternKind>);
@@ -892,7 +813,6 @@ fn cell(col: StatColumn, r: &StatRow) -> String {
 /// histogram of one operation.
 #[component]
 pub fn StatsView() -> impl IntoView {
-    ensure_style();
     let Some(app) = use_context::<AppState>() else { return no_data("stats-view") };
     let by_op = RwSignal::new(true);
     let all_traces = RwSignal::new(false);

@@ -91,87 +91,6 @@ fn download(file_name: &str, text: &str) {
     .forget();
 }
 
-const STYLE_ID: &str = "clew-llm-style";
-
-/// Styles of the LLM view and section, added to the page once. Colors use the app's
-/// CSS variables with neutral fallbacks that read in light and dark themes.
-const LLM_CSS: &str = r#"
-.llm-view { padding: 12px 16px 40px; display: flex; flex-direction: column; gap: 18px; overflow: auto; height: 100%; box-sizing: border-box; }
-.llm-view h2 { font-size: 1.05rem; margin: 0 0 8px; }
-.llm-view h3 { font-size: 0.95rem; margin: 0 0 6px; }
-.llm-head { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
-.llm-head .spacer { flex: 1; }
-.llm-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 8px; }
-.llm-card { border: 1px solid var(--border, #8886); border-radius: 6px; padding: 8px 10px; background: var(--panel, #8881); }
-.llm-card .k { font-size: 0.78rem; opacity: 0.75; }
-.llm-card .v { font-size: 1.2rem; font-weight: 600; font-variant-numeric: tabular-nums; }
-.llm-card .sub { font-size: 0.78rem; opacity: 0.8; }
-.llm-trace { display: flex; flex-direction: column; gap: 12px; }
-.llm-trace > h2 { margin: 0; }
-.llm-extremes { display: flex; gap: 8px; flex-wrap: wrap; }
-.llm-extremes button { text-align: left; }
-.llm-table-wrap { overflow: auto; max-height: 420px; border: 1px solid var(--border, #8886); border-radius: 6px; }
-.llm-table { border-collapse: collapse; width: 100%; font-size: 0.84rem; font-variant-numeric: tabular-nums; }
-.llm-table th, .llm-table td { padding: 4px 8px; border-bottom: 1px solid var(--border, #8884); white-space: nowrap; text-align: left; }
-.llm-table th { position: sticky; top: 0; background: var(--bg, Canvas); z-index: 1; white-space: normal; vertical-align: bottom; min-width: 3.5em; }
-.llm-table th button { all: unset; cursor: pointer; font-weight: 600; }
-.llm-table th button:focus-visible { outline: 2px solid var(--accent, #2f6fdb); }
-.llm-table .num { text-align: right; }
-.llm-table tr.clickable { cursor: pointer; }
-.llm-table tr.clickable:hover td { background: var(--hover, #8882); }
-.llm-table td.warn { color: var(--warn, #d9480f); font-weight: 600; }
-.llm-table td.err { color: var(--error, #d63333); font-weight: 600; }
-.llm-table td.unknown { opacity: 0.7; font-style: italic; }
-.llm-table-title { display: flex; align-items: center; gap: 8px; margin: 0 0 6px; }
-.llm-table-title h3 { margin: 0; }
-.llm-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 16px; }
-.llm-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 12px; }
-.llm-chart svg { max-width: 100%; height: auto; border-radius: 6px; border: 1px solid var(--border, #8886); }
-.llm-empty { opacity: 0.85; }
-.llm-note { font-size: 0.8rem; opacity: 0.8; }
-.llm-span { border-top: 1px solid var(--border, #8886); padding-top: 8px; margin-top: 8px; }
-.llm-span table { font-size: 0.84rem; border-collapse: collapse; }
-.llm-span th { text-align: left; padding: 2px 10px 2px 0; font-weight: 600; opacity: 0.8; vertical-align: top; }
-.llm-span td { padding: 2px 0; font-variant-numeric: tabular-nums; }
-.llm-span .flag { color: var(--warn, #d9480f); font-weight: 600; }
-.llm-span .err { color: var(--error, #d63333); font-weight: 600; }
-.llm-chat { margin-top: 8px; }
-.llm-chat > summary { cursor: pointer; font-weight: 600; }
-.llm-msg { margin: 6px 0 0 4px; border-left: 3px solid var(--border, #8886); padding-left: 8px; }
-.llm-msg.output { border-left-color: var(--accent, #2f6fdb); }
-.llm-msg > summary { cursor: pointer; font-size: 0.82rem; }
-.llm-msg .role { font-weight: 600; text-transform: capitalize; }
-.llm-msg .preview { opacity: 0.7; }
-.llm-text { white-space: pre-wrap; word-break: break-word; font-size: 0.82rem; margin: 4px 0; max-height: 360px; overflow: auto; }
-.prices-dialog { width: min(980px, 94vw); max-height: 88vh; overflow: auto; }
-.prices-dialog.dragging { outline: 3px dashed var(--accent, #2f6fdb); outline-offset: -6px; }
-.prices-dialog table { border-collapse: collapse; font-size: 0.82rem; width: 100%; }
-.prices-dialog th, .prices-dialog td { padding: 2px 6px; text-align: left; border-bottom: 1px solid var(--border, #8884); }
-.prices-dialog td input { width: 6.5em; font: inherit; }
-.prices-dialog td input.model { width: 14em; }
-.prices-dialog textarea { width: 100%; box-sizing: border-box; font-family: monospace; font-size: 0.8rem; }
-.prices-dialog .error { color: var(--error, #d63333); font-weight: 600; white-space: pre-wrap; }
-.prices-dialog .ok { color: var(--ok, #2b8a3e); }
-.prices-dialog .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 8px 0; }
-.prices-dialog .row .spacer { flex: 1; }
-.prices-dialog .drop-hint { border: 1px dashed var(--border, #8888); border-radius: 6px; padding: 8px; text-align: center; opacity: 0.85; }
-"#;
-
-/// Adds the LLM styles to the page (once).
-fn ensure_style() {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    if doc.get_element_by_id(STYLE_ID).is_some() {
-        return;
-    }
-    let Ok(style) = doc.create_element("style") else { return };
-    style.set_id(STYLE_ID);
-    style.set_text_content(Some(LLM_CSS));
-    let parent = doc.query_selector("head").ok().flatten().or_else(|| doc.body().map(|b| b.into()));
-    if let Some(p) = parent {
-        let _ = p.append_child(&style);
-    }
-}
-
 /// Whether the page is in the dark theme (follows the app's theme toggle when present).
 fn dark_theme(ui: Option<crate::ui::Ui>) -> bool {
     match ui.map(|u| u.theme.get()) {
@@ -341,7 +260,6 @@ fn summary_view(app: AppState, s: &TraceLlmSummary, calls: &[LlmCall]) -> impl I
 /// The LLM tab: per-trace summary and calls, then cross-trace charts and tables.
 #[component]
 pub fn LlmView() -> impl IntoView {
-    ensure_style();
     let Some(app) = use_context::<AppState>() else {
         return view! { <div class="llm-view" data-testid="llm-view">"No trace state."</div> }.into_any();
     };
@@ -714,7 +632,6 @@ fn PricesDialog(open: RwSignal<bool>) -> impl IntoView {
 /// neither calls nor carry messages.
 #[component]
 pub fn LlmSpanSection(span: u32) -> impl IntoView {
-    ensure_style();
     let app = use_context::<AppState>();
     let table = prices();
     move || {
