@@ -1,7 +1,7 @@
 //! The app shell: top bar (open, add, paste, trace picker, tabs, theme, help), the
 //! load status, drag and drop, dialogs, deep-link sync, and the test-contract
 //! attributes on the root element (`data-loaded-spans`, `data-loaded-traces`,
-//! `data-load-error`).
+//! `data-load-error`). A set the loader delivers is put on screen by [`install`].
 
 use std::sync::Arc;
 
@@ -14,11 +14,11 @@ use crate::format;
 use crate::model::{SpanId, TraceSet};
 use crate::ui::detail::DetailPanel;
 use crate::ui::header::{TraceHeader, TracePicker};
-use crate::ui::loader::{self, Status};
+use crate::ui::context::{use_ui, Dialog, LoadCtx, Status, Theme, Ui};
+use crate::ui::loader;
 use crate::ui::state::{AppState, Loaded, Tab};
 use crate::ui::util::{self, typing_in_field};
 use crate::ui::waterfall::{self, Waterfall, WfDerived, WfState};
-use crate::ui::{use_ui, Dialog, LoadCtx, Theme, Ui};
 use crate::view_model::deeplink::DeepLink;
 use crate::view_model::embed::ForcedTheme;
 use crate::view_model::waterfall as wf;
@@ -344,7 +344,7 @@ pub fn App() -> impl IntoView {
         app,
         wf: wf_state,
         derived,
-        load: LoadCtx { status: RwSignal::new(Status::Idle), painted: RwSignal::new(None), add_mode: RwSignal::new(false) },
+        load: LoadCtx::new(),
         theme: RwSignal::new(stored_theme),
         dialog: RwSignal::new(Dialog::None),
     };
@@ -359,11 +359,7 @@ pub fn App() -> impl IntoView {
             Theme::Dark => util::set_html_attr("data-theme", Some("dark")),
         };
     });
-    let dark_now = move || match ui.theme.get() {
-        Theme::Dark => true,
-        Theme::Light => false,
-        Theme::Auto => util::prefers_dark(),
-    };
+    let dark_now = move || ui.theme.get().is_dark();
     let toggle_theme = move |_| {
         let next = if dark_now() { Theme::Light } else { Theme::Dark };
         util::local_set("clew-theme", if next == Theme::Dark { "dark" } else { "light" });
@@ -373,6 +369,12 @@ pub fn App() -> impl IntoView {
     waterfall::follow_selection(ui);
     waterfall::sync_find_text(ui);
     sync_hash(ui);
+    // Sets the loader delivers go on screen.
+    Effect::new(move |_| {
+        if let Some(loaded) = ui.load.delivered.get() {
+            untrack(|| install(ui, loaded));
+        }
+    });
     // A new trace (picker, or a jump from another view) starts unzoomed.
     Effect::new(move |prev: Option<usize>| {
         let t = ui.app.trace.get();

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::format;
 use crate::model::{span_flags, Attr, LinkKind, TraceSet, NO_SPAN};
+use crate::ui::context::use_ui;
 use crate::ui::util::copy_text;
-use crate::ui::use_ui;
 use crate::view_model::waterfall as wf;
 
 /// Attributes as (key, value text) pairs.

@@ -2,13 +2,15 @@
 //! `core` and geometry in `view_model`; this module wires them to the page.
 //!
 //! ```text
-//! loader (files, paste, ?url=, demo, host postMessage) ─▶ worker ─▶ AppState.loaded ─▶ memos ─▶ views
+//! loader (files, paste, ?url=, demo, host postMessage) ─▶ worker ─▶ LoadCtx.delivered
+//!   ─▶ app::install ─▶ AppState.loaded ─▶ memos ─▶ views
 //! ```
 //!
 //! `embed` reads the embedding options of the query string (`?embed=1`, `?theme=`, ...)
 //! and answers a host page's postMessage calls (docs/embedding.md).
 
 pub mod app;
+pub mod context;
 pub mod detail;
 pub mod embed;
 pub mod header;
@@ -21,47 +23,6 @@ pub mod waterfall;
 pub mod worker;
 
 use leptos::prelude::*;
-
-/// Which color theme is forced; `Auto` follows `prefers-color-scheme`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
-    Auto,
-    Light,
-    Dark,
-}
-
-/// Which dialog is open (at most one).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialog {
-    None,
-    Paste,
-    Help,
-}
-
-/// Loader state shared by the top bar, the status banner and the root attributes.
-#[derive(Clone, Copy)]
-pub struct LoadCtx {
-    pub status: RwSignal<loader::Status>,
-    /// Set (spans, traces) once the first view of a load has painted.
-    pub painted: RwSignal<Option<(usize, usize)>>,
-    /// The next file-input change adds to the loaded set.
-    pub add_mode: RwSignal<bool>,
-}
-
-/// Everything the UI shares, `Copy`, provided as context.
-#[derive(Clone, Copy)]
-pub struct Ui {
-    pub app: state::AppState,
-    pub wf: waterfall::WfState,
-    pub derived: waterfall::WfDerived,
-    pub load: LoadCtx,
-    pub theme: RwSignal<Theme>,
-    pub dialog: RwSignal<Dialog>,
-}
-
-pub fn use_ui() -> Ui {
-    use_context::<Ui>().unwrap_or_else(|| panic!("Ui context missing"))
-}
 
 /// Page entry: mounts the app on `<body>`.
 pub fn start() {

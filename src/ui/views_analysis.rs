@@ -21,18 +21,10 @@ use crate::analysis::service_graph::{dependency_graph, DependencyGraph, NodeKind
 use crate::analysis::stats::{self, GroupBy, Scope, SortDir, StatColumn, StatRow};
 use crate::format;
 use crate::model::TraceSet;
+use crate::ui::context::dark_theme;
 use crate::ui::state::{AppState, Tab};
 use crate::ui::util::Shared;
 use crate::view_model::graph_layout::{edge_path_d, layout_dependency_graph, GraphLayout, LayoutConfig};
-
-/// Whether the page shows the dark theme (follows the app's toggle when present).
-fn dark_theme() -> bool {
-    match use_context::<crate::ui::Ui>().map(|u| u.theme.get()) {
-        Some(crate::ui::Theme::Dark) => true,
-        Some(crate::ui::Theme::Light) => false,
-        _ => crate::ui::util::prefers_dark(),
-    }
-}
 
 /// Chart colors matching the app's theme variables.
 fn chart_theme(dark: bool) -> ChartTheme {

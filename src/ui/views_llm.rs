@@ -16,7 +16,6 @@ use std::sync::Arc;
 
 use leptos::ev;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::analysis::critical_path::critical_path;
 use crate::analysis::llm::{
@@ -26,8 +25,9 @@ use crate::analysis::llm::{
 };
 use crate::analysis::pricing::{ModelPrice, PriceTable};
 use crate::format;
+use crate::ui::context::dark_theme;
 use crate::ui::state::AppState;
-use crate::ui::util::{self, Shared};
+use crate::ui::util::{self, download, Shared};
 
 /// localStorage key of the edited price table (JSON, the `prices.json` shape).
 pub const PRICES_KEY: &str = "clew.prices";
@@ -47,9 +47,7 @@ pub fn prices() -> ArcRwSignal<PriceTable> {
 /// "no edits", so a later release's table takes over).
 pub fn set_prices(t: PriceTable) {
     if t == PriceTable::builtin() {
-        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok()).flatten() {
-            let _ = s.remove_item(PRICES_KEY);
-        }
+        util::local_remove(PRICES_KEY);
     } else {
         util::local_set(PRICES_KEY, &t.to_json());
     }
@@ -64,40 +62,6 @@ fn stored_prices() -> PriceTable {
 /// priced with the table in use. For the waterfall; call it inside a memo.
 pub fn llm_badges(set: &crate::model::TraceSet, trace: usize) -> std::collections::BTreeMap<u32, String> {
     prices().with(|p| llm::trace_badges(set, trace, p))
-}
-
-/// Starts a download of `text` as a file.
-fn download(file_name: &str, text: &str) {
-    let Some(window) = web_sys::window() else { return };
-    let Some(document) = window.document() else { return };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    if let Ok(a) = document.create_element("a") {
-        let _ = a.set_attribute("href", &url);
-        let _ = a.set_attribute("download", file_name);
-        let _ = a.set_attribute("style", "display:none");
-        if let Some(body) = document.body() {
-            let _ = body.append_child(&a);
-            if let Some(h) = a.dyn_ref::<web_sys::HtmlElement>() {
-                h.click();
-            }
-            let _ = body.remove_child(&a);
-        }
-    }
-    gloo_timers::callback::Timeout::new(2_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-}
-
-/// Whether the page is in the dark theme (follows the app's theme toggle when present).
-fn dark_theme(ui: Option<crate::ui::Ui>) -> bool {
-    match ui.map(|u| u.theme.get()) {
-        Some(crate::ui::Theme::Dark) => true,
-        Some(crate::ui::Theme::Light) => false,
-        _ => util::prefers_dark(),
-    }
 }
 
 fn pct(v: f64) -> String {
@@ -263,7 +227,6 @@ pub fn LlmView() -> impl IntoView {
     let Some(app) = use_context::<AppState>() else {
         return view! { <div class="llm-view" data-testid="llm-view">"No trace state."</div> }.into_any();
     };
-    let ui = use_context::<crate::ui::Ui>();
     let show_prices = RwSignal::new(false);
     let table = prices();
 
@@ -310,7 +273,7 @@ pub fn LlmView() -> impl IntoView {
     // Across all loaded traces: charts and aggregate tables.
     let all_part = move || {
         let a = analysis.get()?;
-        let dark = dark_theme(ui);
+        let dark = dark_theme();
         app.loaded.with(|l| {
             let l = l.as_ref()?;
             let set = &l.set;

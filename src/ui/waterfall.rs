@@ -24,8 +24,8 @@ use crate::analysis::critical_path;
 use crate::format;
 use crate::model::{span_flags, TraceSet, NO_SPAN};
 use crate::ui::state::{Loaded, Tab};
-use crate::ui::util::{typing_in_field, Shared};
-use crate::ui::{use_ui, Dialog, Ui};
+use crate::ui::context::{use_ui, Dialog, Ui};
+use crate::ui::util::{typing_in_field, yield_to_browser, Listener, Shared};
 use crate::view_model::waterfall::{self as wf, Collapsed, TimeWindow, Viewport};
 use crate::view_model::{axis, find, minimap, palette};
 
@@ -273,11 +273,6 @@ thread_local! {
     static FIND_JOB: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     /// A next/previous step asked for while a search ran (0 = none).
     static FIND_STEP: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
-}
-
-/// Resolves after the browser has had a turn (other tasks, input, paint).
-async fn yield_to_browser() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
 /// Runs query `q` over the shown trace into `matches`: at once for small traces, else
@@ -1011,13 +1006,18 @@ pub fn Waterfall() -> impl IntoView {
         }
     });
 
-    // Wheel with a modifier zooms, with Shift pans (non-passive, so it can prevent the page zoom).
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) {
-            return true;
+    // Wheel with a modifier zooms, with Shift pans (non-passive, so it can prevent the page
+    // zoom). The listener is owned here and removed when the view goes.
+    let wheel: StoredValue<Option<Listener<web_sys::WheelEvent>>, LocalStorage> = StoredValue::new_local(None);
+    on_cleanup(move || {
+        let _ = wheel.try_update_value(|w| w.take());
+    });
+    Effect::new(move |_| {
+        let Some(el) = scroller.get() else { return };
+        if wheel.with_value(|w| w.is_some()) {
+            return;
         }
-        let Some(el) = scroller.get() else { return false };
-        let handler = Closure::<dyn FnMut(web_sys::WheelEvent)>::new(move |ev: web_sys::WheelEvent| {
+        let on_wheel = move |ev: web_sys::WheelEvent| {
             let zoom = ev.ctrl_key() || ev.meta_key() || ev.alt_key();
             let pan = ev.shift_key() && !zoom;
             if !zoom && !pan {
@@ -1034,12 +1034,8 @@ pub fn Waterfall() -> impl IntoView {
             } else {
                 ui.wf.zoom.set(Some(w.pan((delta / 800.0).clamp(-0.5, 0.5), bounds)));
             }
-        });
-        let opts = web_sys::AddEventListenerOptions::new();
-        opts.set_passive(false);
-        let _ = el.add_event_listener_with_callback_and_add_event_listener_options("wheel", handler.as_ref().unchecked_ref(), &opts);
-        handler.forget();
-        true
+        };
+        wheel.set_value(Some(Listener::new(&el, "wheel", false, on_wheel)));
     });
 
     let on_scroll = move |_| {
