@@ -18,7 +18,8 @@ use crate::ui::context::{use_ui, Dialog, LoadCtx, Status, Theme, Ui};
 use crate::ui::loader;
 use crate::ui::state::{AppState, Loaded, Tab};
 use crate::ui::util::{self, typing_in_field};
-use crate::ui::waterfall::{self, Waterfall, WfDerived, WfState};
+use crate::ui::waterfall::state::{WfDerived, WfState};
+use crate::ui::waterfall::{self, find, keys, Waterfall};
 use crate::view_model::deeplink::DeepLink;
 use crate::view_model::embed::ForcedTheme;
 use crate::view_model::waterfall as wf;
@@ -367,7 +368,7 @@ pub fn App() -> impl IntoView {
     };
 
     waterfall::follow_selection(ui);
-    waterfall::sync_find_text(ui);
+    find::sync_find_text(ui);
     sync_hash(ui);
     // Sets the loader delivers go on screen.
     Effect::new(move |_| {
@@ -385,7 +386,7 @@ pub fn App() -> impl IntoView {
         t
     });
 
-    let keys = window_event_listener(ev::keydown, move |ev| waterfall::on_key(ui, ev));
+    let keys = window_event_listener(ev::keydown, move |ev| keys::on_key(ui, ev));
     let paste = window_event_listener(ev::paste, move |ev: web_sys::ClipboardEvent| {
         if typing_in_field() || ui.dialog.get_untracked() != Dialog::None {
             return;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::ui::state::{AppState, Loaded};
 use crate::ui::util;
-use crate::ui::waterfall::{WfDerived, WfState};
+use crate::ui::waterfall::state::{WfDerived, WfState};
 
 /// Which color theme is forced; `Auto` follows `prefers-color-scheme`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod context;
+pub mod controls;
 pub mod detail;
 pub mod embed;
 pub mod header;
