@@ -9,6 +9,7 @@
 //! `embed` reads the embedding options of the query string (`?embed=1`, `?theme=`, ...)
 //! and answers a host page's postMessage calls (docs/embedding.md).
 
+pub mod analysis;
 pub mod app;
 pub mod context;
 pub mod controls;
@@ -18,7 +19,6 @@ pub mod header;
 pub mod loader;
 pub mod state;
 pub mod util;
-pub mod views_analysis;
 pub mod views_llm;
 pub mod waterfall;
 pub mod worker;
@@ -54,10 +54,10 @@ pub fn other_view(tab: state::Tab) -> AnyView {
     use state::Tab;
     match tab {
         Tab::Waterfall => ().into_any(),
-        Tab::CriticalPath => view! { <views_analysis::CriticalPathView/> }.into_any(),
-        Tab::Graph => view! { <views_analysis::GraphView/> }.into_any(),
-        Tab::Patterns => view! { <views_analysis::PatternsView/> }.into_any(),
-        Tab::Stats => view! { <views_analysis::StatsView/> }.into_any(),
+        Tab::CriticalPath => view! { <analysis::critical_path::CriticalPathView/> }.into_any(),
+        Tab::Graph => view! { <analysis::graph::GraphView/> }.into_any(),
+        Tab::Patterns => view! { <analysis::patterns::PatternsView/> }.into_any(),
+        Tab::Stats => view! { <analysis::stats::StatsView/> }.into_any(),
         Tab::Llm => view! { <views_llm::LlmView/> }.into_any(),
     }
 }
