@@ -16,10 +16,10 @@ pub mod controls;
 pub mod detail;
 pub mod embed;
 pub mod header;
+pub mod llm;
 pub mod loader;
 pub mod state;
 pub mod util;
-pub mod views_llm;
 pub mod waterfall;
 pub mod worker;
 
@@ -29,11 +29,6 @@ use leptos::prelude::*;
 pub fn start() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
-}
-
-/// The LLM section of the detail panel for a span.
-pub fn detail_llm(span: u32) -> impl IntoView {
-    view! { <views_llm::LlmSpanSection span=span/> }
 }
 
 /// The tabs shown in the top bar, in order.
@@ -58,6 +53,6 @@ pub fn other_view(tab: state::Tab) -> AnyView {
         Tab::Graph => view! { <analysis::graph::GraphView/> }.into_any(),
         Tab::Patterns => view! { <analysis::patterns::PatternsView/> }.into_any(),
         Tab::Stats => view! { <analysis::stats::StatsView/> }.into_any(),
-        Tab::Llm => view! { <views_llm::LlmView/> }.into_any(),
+        Tab::Llm => view! { <llm::view::LlmView/> }.into_any(),
     }
 }

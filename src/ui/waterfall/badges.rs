@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use crate::model::TraceSet;
-use crate::ui::views_llm::prices;
+use crate::ui::llm::prices::prices;
 use crate::ui::util::Shared;
 use crate::ui::waterfall::trace_view::TraceView;
 
 /// Traces up to this many spans get their LLM badges from one scan of the trace
-/// ([`llm_badges`](crate::ui::views_llm::llm_badges)); bigger ones per drawn row, so that no scan of a
+/// ([`llm_badges`](crate::ui::llm::prices::llm_badges)); bigger ones per drawn row, so that no scan of a
 /// million spans blocks the page.
 pub const BADGES_FULL_SCAN_SPANS: u32 = 100_000;
 /// A call with descendants is a wrapper (no badge) when a call is among them; in

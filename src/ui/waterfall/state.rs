@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use crate::analysis::critical_path;
-use crate::ui::views_llm::{llm_badges, prices};
+use crate::ui::llm::prices::{llm_badges, prices};
 use crate::ui::state::AppState;
 use crate::ui::util::{timed, Shared};
 use crate::ui::waterfall::badges::{Badges, BADGES_FULL_SCAN_SPANS};
