@@ -16,7 +16,7 @@
 //! ends in [`Status::Error`] with a message for a person.
 //!
 //! The loader does not put a set on screen itself: it publishes it and the app shell
-//! installs it (`app::install`). The worker's handlers are owned by the
+//! installs it (`app::session::install`). The worker's handlers are owned by the
 //! worker client and dropped when the next load starts.
 
 use std::cell::RefCell;
