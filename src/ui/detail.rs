@@ -5,8 +5,9 @@ use leptos::prelude::*;
 
 use crate::format;
 use crate::model::{span_flags, Attr, LinkKind, TraceSet, NO_SPAN};
+use crate::ui::context::use_ui;
+use crate::ui::llm::span_section::LlmSpanSection;
 use crate::ui::util::copy_text;
-use crate::ui::use_ui;
 use crate::view_model::waterfall as wf;
 
 /// Attributes as (key, value text) pairs.
@@ -182,7 +183,7 @@ pub fn DetailPanel() -> impl IntoView {
                 </section>
             }
         });
-        let llm = crate::ui::detail_llm(span);
+        let llm = view! { <LlmSpanSection span=span/> };
 
         Some(view! {
             <div class="detail-head">

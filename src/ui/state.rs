@@ -27,6 +27,40 @@ pub enum Tab {
     Llm,
 }
 
+impl Tab {
+    /// The tabs in the order of the top bar.
+    pub const ALL: [Tab; 6] = [Tab::Waterfall, Tab::CriticalPath, Tab::Graph, Tab::Patterns, Tab::Stats, Tab::Llm];
+
+    /// The tab's button text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Waterfall => "Waterfall",
+            Tab::CriticalPath => "Critical path",
+            Tab::Graph => "Graph",
+            Tab::Patterns => "Patterns",
+            Tab::Stats => "Stats",
+            Tab::Llm => "LLM",
+        }
+    }
+
+    /// The tab's name in deep links and test ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tab::Waterfall => "waterfall",
+            Tab::CriticalPath => "critical-path",
+            Tab::Graph => "graph",
+            Tab::Patterns => "patterns",
+            Tab::Stats => "stats",
+            Tab::Llm => "llm",
+        }
+    }
+
+    /// The tab of a [`Tab::name`].
+    pub fn from_name(s: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.name() == s)
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// `None` until something has loaded.

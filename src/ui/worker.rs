@@ -16,13 +16,15 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 use crate::model::builder::SetBuilder;
 use crate::model::snapshot;
 use crate::parse;
+use crate::ui::util::set;
+
+thread_local! {
+    /// The message handler, owned for the worker's lifetime.
+    static HANDLER: std::cell::RefCell<Option<Closure<dyn FnMut(MessageEvent)>>> = const { std::cell::RefCell::new(None) };
+}
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
-}
-
-pub(crate) fn set(obj: &Object, key: &str, v: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), v);
 }
 
 fn post(obj: &Object, transfer: Option<&Array>) {
@@ -119,7 +121,7 @@ pub fn run() {
     console_error_panic_hook::set_once();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(handle);
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
+    HANDLER.with(|h| *h.borrow_mut() = Some(on_message));
     let o = Object::new();
     set(&o, "kind", &"ready".into());
     post(&o, None);
