@@ -2,6 +2,8 @@
 //! palette, minimap, deep links and keyboard/wheel/drag navigation, over small traces
 //! built through the parser.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
+
 use clew::model::TraceSet;
 use clew::view_model::waterfall::{self, Collapsed, TimeWindow, Viewport, ROW_HEIGHT_PX};
 use clew::view_model::waterfall_nav::{drag_window, navigate, wheel_window, NavAction, NavKey, WheelMode};

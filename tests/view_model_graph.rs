@@ -2,6 +2,8 @@
 //! fitting and opening view boxes, zoom and drag, the screen mapping, edge capping,
 //! neighbourhoods, labels and hover emphasis, over small hand-built graphs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
+
 use clew::analysis::service_graph::{DepEdge, DepNode, DependencyGraph, NodeKind};
 use clew::view_model::graph_layout::GraphLayout;
 use clew::view_model::graph_view::{

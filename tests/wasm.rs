@@ -1,6 +1,8 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the parse → snapshot →
 //! view-model path running inside wasm, as the worker and the page run it.
 //! Run with `make test-wasm`. Natively this file compiles to nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
 #![cfg(target_arch = "wasm32")]
 
 use clew::model::snapshot;

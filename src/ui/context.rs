@@ -86,7 +86,7 @@ pub struct Ui {
 }
 
 pub fn use_ui() -> Ui {
-    use_context::<Ui>().unwrap_or_else(|| panic!("Ui context missing"))
+    expect_context::<Ui>()
 }
 
 /// Whether the page shows the dark theme (follows the app's toggle when there is one).

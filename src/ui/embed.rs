@@ -184,10 +184,9 @@ pub fn install(ui: Ui) {
             }
             _ => None,
         });
-        if let Some(answer) = answer {
-            if let Some((to, origin)) = PENDING.with(|p| p.borrow_mut().take()) {
+        if let Some(answer) = answer
+            && let Some((to, origin)) = PENDING.with(|p| p.borrow_mut().take()) {
                 post(&to, &answer, &origin);
             }
-        }
     });
 }

@@ -229,11 +229,10 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
         "ready" => WORKER.with(|w| {
             if let Some(c) = w.borrow_mut().as_mut() {
                 c.ready = true;
-                if let Some((msg, transfer)) = c.pending.take() {
-                    if let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer) {
+                if let Some((msg, transfer)) = c.pending.take()
+                    && let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer) {
                         fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
                     }
-                }
             }
         }),
         "progress" if current == Some(id) => set_text(ui, get("text").as_string().unwrap_or_default()),

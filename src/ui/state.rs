@@ -99,8 +99,8 @@ impl AppState {
     /// the waterfall then expands the span's collapsed ancestors, scrolls to its row
     /// and opens its detail panel.
     pub fn jump_to_span(&self, span: u32) {
-        if let Some(l) = self.loaded.get_untracked() {
-            if let Some(s) = l.set.spans.get(span as usize) {
+        if let Some(l) = self.loaded.get_untracked()
+            && let Some(s) = l.set.spans.get(span as usize) {
                 if self.trace.get_untracked() != s.trace as usize {
                     self.trace.set(s.trace as usize);
                 }
@@ -108,7 +108,6 @@ impl AppState {
                 self.tab.set(Tab::Waterfall);
                 self.jump.update(|n| *n += 1);
             }
-        }
     }
 }
 

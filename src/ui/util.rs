@@ -134,11 +134,10 @@ pub fn js_error_text(e: &JsValue) -> String {
     if let Some(s) = e.as_string() {
         return s;
     }
-    if let Ok(m) = Reflect::get(e, &"message".into()) {
-        if let Some(s) = m.as_string() {
+    if let Ok(m) = Reflect::get(e, &"message".into())
+        && let Some(s) = m.as_string() {
             return s;
         }
-    }
     format!("{e:?}")
 }
 

@@ -18,9 +18,12 @@ use crate::model::snapshot;
 use crate::parse;
 use crate::ui::util::set;
 
+/// The worker's `onmessage` callback, owned for the worker's lifetime.
+type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
+
 thread_local! {
     /// The message handler, owned for the worker's lifetime.
-    static HANDLER: std::cell::RefCell<Option<Closure<dyn FnMut(MessageEvent)>>> = const { std::cell::RefCell::new(None) };
+    static HANDLER: std::cell::RefCell<Option<MessageHandler>> = const { std::cell::RefCell::new(None) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {

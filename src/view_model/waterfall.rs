@@ -72,12 +72,11 @@ pub fn visible_rows(set: &TraceSet, trace: usize, collapsed: &Collapsed, keep: O
     while i < end {
         let s = &set.spans[i];
         let next_sibling = (s.subtree_end as usize).clamp(i + 1, end);
-        if let Some(mask) = keep {
-            if !mask.get(i - start).copied().unwrap_or(false) {
+        if let Some(mask) = keep
+            && !mask.get(i - start).copied().unwrap_or(false) {
                 i = next_sibling;
                 continue;
             }
-        }
         out.push(i as u32);
         if s.child_count > 0 && collapsed.is_collapsed(i as u32, s.depth) {
             i = next_sibling;

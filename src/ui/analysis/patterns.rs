@@ -27,11 +27,10 @@ fn num_field(
                     if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }
                 }
                 on:change=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
-                        if v.is_finite() && v >= 0.0 {
+                    if let Ok(v) = event_target_value(&ev).trim().parse::<f64>()
+                        && v.is_finite() && v >= 0.0 {
                             cfg.update(|c| set(c, v));
                         }
-                    }
                 }/>
         </label>
     }

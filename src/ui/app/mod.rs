@@ -218,11 +218,10 @@ pub fn App() -> impl IntoView {
     let on_drop = move |ev: ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
-            if files.length() > 0 {
+        if let Some(files) = ev.data_transfer().and_then(|d| d.files())
+            && files.length() > 0 {
                 loader::load_files(ui, files, ev.shift_key());
             }
-        }
     };
 
     crate::ui::embed::install(ui);

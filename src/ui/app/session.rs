@@ -24,13 +24,11 @@ fn current_hash() -> String {
 /// Finds a span of a trace by its id text (hex, or a raw id as printed).
 fn find_span_by_text(set: &TraceSet, trace: usize, text: &str) -> Option<u32> {
     let t = set.traces.get(trace)?;
-    if let Ok(v) = u64::from_str_radix(text, 16) {
-        if text.len() <= 16 {
-            if let Some(i) = set.find_span(trace, &SpanId::Hex(v)) {
+    if let Ok(v) = u64::from_str_radix(text, 16)
+        && text.len() <= 16
+            && let Some(i) = set.find_span(trace, &SpanId::Hex(v)) {
                 return Some(i);
             }
-        }
-    }
     t.spans.range().find(|&i| matches!(set.spans[i].span_id, SpanId::Raw(_)) && set.spans[i].span_id.to_text(&set.strings) == text).map(|i| i as u32)
 }
 
@@ -53,11 +51,10 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
     ui.wf.detail_open.set(false);
     let mut selected = None;
     if let Some(t) = set.traces.get(trace) {
-        if let Some((a, b)) = link.zoom {
-            if a < t.duration_ns.max(1) {
+        if let Some((a, b)) = link.zoom
+            && a < t.duration_ns.max(1) {
                 ui.wf.zoom.set(Some(wf::TimeWindow { start_ns: a as f64, end_ns: b.min(t.duration_ns.max(1)) as f64 }));
             }
-        }
         if let Some(sid) = link.span.as_deref() {
             selected = find_span_by_text(set, trace, sid);
         }

@@ -83,12 +83,11 @@ pub fn FindBar() -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     Effect::new(move |prev: Option<u32>| {
         let n = ui.wf.focus_find.get();
-        if prev.is_some() {
-            if let Some(el) = input.get() {
+        if prev.is_some()
+            && let Some(el) = input.get() {
                 let _ = el.focus();
                 el.select();
             }
-        }
         n
     });
     let count = move || {
@@ -123,9 +122,8 @@ pub fn FindBar() -> impl IntoView {
                     if ev.key() == "Enter" {
                         ev.prevent_default();
                         step_match(ui, if ev.shift_key() { -1 } else { 1 });
-                    } else if ev.key() == "Escape" {
-                        if let Some(el) = input.get() { let _ = el.blur(); }
-                    }
+                    } else if ev.key() == "Escape"
+                        && let Some(el) = input.get() { let _ = el.blur(); }
                 } />
             <span class="find-count" data-testid="find-count" aria-live="polite">{count}</span>
             <button data-testid="find-prev" title="Previous match (Shift+Enter)" on:click=move |_| step_match(ui, -1)>"↑"</button>

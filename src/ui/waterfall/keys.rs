@@ -20,11 +20,10 @@ pub fn on_key(ui: Ui, ev: web_sys::KeyboardEvent) {
         if ui.dialog.get_untracked() != Dialog::None {
             ui.dialog.set(Dialog::None);
         } else if typing_in_field() {
-            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element()) {
-                if let Some(h) = el.dyn_ref::<web_sys::HtmlElement>() {
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element())
+                && let Some(h) = el.dyn_ref::<web_sys::HtmlElement>() {
                     let _ = h.blur();
                 }
-            }
         } else if ui.wf.detail_open.get_untracked() {
             ui.wf.detail_open.set(false);
         } else if !ui.wf.find.get_untracked().is_empty() || !ui.wf.find_text.get_untracked().is_empty() {
@@ -64,12 +63,11 @@ pub fn on_key(ui: Ui, ev: web_sys::KeyboardEvent) {
             ev.prevent_default();
             ui.wf.focus_find.update(|n| *n += 1);
         }
-        "Enter" => {
-            if sel.is_some() {
+        "Enter"
+            if sel.is_some() => {
                 ev.prevent_default();
                 ui.wf.detail_open.set(true);
             }
-        }
         "n" => step_match(ui, 1),
         "N" => step_match(ui, -1),
         "0" => ui.wf.zoom.set(None),

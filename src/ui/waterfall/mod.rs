@@ -45,6 +45,9 @@ use crate::ui::waterfall::toolbar::{change_window, finish_drag, frac_at, GridLin
 use crate::view_model::waterfall::{self as wf, Viewport};
 use crate::view_model::waterfall_nav::{wheel_window, WheelMode};
 
+/// The view's resize observer and the callback it holds (dropped with the view).
+type SizeObserver = (web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>);
+
 /// The waterfall tab: toolbar, header row (minimap + ruler), virtualized rows.
 #[component]
 pub fn Waterfall() -> impl IntoView {
@@ -73,7 +76,7 @@ pub fn Waterfall() -> impl IntoView {
     let resize = window_event_listener(ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
     // The lane also changes width without a window resize (detail panel, wrapping toolbar).
-    let observer: StoredValue<Option<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>, LocalStorage> = StoredValue::new_local(None);
+    let observer: StoredValue<Option<SizeObserver>, LocalStorage> = StoredValue::new_local(None);
     on_cleanup(move || {
         let _ = observer.try_with_value(|o| {
             if let Some((o, _)) = o {

@@ -44,14 +44,13 @@ pub fn trace_view(loaded: &Arc<Loaded>, trace: usize) -> Option<TraceView> {
     let mut in_trace = BTreeMap::new();
     let mut seen = vec![false; set.resources.len()];
     for s in &set.spans[t.spans.range()] {
-        if let Some(flag) = seen.get_mut(s.resource as usize) {
-            if !*flag {
+        if let Some(flag) = seen.get_mut(s.resource as usize)
+            && !*flag {
                 *flag = true;
                 let name = set.service_of(s).to_string();
                 let slot = slots.get(&name).copied().unwrap_or(0);
                 in_trace.insert(name, slot);
             }
-        }
     }
     Some(TraceView {
         loaded: loaded.clone(),
