@@ -1,6 +1,6 @@
 # Clew: the two contract commands are `make run` and `make test`.
 #   make run    [PORT=8080]  set up tools, build a release dist/ offline, serve it on 127.0.0.1
-#   make test                native cargo test, wasm-bindgen tests in Chromium, Playwright e2e
+#   make test                clippy (native + wasm32), native cargo test, wasm-bindgen tests in Chromium, Playwright e2e
 #   make bench               e2e/bench.mjs (10k/100k/1M spans; not a test)
 # Tools are pinned (scripts/setup.sh); wasm-opt comes from tools/node_modules (npm binaryen 132),
 # never from Debian, so tools/node_modules/.bin goes first on PATH.
@@ -11,7 +11,7 @@ export PATH := $(ROOT)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # wasm builds use their own target dir so native builds are not invalidated.
 WASM_TARGET_DIR ?= $(ROOT)/target-wasm
 
-.PHONY: setup dist run serve test test-native test-wasm test-e2e bench check-tools clean-dist
+.PHONY: setup dist run serve test lint lint-native lint-wasm test-native test-wasm test-e2e bench check-tools clean-dist
 
 setup:
 	bash scripts/setup.sh
@@ -28,7 +28,17 @@ run: dist serve
 serve:
 	node scripts/serve.mjs --dir dist --port $(PORT)
 
-test: setup check-tools test-native test-wasm test-e2e
+test: setup check-tools lint test-native test-wasm test-e2e
+
+# Clippy with the crate's [lints] (no unwrap/expect/panic outside tests) and every
+# warning an error: natively (core, view_model, CLI, tests) and for the wasm32 UI.
+lint: lint-native lint-wasm
+
+lint-native:
+	cargo clippy --all-targets -- -D warnings
+
+lint-wasm:
+	CARGO_TARGET_DIR=$(WASM_TARGET_DIR) cargo clippy --target wasm32-unknown-unknown --bins --lib --tests -- -D warnings
 
 test-native:
 	cargo test

@@ -2,6 +2,8 @@
 //! critical path, service / dependency graph, graph layout, latency patterns,
 //! statistics and charts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
+
 use std::collections::BTreeMap;
 
 use clew::analysis::chart_theme::ChartTheme;

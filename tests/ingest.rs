@@ -2,6 +2,8 @@
 //! every file is detected, loads with the MANIFEST's span and trace counts, or is
 //! refused with a clear message; nothing panics and no span is lost.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
+
 use clew::synth::{self, GenFormat, GenOptions};
 use clew::model::{span_flags, WarningKind, NO_SPAN};
 use clew::parse::{self, LoadError};

@@ -3,6 +3,8 @@
 //! negative files refused with clear errors) plus crafted edge cases. Formats are
 //! forced so that these tests do not depend on format detection.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
+
 use std::path::PathBuf;
 
 use clew::model::{span_flags, AttrValue, LinkKind, SpanKind, StatusCode, TraceSet, WarningKind, NO_SPAN};

@@ -1,6 +1,8 @@
 //! LLM cost and latency: attribute families, pricing (explicit vs table, cached rates,
 //! unknown models), aggregates, CSV, and the built-in demo trace (handbook §7).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
+
 use clew::analysis::llm::aggregate::{self, GroupBy};
 use clew::analysis::llm::call::{self, CostSource};
 use clew::analysis::llm::{chat, summary};

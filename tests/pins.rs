@@ -11,6 +11,8 @@
 //! 30,000-deep chain, a 50,000-wide fan-out) are pinned by a 64-bit FNV-1a digest of
 //! the same text.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
+
 use std::path::{Path, PathBuf};
 
 use clew::analysis::llm::call;

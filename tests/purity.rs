@@ -3,6 +3,8 @@
 //! and run unchanged in the CLI. Also guards
 //! the rule that core code never reads the system clock (it panics in wasm).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
+
 use std::path::{Path, PathBuf};
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {

@@ -1,8 +1,12 @@
 //! Native tests of the waterfall view model: rows, windows, bars, ticks, find,
-//! palette, minimap and deep links, over small traces built through the parser.
+//! palette, minimap, deep links and keyboard/wheel/drag navigation, over small traces
+//! built through the parser.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
 
 use clew::model::TraceSet;
 use clew::view_model::waterfall::{self, Collapsed, TimeWindow, Viewport, ROW_HEIGHT_PX};
+use clew::view_model::waterfall_nav::{drag_window, navigate, wheel_window, NavAction, NavKey, WheelMode};
 use clew::view_model::{axis, deeplink::DeepLink, find, minimap, palette};
 
 /// All fixture times are offsets from this instant.
@@ -196,10 +200,10 @@ fn zoom_and_pan_stay_in_bounds() {
 fn self_time_subtracts_child_cover() {
     let set = tree();
     // A: 1000 ms minus B (300) and C (400).
-    assert_eq!(waterfall::self_time_ns(&set, idx(&set, "A")), 300_000_000);
+    assert_eq!(clew::analysis::stats::self_time(&set, idx(&set, "A")), 300_000_000);
     // B: 300 ms minus D (50) and E (50); D has no children.
-    assert_eq!(waterfall::self_time_ns(&set, idx(&set, "B")), 200_000_000);
-    assert_eq!(waterfall::self_time_ns(&set, idx(&set, "D")), 50_000_000);
+    assert_eq!(clew::analysis::stats::self_time(&set, idx(&set, "B")), 200_000_000);
+    assert_eq!(clew::analysis::stats::self_time(&set, idx(&set, "D")), 50_000_000);
     // A's children cover two stretches: B (from 10 %, 30 % wide) and C.
     let seg = waterfall::child_cover_segments(&set, idx(&set, "A"), 8);
     assert_eq!(seg.len(), 2);
@@ -291,4 +295,112 @@ fn deep_link_round_trips() {
     assert!(!h.contains(' '));
     assert_eq!(DeepLink::from_hash(&format!("#{h}")), d);
     assert_eq!(DeepLink::from_hash("#zoom=5-1&junk&trace="), DeepLink::default());
+}
+
+/// The span `key` leads to from `selected` (by first letter), or what else it does.
+fn nav(set: &TraceSet, c: &Collapsed, selected: Option<&str>, key: NavKey) -> NavAction {
+    let rows = waterfall::visible_rows(set, 0, c, None);
+    navigate(set, &rows, c, selected.map(|n| idx(set, n)), key)
+}
+
+#[test]
+fn nav_keys_map_from_key_names() {
+    assert_eq!(NavKey::from_key("ArrowDown"), Some(NavKey::Down));
+    assert_eq!(NavKey::from_key("j"), Some(NavKey::Down));
+    assert_eq!(NavKey::from_key("ArrowUp"), Some(NavKey::Up));
+    assert_eq!(NavKey::from_key("k"), Some(NavKey::Up));
+    assert_eq!(NavKey::from_key("Home"), Some(NavKey::First));
+    assert_eq!(NavKey::from_key("End"), Some(NavKey::Last));
+    assert_eq!(NavKey::from_key("ArrowLeft"), Some(NavKey::Out));
+    assert_eq!(NavKey::from_key("ArrowRight"), Some(NavKey::In));
+    assert_eq!(NavKey::from_key("n"), None);
+    assert_eq!(NavKey::from_key("Enter"), None);
+}
+
+#[test]
+fn up_down_home_end_move_along_the_rows() {
+    let set = tree();
+    let c = Collapsed::none();
+    let sel = |n: &str| NavAction::Select(idx(&set, n));
+    // Rows: A B D E C F.
+    assert_eq!(nav(&set, &c, None, NavKey::Down), sel("A"));
+    assert_eq!(nav(&set, &c, None, NavKey::Up), sel("A"));
+    assert_eq!(nav(&set, &c, Some("A"), NavKey::Down), sel("B"));
+    assert_eq!(nav(&set, &c, Some("E"), NavKey::Down), sel("C"));
+    assert_eq!(nav(&set, &c, Some("F"), NavKey::Down), sel("F"), "the last row stays");
+    assert_eq!(nav(&set, &c, Some("C"), NavKey::Up), sel("E"));
+    assert_eq!(nav(&set, &c, Some("A"), NavKey::Up), sel("A"), "the first row stays");
+    assert_eq!(nav(&set, &c, Some("D"), NavKey::First), sel("A"));
+    assert_eq!(nav(&set, &c, None, NavKey::Last), sel("F"));
+    // A selection hidden under a collapsed span starts over at the first row.
+    let mut hidden = Collapsed::none();
+    hidden.set(idx(&set, "B"), 1, true);
+    assert_eq!(nav(&set, &hidden, Some("D"), NavKey::Down), sel("A"));
+    // No rows, nothing to select.
+    assert_eq!(navigate(&set, &[], &c, None, NavKey::Down), NavAction::None);
+    assert_eq!(navigate(&set, &[], &c, None, NavKey::Last), NavAction::None);
+}
+
+#[test]
+fn left_collapses_then_goes_to_the_parent() {
+    let set = tree();
+    let b = idx(&set, "B");
+    let c = Collapsed::none();
+    assert_eq!(nav(&set, &c, Some("B"), NavKey::Out), NavAction::SetCollapsed { span: b, depth: 1, collapsed: true });
+    let mut folded = Collapsed::none();
+    folded.set(b, 1, true);
+    assert_eq!(nav(&set, &folded, Some("B"), NavKey::Out), NavAction::Select(idx(&set, "A")));
+    assert_eq!(nav(&set, &c, Some("D"), NavKey::Out), NavAction::Select(b), "a leaf goes to its parent");
+    assert_eq!(nav(&set, &Collapsed::all(), Some("A"), NavKey::Out), NavAction::None, "a collapsed root stays");
+    assert_eq!(nav(&set, &c, None, NavKey::Out), NavAction::None);
+}
+
+#[test]
+fn right_expands_then_goes_to_the_first_child() {
+    let set = tree();
+    let b = idx(&set, "B");
+    let mut folded = Collapsed::none();
+    folded.set(b, 1, true);
+    let expand = |span: u32, depth: u32| NavAction::SetCollapsed { span, depth, collapsed: false };
+    assert_eq!(nav(&set, &folded, Some("B"), NavKey::In), expand(b, 1));
+    assert_eq!(nav(&set, &Collapsed::none(), Some("B"), NavKey::In), NavAction::Select(idx(&set, "D")));
+    assert_eq!(nav(&set, &Collapsed::none(), Some("E"), NavKey::In), NavAction::None, "a leaf has nowhere to go");
+    assert_eq!(nav(&set, &Collapsed::none(), None, NavKey::In), NavAction::None);
+    // Spans collapsed by a depth limit expand too.
+    assert_eq!(nav(&set, &Collapsed::to_depth(1), Some("A"), NavKey::In), expand(idx(&set, "A"), 0));
+    assert_eq!(nav(&set, &Collapsed::to_depth(2), Some("C"), NavKey::In), expand(idx(&set, "C"), 1));
+}
+
+#[test]
+fn wheel_zooms_at_the_pointer_or_pans() {
+    assert_eq!(WheelMode::of(true, false, false, false), Some(WheelMode::Zoom));
+    assert_eq!(WheelMode::of(false, true, false, true), Some(WheelMode::Zoom), "a zoom modifier wins over Shift");
+    assert_eq!(WheelMode::of(false, false, true, false), Some(WheelMode::Zoom));
+    assert_eq!(WheelMode::of(false, false, false, true), Some(WheelMode::Pan));
+    assert_eq!(WheelMode::of(false, false, false, false), None);
+    let all = TimeWindow { start_ns: 0.0, end_ns: 1e9 };
+    // Wheel up zooms in around the anchor: the point under the pointer stays put.
+    let z = wheel_window(all, all, WheelMode::Zoom, -100.0, 0.0, 0.25);
+    assert!(z.len_ns() < all.len_ns());
+    assert!(((z.start_ns + z.len_ns() * 0.25) - 2.5e8).abs() < 1.0, "{z:?}");
+    // A sideways wheel (delta_x only) pans too; the step is capped at half a window.
+    let half = TimeWindow { start_ns: 0.0, end_ns: 5e8 };
+    let p = wheel_window(half, all, WheelMode::Pan, 0.0, 80.0, 0.5);
+    assert_eq!((p.start_ns, p.end_ns), (5e7, 5.5e8));
+    let far = wheel_window(half, all, WheelMode::Pan, 100_000.0, 0.0, 0.5);
+    assert_eq!((far.start_ns, far.end_ns), (2.5e8, 7.5e8));
+    // Zooming out stops at the whole trace.
+    assert_eq!(wheel_window(all, all, WheelMode::Zoom, 10_000.0, 0.0, 0.5), all);
+}
+
+#[test]
+fn drag_zooms_to_the_range_unless_it_is_a_click() {
+    let all = TimeWindow { start_ns: 0.0, end_ns: 1e9 };
+    assert_eq!(drag_window(all, all, 0.5, 0.502), None);
+    let z = drag_window(all, all, 0.75, 0.25).expect("a range");
+    assert_eq!((z.start_ns, z.end_ns), (2.5e8, 7.5e8));
+    // Too narrow a range widens to a microsecond around its middle.
+    let tiny = TimeWindow { start_ns: 0.0, end_ns: 10_000.0 };
+    let w = drag_window(tiny, all, 0.5, 0.51).expect("a range");
+    assert!((w.len_ns() - 1000.0).abs() < 1e-6 && (w.start_ns - 4550.0).abs() < 1e-6, "{w:?}");
 }

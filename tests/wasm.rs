@@ -1,6 +1,8 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the parse → snapshot →
 //! view-model path running inside wasm, as the worker and the page run it.
 //! Run with `make test-wasm`. Natively this file compiles to nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
 #![cfg(target_arch = "wasm32")]
 
 use clew::model::snapshot;
@@ -51,5 +53,5 @@ fn rows_and_find_in_wasm() {
     assert_eq!(find::parse("error").find(&set, 0), vec![1]);
     assert_eq!(find::parse("n=7").find(&set, 0), vec![0]);
     // The root's 500 ms less its child's 200 ms.
-    assert_eq!(waterfall::self_time_ns(&set, 0), 300_000_000);
+    assert_eq!(clew::analysis::stats::self_time(&set, 0), 300_000_000);
 }

@@ -403,11 +403,10 @@ fn strip_one_suffix(s: &str) -> Option<&str> {
         return Some(head);
     }
     // -vN or -vN.N (Bedrock -v2)
-    if let Some(v) = last.strip_prefix('v') {
-        if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.') && v.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+    if let Some(v) = last.strip_prefix('v')
+        && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.') && v.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
             return Some(head);
         }
-    }
     // -YYYY-MM-DD
     if last.len() == 2 && last.bytes().all(|b| b.is_ascii_digit()) {
         let parts: Vec<&str> = s.rsplitn(4, '-').collect();

@@ -198,30 +198,27 @@ fn typed_target(look: &mut AttrLookup<'_>, s: &Span) -> Option<(NodeKind, String
     let kind = s.kind;
     let callish = matches!(kind, SpanKind::Client | SpanKind::Producer | SpanKind::Unspecified);
     // LLM model calls.
-    if matches!(kind, SpanKind::Client | SpanKind::Producer | SpanKind::Internal | SpanKind::Unspecified) {
-        if let Some(model) = look.text(s, 0).or_else(|| look.text(s, 1)) {
+    if matches!(kind, SpanKind::Client | SpanKind::Producer | SpanKind::Internal | SpanKind::Unspecified)
+        && let Some(model) = look.text(s, 0).or_else(|| look.text(s, 1)) {
             let provider = look.text(s, 2).or_else(|| look.text(s, 3)).unwrap_or_else(|| "llm".into());
             return Some((NodeKind::Llm, format!("llm:{provider}/{model}"), format!("{provider} {model}")));
         }
-    }
-    if callish {
-        if let Some(system) = look.text(s, 4).or_else(|| look.text(s, 5)) {
+    if callish
+        && let Some(system) = look.text(s, 4).or_else(|| look.text(s, 5)) {
             let name = look.text(s, 6).or_else(|| look.text(s, 7)).or_else(|| look.text(s, 8));
             return Some(match name {
                 Some(n) => (NodeKind::Database, format!("database:{system}/{n}"), format!("{system} db {n}")),
                 None => (NodeKind::Database, format!("database:{system}"), format!("{system} db")),
             });
         }
-    }
-    if callish || kind == SpanKind::Consumer {
-        if let Some(system) = look.text(s, 9) {
+    if (callish || kind == SpanKind::Consumer)
+        && let Some(system) = look.text(s, 9) {
             let dest = look.text(s, 10).or_else(|| look.text(s, 11));
             return Some(match dest {
                 Some(d) => (NodeKind::Messaging, format!("messaging:{system}/{d}"), format!("{system} {d}")),
                 None => (NodeKind::Messaging, format!("messaging:{system}"), system.clone()),
             });
         }
-    }
     None
 }
 
@@ -288,13 +285,11 @@ pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph
         }
         let parent = parent_of(set, s);
         // Service → service (the parent is in scope: spans of a trace are contiguous).
-        if let Some(p) = parent {
-            if let Some(&pn) = by_service.get(&set.service_id(p).0) {
-                if pn != me {
+        if let Some(p) = parent
+            && let Some(&pn) = by_service.get(&set.service_id(p).0)
+                && pn != me {
                     add_edge(&mut edges, (pn, me), s, i);
                 }
-            }
-        }
         // Typed targets; inherited only within one service, so a call made again by
         // another service counts.
         let parent_slot = match parent {
@@ -328,11 +323,10 @@ pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph
         None => (0..set.traces.len()).collect(),
     };
     for t in traces {
-        if let Some(r) = set.spans.get(set.traces[t].root as usize) {
-            if let Some(&n) = by_service.get(&set.service_id(r).0) {
+        if let Some(r) = set.spans.get(set.traces[t].root as usize)
+            && let Some(&n) = by_service.get(&set.service_id(r).0) {
                 *root_count.entry(n).or_default() += 1;
             }
-        }
     }
 
     // Sort nodes by id and remap; two ids never collide (services by name text).

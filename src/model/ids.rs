@@ -129,7 +129,7 @@ pub fn decode_id(s: &str, width_bytes: usize, enc: IdEncoding) -> Option<u128> {
             if s.len() == width_bytes * 2 {
                 hex().or_else(b64)
             } else {
-                b64().filter(|_| s.len() % 4 == 0 || s.len() >= width_bytes).or_else(hex)
+                b64().filter(|_| s.len().is_multiple_of(4) || s.len() >= width_bytes).or_else(hex)
             }
         }
         IdEncoding::Base64OrHex => b64().or_else(hex),

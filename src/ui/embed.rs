@@ -25,9 +25,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, MessageEvent, Window};
 
-use crate::ui::loader::{self, Input, Status};
-use crate::ui::worker::set;
-use crate::ui::Ui;
+use crate::ui::context::{Status, Ui};
+use crate::ui::loader::{self, Input};
+use crate::ui::util::{js_error_text, set};
 use crate::view_model::embed::EmbedParams;
 
 /// The options of this page load (the query string does not change without a reload).
@@ -61,7 +61,7 @@ fn post(to: &JsValue, msg: &JsValue, origin: &str) {
     // A cross-origin WindowProxy is not `instanceof Window` here; postMessage works on it.
     let w: &Window = to.unchecked_ref();
     if let Err(e) = w.post_message(msg, &target_origin(origin)) {
-        warn(&format!("clew: could not reply to the host window: {}", loader::js_error_text(&e)));
+        warn(&format!("clew: could not reply to the host window: {}", js_error_text(&e)));
     }
 }
 
@@ -166,14 +166,11 @@ fn on_message(ui: Ui, ev: MessageEvent) {
     }
 }
 
-/// Listens for host messages and answers a pending load when it ends.
+/// Listens for host messages (as long as the calling component lives) and answers a
+/// pending load when it ends.
 pub fn install(ui: Ui) {
-    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| on_message(ui, ev));
-    if let Some(w) = web_sys::window() {
-        let _ = w.add_event_listener_with_callback("message", handler.as_ref().unchecked_ref());
-    }
-    // The listener lives as long as the page.
-    handler.forget();
+    let listener = window_event_listener(leptos::ev::message, move |ev: MessageEvent| on_message(ui, ev));
+    on_cleanup(move || listener.remove());
 
     Effect::new(move |_| {
         let painted = ui.load.painted.get();
@@ -187,10 +184,9 @@ pub fn install(ui: Ui) {
             }
             _ => None,
         });
-        if let Some(answer) = answer {
-            if let Some((to, origin)) = PENDING.with(|p| p.borrow_mut().take()) {
+        if let Some(answer) = answer
+            && let Some((to, origin)) = PENDING.with(|p| p.borrow_mut().take()) {
                 post(&to, &answer, &origin);
             }
-        }
     });
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use crate::format;
-use crate::ui::use_ui;
+use crate::ui::context::use_ui;
 use crate::ui::util::utc_time;
 
 /// Most traces listed in the picker's drop-down; the rest are reached with prev/next.

@@ -1,10 +1,11 @@
 //! Loading traces on the page: files, pasted text or a URL in; a decoded
-//! [`TraceSet`](crate::model::TraceSet) in [`AppState::loaded`] out.
+//! [`TraceSet`](crate::model::TraceSet) in
+//! [`LoadCtx::delivered`](crate::ui::context::LoadCtx::delivered) out.
 //!
 //! ```text
 //! File/Blob ──(by reference)──▶ worker: stream into its memory, parse + build + encode
 //!                                                        │
-//! AppState.loaded ◀─ snapshot::Decoder ◀─ ArrayBuffer ◀──┘ (transferred back)
+//! LoadCtx.delivered ◀─ snapshot::Decoder ◀─ ArrayBuffer ◀┘ (transferred back)
 //! ```
 //!
 //! The page never reads the files: the worker does, so the main thread only decodes the
@@ -12,14 +13,17 @@
 //! the last set; one whose memory grew past [`RESTART_WORKER_ABOVE_BYTES`] is replaced at
 //! the next load, so the tab gives that memory back. On the page the snapshot is copied into
 //! wasm memory in 16 MB slices, then decoded with a resumable [`snapshot::Decoder`] in
-//! slices of about [`DECODE_SLICE_MS`], with a cheap yield (no timer clamp) between them.
+//! slices of about [`DECODE_SLICE_MS`], yielding between them.
 //!
 //! The inputs of the current set stay on the page as `Blob`s (a dropped `File` is
 //! one), so "Add files" can send the old inputs with the new ones. Every failure
 //! ends in [`Status::Error`] with a message for a person.
+//!
+//! The loader does not put a set on screen itself: it publishes it and the app shell
+//! installs it (`app::session::install`). The worker's handlers are owned by the
+//! worker client and dropped when the next load starts.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
@@ -31,21 +35,15 @@ use web_sys::{Blob, MessageEvent, Worker};
 
 use crate::model::snapshot;
 use crate::parse::MAX_INPUT_BYTES;
+use crate::ui::context::{Status, Ui};
 use crate::ui::state::Loaded;
-use crate::ui::util::now_ms;
-use crate::ui::worker::set;
-use crate::ui::Ui;
+use crate::ui::util::{js_error_text, now_ms, record_timing, set, yield_to_browser};
+
+/// A worker whose memory grew past this (it never shrinks) is replaced at the next load.
+pub const RESTART_WORKER_ABOVE_BYTES: f64 = 256e6;
 
 /// Everything loaded at once must fit in the tab; beyond this the load is refused.
 pub const MAX_TOTAL_BYTES: f64 = MAX_INPUT_BYTES as f64;
-
-/// What the loader is doing.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Status {
-    Idle,
-    Loading { text: String, started_ms: f64, done_bytes: f64, total_bytes: f64 },
-    Error(String),
-}
 
 /// One input kept on the page.
 #[derive(Clone)]
@@ -60,9 +58,6 @@ impl Input {
     }
 }
 
-/// A worker whose memory grew past this (it never shrinks) is replaced at the next load.
-pub const RESTART_WORKER_ABOVE_BYTES: f64 = 256e6;
-
 struct WorkerClient {
     worker: Worker,
     ready: bool,
@@ -70,6 +65,9 @@ struct WorkerClient {
     pending: Option<Object>,
     /// The worker's memory after its last load.
     memory_bytes: f64,
+    /// The worker's message and error handlers, owned as long as the worker lives.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
 }
 
 thread_local! {
@@ -78,6 +76,8 @@ thread_local! {
     /// Inputs of the load in flight, with its id.
     static IN_FLIGHT: RefCell<Option<(f64, Vec<Input>)>> = const { RefCell::new(None) };
     static WORKER: RefCell<Option<WorkerClient>> = const { RefCell::new(None) };
+    /// A stopped worker whose handlers may still be running; dropped when the next load starts.
+    static RETIRED: RefCell<Option<WorkerClient>> = const { RefCell::new(None) };
     static NEXT_ID: RefCell<f64> = const { RefCell::new(1.0) };
 }
 
@@ -135,6 +135,7 @@ pub fn load_inputs(ui: Ui, new: Vec<Input>, add: bool) {
     if new.is_empty() {
         return;
     }
+    RETIRED.with(|r| r.borrow_mut().take());
     let mut inputs = if add { INPUTS.with(|i| i.borrow().clone()) } else { Vec::new() };
     inputs.extend(new);
     let total: f64 = inputs.iter().map(Input::size).sum();
@@ -230,7 +231,6 @@ fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
     let worker = Worker::new(&worker_url()).map_err(|e| format!("{e:?}"))?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| on_worker_message(ui, ev));
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
     let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
         ev.prevent_default();
         // The worker died (out of memory or a crash): start a fresh one next time.
@@ -245,17 +245,19 @@ fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
         );
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_error.forget();
-    Ok(WorkerClient { worker, ready: false, pending: None, memory_bytes: 0.0 })
+    Ok(WorkerClient { worker, ready: false, pending: None, memory_bytes: 0.0, _on_message: on_message, _on_error: on_error })
 }
 
-/// Ends the worker (a new one starts with the next load).
+/// Ends the worker (a new one starts with the next load). Its handlers are kept until
+/// the next load starts, since this may run inside one of them.
 fn stop_worker() {
-    WORKER.with(|w| {
-        if let Some(c) = w.borrow_mut().take() {
-            c.worker.terminate();
-        }
-    });
+    let stopped = WORKER.with(|w| w.borrow_mut().take());
+    if let Some(c) = stopped {
+        c.worker.terminate();
+        c.worker.set_onmessage(None);
+        c.worker.set_onerror(None);
+        RETIRED.with(|r| *r.borrow_mut() = Some(c));
+    }
 }
 
 fn on_worker_message(ui: Ui, ev: MessageEvent) {
@@ -269,10 +271,10 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
             mark("worker_ready", now_ms());
             if let Some(c) = w.borrow_mut().as_mut() {
                 c.ready = true;
-                if let Some(msg) = c.pending.take() {
-                    if let Err(e) = c.worker.post_message(&msg) {
-                        fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
-                    }
+                if let Some(msg) = c.pending.take()
+                    && let Err(e) = c.worker.post_message(&msg)
+                {
+                    fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
                 }
             }
         }),
@@ -315,48 +317,6 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
 /// Bytes copied from the snapshot into wasm memory per main-thread task.
 const COPY_SLICE_BYTES: usize = 16 << 20;
 
-thread_local! {
-    /// The channel whose messages end [`yield_to_browser`]'s waits, and the waits, in order.
-    static YIELD_CHANNEL: RefCell<Option<web_sys::MessageChannel>> = const { RefCell::new(None) };
-    static YIELD_WAITS: RefCell<VecDeque<js_sys::Function>> = const { RefCell::new(VecDeque::new()) };
-}
-
-/// Resolves in a later task, after the browser has had a turn (input, a frame when one is
-/// due, other tasks), without the clamp of nested `setTimeout`s (4 ms from the fifth on):
-/// `scheduler.yield()` where the browser has it, else a `MessageChannel` message.
-async fn yield_to_browser() {
-    let _ = JsFuture::from(scheduler_yield().unwrap_or_else(channel_yield)).await;
-}
-
-fn scheduler_yield() -> Option<js_sys::Promise> {
-    let scheduler = Reflect::get(&js_sys::global(), &"scheduler".into()).ok()?;
-    let f: js_sys::Function = Reflect::get(&scheduler, &"yield".into()).ok()?.dyn_into().ok()?;
-    f.call0(&scheduler).ok()?.dyn_into().ok()
-}
-
-fn channel_yield() -> js_sys::Promise {
-    js_sys::Promise::new(&mut |resolve, _reject| {
-        YIELD_WAITS.with(|w| w.borrow_mut().push_back(resolve));
-        YIELD_CHANNEL.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.is_none() {
-                let Ok(channel) = web_sys::MessageChannel::new() else { return };
-                let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|_: MessageEvent| {
-                    if let Some(resolve) = YIELD_WAITS.with(|w| w.borrow_mut().pop_front()) {
-                        let _ = resolve.call0(&JsValue::UNDEFINED);
-                    }
-                });
-                channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-                on_message.forget();
-                *c = Some(channel);
-            }
-            if let Some(channel) = c.as_ref() {
-                let _ = channel.port2().post_message(&JsValue::UNDEFINED);
-            }
-        });
-    })
-}
-
 fn current(id: f64) -> bool {
     IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0)) == Some(id)
 }
@@ -366,21 +326,21 @@ async fn copy_in_slices(buf: &ArrayBuffer) -> Vec<u8> {
     let arr = Uint8Array::new(buf);
     let n = arr.length() as usize;
     let mut bytes = vec![0u8; n];
-    let t0 = crate::ui::util::now_ms();
+    let t0 = now_ms();
     let mut busy_ms = 0.0;
     let mut start = 0usize;
     while start < n {
         let end = (start + COPY_SLICE_BYTES).min(n);
-        let t = crate::ui::util::now_ms();
+        let t = now_ms();
         arr.subarray(start as u32, end as u32).copy_to(&mut bytes[start..end]);
-        busy_ms += crate::ui::util::now_ms() - t;
+        busy_ms += now_ms() - t;
         start = end;
         if start < n {
             yield_to_browser().await;
         }
     }
-    crate::ui::util::record_timing("copy_snapshot_ms", busy_ms);
-    crate::ui::util::record_timing("copy_snapshot_wall_ms", crate::ui::util::now_ms() - t0);
+    record_timing("copy_snapshot_ms", busy_ms);
+    record_timing("copy_snapshot_wall_ms", now_ms() - t0);
     bytes
 }
 
@@ -406,9 +366,9 @@ async fn decode_in_slices(bytes: &[u8], id: f64) -> Option<Result<crate::model::
                 Ok(None) => {}
                 Ok(Some(set)) => {
                     let slice_ms = now_ms() - slice_start;
-                    crate::ui::util::record_timing("decode_ms", busy_ms + slice_ms);
-                    crate::ui::util::record_timing("decode_longest_slice_ms", longest_ms.max(slice_ms));
-                    crate::ui::util::record_timing("decode_wall_ms", now_ms() - t0);
+                    record_timing("decode_ms", busy_ms + slice_ms);
+                    record_timing("decode_longest_slice_ms", longest_ms.max(slice_ms));
+                    record_timing("decode_wall_ms", now_ms() - t0);
                     return Some(Ok(set));
                 }
                 Err(e) => return Some(Err(e)),
@@ -452,22 +412,8 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     }
     let inputs = IN_FLIGHT.with(|f| f.borrow_mut().take()).map(|x| x.1).unwrap_or_default();
     INPUTS.with(|i| *i.borrow_mut() = inputs);
-    mark("install_start", now_ms());
-    crate::ui::app::install(ui, loaded);
-    mark("install_end", now_ms());
-}
-
-/// A JS error value as text.
-pub fn js_error_text(e: &JsValue) -> String {
-    if let Some(s) = e.as_string() {
-        return s;
-    }
-    if let Ok(m) = Reflect::get(e, &"message".into()) {
-        if let Some(s) = m.as_string() {
-            return s;
-        }
-    }
-    format!("{e:?}")
+    mark("delivered", now_ms());
+    ui.load.delivered.set(Some(loaded));
 }
 
 /// Fetches a URL as a Blob input.

@@ -1,101 +1,35 @@
-//! The Leptos layer (wasm32 only): signals in, DOM out. Domain logic lives in
-//! `core` and geometry in `view_model`; this module wires them to the page.
+//! The Leptos layer (wasm32 only): signals in, DOM out. Domain logic lives in the
+//! pure modules (`analysis`, `model`) and geometry in `view_model`; this module wires
+//! them to the page.
 //!
 //! ```text
-//! loader (files, paste, ?url=, demo, host postMessage) ─▶ worker ─▶ AppState.loaded ─▶ memos ─▶ views
+//! loader (files, paste, ?url=, demo, host postMessage) ─▶ worker ─▶ LoadCtx.delivered
+//!   ─▶ app::session::install ─▶ AppState.loaded ─▶ memos ─▶ views
 //! ```
 //!
-//! `embed` reads the embedding options of the query string (`?embed=1`, `?theme=`, ...)
-//! and answers a host page's postMessage calls (docs/embedding.md).
+//! * [`context`]: the shared [`context::Ui`] context; [`state`]: the app's signals;
+//! * [`app`]: the shell (top bar, dialogs, session); [`header`], [`detail`]; [`controls`];
+//! * [`waterfall`], [`analysis`] (critical path, graph, patterns, stats), [`llm`]: the views;
+//! * [`loader`] and [`worker`]: loading; [`embed`]: the embedding options of the query
+//!   string (`?embed=1`, `?theme=`, ...) and a host page's postMessage calls
+//!   (docs/embedding.md); [`util`]: small browser helpers.
 
+pub mod analysis;
 pub mod app;
+pub mod context;
+pub mod controls;
 pub mod detail;
 pub mod embed;
 pub mod header;
+pub mod llm;
 pub mod loader;
 pub mod state;
 pub mod util;
-pub mod views_analysis;
-pub mod views_llm;
 pub mod waterfall;
 pub mod worker;
-
-use leptos::prelude::*;
-
-/// Which color theme is forced; `Auto` follows `prefers-color-scheme`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
-    Auto,
-    Light,
-    Dark,
-}
-
-/// Which dialog is open (at most one).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialog {
-    None,
-    Paste,
-    Help,
-}
-
-/// Loader state shared by the top bar, the status banner and the root attributes.
-#[derive(Clone, Copy)]
-pub struct LoadCtx {
-    pub status: RwSignal<loader::Status>,
-    /// Set (spans, traces) once the first view of a load has painted.
-    pub painted: RwSignal<Option<(usize, usize)>>,
-    /// The next file-input change adds to the loaded set.
-    pub add_mode: RwSignal<bool>,
-}
-
-/// Everything the UI shares, `Copy`, provided as context.
-#[derive(Clone, Copy)]
-pub struct Ui {
-    pub app: state::AppState,
-    pub wf: waterfall::WfState,
-    pub derived: waterfall::WfDerived,
-    pub load: LoadCtx,
-    pub theme: RwSignal<Theme>,
-    pub dialog: RwSignal<Dialog>,
-}
-
-pub fn use_ui() -> Ui {
-    use_context::<Ui>().unwrap_or_else(|| panic!("Ui context missing"))
-}
 
 /// Page entry: mounts the app on `<body>`.
 pub fn start() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
-}
-
-/// The LLM section of the detail panel for a span.
-pub fn detail_llm(span: u32) -> impl IntoView {
-    view! { <views_llm::LlmSpanSection span=span/> }
-}
-
-/// The tabs shown in the top bar, in order.
-pub fn tabs() -> Vec<(state::Tab, &'static str)> {
-    use state::Tab;
-    vec![
-        (Tab::Waterfall, "Waterfall"),
-        (Tab::CriticalPath, "Critical path"),
-        (Tab::Graph, "Graph"),
-        (Tab::Patterns, "Patterns"),
-        (Tab::Stats, "Stats"),
-        (Tab::Llm, "LLM"),
-    ]
-}
-
-/// The view of a tab other than the waterfall.
-pub fn other_view(tab: state::Tab) -> AnyView {
-    use state::Tab;
-    match tab {
-        Tab::Waterfall => ().into_any(),
-        Tab::CriticalPath => view! { <views_analysis::CriticalPathView/> }.into_any(),
-        Tab::Graph => view! { <views_analysis::GraphView/> }.into_any(),
-        Tab::Patterns => view! { <views_analysis::PatternsView/> }.into_any(),
-        Tab::Stats => view! { <views_analysis::StatsView/> }.into_any(),
-        Tab::Llm => view! { <views_llm::LlmView/> }.into_any(),
-    }
 }

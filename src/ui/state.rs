@@ -27,6 +27,40 @@ pub enum Tab {
     Llm,
 }
 
+impl Tab {
+    /// The tabs in the order of the top bar.
+    pub const ALL: [Tab; 6] = [Tab::Waterfall, Tab::CriticalPath, Tab::Graph, Tab::Patterns, Tab::Stats, Tab::Llm];
+
+    /// The tab's button text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Waterfall => "Waterfall",
+            Tab::CriticalPath => "Critical path",
+            Tab::Graph => "Graph",
+            Tab::Patterns => "Patterns",
+            Tab::Stats => "Stats",
+            Tab::Llm => "LLM",
+        }
+    }
+
+    /// The tab's name in deep links and test ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tab::Waterfall => "waterfall",
+            Tab::CriticalPath => "critical-path",
+            Tab::Graph => "graph",
+            Tab::Patterns => "patterns",
+            Tab::Stats => "stats",
+            Tab::Llm => "llm",
+        }
+    }
+
+    /// The tab of a [`Tab::name`].
+    pub fn from_name(s: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.name() == s)
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// `None` until something has loaded.
@@ -65,8 +99,8 @@ impl AppState {
     /// the waterfall then expands the span's collapsed ancestors, scrolls to its row
     /// and opens its detail panel.
     pub fn jump_to_span(&self, span: u32) {
-        if let Some(l) = self.loaded.get_untracked() {
-            if let Some(s) = l.set.spans.get(span as usize) {
+        if let Some(l) = self.loaded.get_untracked()
+            && let Some(s) = l.set.spans.get(span as usize) {
                 if self.trace.get_untracked() != s.trace as usize {
                     self.trace.set(s.trace as usize);
                 }
@@ -74,7 +108,6 @@ impl AppState {
                 self.tab.set(Tab::Waterfall);
                 self.jump.update(|n| *n += 1);
             }
-        }
     }
 }
 

@@ -26,7 +26,10 @@ use crate::model::builder::SetBuilder;
 use crate::model::{snapshot, TraceSet};
 use crate::parse;
 use crate::synth::{self, GenFormat, GenOptions};
-use crate::ui::loader::js_error_text;
+use crate::ui::util::{js_error_text, set};
+
+/// The worker's `onmessage` callback, owned for the worker's lifetime.
+type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
 
 thread_local! {
     /// The id of the newest load asked for; an older load still reading its files stops.
@@ -35,6 +38,8 @@ thread_local! {
     static BUSY: Cell<bool> = const { Cell::new(false) };
     /// The set of the last load that finished, kept for later requests about it.
     static SET: RefCell<Option<TraceSet>> = const { RefCell::new(None) };
+    /// The message handler, owned for the worker's lifetime.
+    static HANDLER: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
 }
 
 /// Runs `f` on the set of the last finished load, if there is one.
@@ -44,10 +49,6 @@ pub fn with_set<T>(f: impl FnOnce(&TraceSet) -> T) -> Option<T> {
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
-}
-
-pub(crate) fn set(obj: &Object, key: &str, v: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), v);
 }
 
 fn post(obj: &Object, transfer: Option<&Array>) {
@@ -181,7 +182,7 @@ async fn read_blob(id: f64, name: &str, blob: &Blob, done: &mut f64, total: f64)
         if Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
             break;
         }
-        let Ok(value) = Reflect::get(&chunk, &"value".into()).and_then(|v| v.dyn_into::<Uint8Array>().map_err(JsValue::from)) else {
+        let Ok(value) = Reflect::get(&chunk, &"value".into()).and_then(|v| v.dyn_into::<Uint8Array>()) else {
             return Err(failed(&"the browser gave no bytes".into()));
         };
         let n = value.length() as usize;
@@ -274,7 +275,7 @@ pub fn run() {
     console_error_panic_hook::set_once();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(handle);
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
+    HANDLER.with(|h| *h.borrow_mut() = Some(on_message));
     let o = Object::new();
     set(&o, "kind", &"ready".into());
     post(&o, None);

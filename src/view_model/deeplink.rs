@@ -75,11 +75,10 @@ impl DeepLink {
         if let Some((a, b)) = self.zoom {
             parts.push(format!("zoom={a}-{b}"));
         }
-        if let Some(f) = &self.find {
-            if !f.is_empty() {
+        if let Some(f) = &self.find
+            && !f.is_empty() {
                 parts.push(format!("find={}", encode_component(f)));
             }
-        }
         if self.only_matching {
             parts.push("only=1".to_string());
         }
@@ -99,13 +98,11 @@ impl DeepLink {
                 "find" if !v.is_empty() => d.find = Some(v),
                 "only" => d.only_matching = v == "1",
                 "zoom" => {
-                    if let Some((a, b)) = v.split_once('-') {
-                        if let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>()) {
-                            if b > a {
+                    if let Some((a, b)) = v.split_once('-')
+                        && let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>())
+                            && b > a {
                                 d.zoom = Some((a, b));
                             }
-                        }
-                    }
                 }
                 _ => {}
             }

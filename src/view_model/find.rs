@@ -116,11 +116,10 @@ fn parse_term(tok: &str) -> Term {
             return if is_service { Term::Service(v.to_string()) } else { Term::Name(v.to_string()) };
         }
     }
-    if let Some((k, v)) = tok.split_once('=') {
-        if !k.is_empty() {
+    if let Some((k, v)) = tok.split_once('=')
+        && !k.is_empty() {
             return Term::Attr { key: k.to_string(), value: v.to_lowercase() };
         }
-    }
     Term::Text(lower)
 }
 

@@ -50,16 +50,14 @@ pub fn error_text(c: &LlmCall) -> String {
     if c.rate_limited {
         parts.push("rate limit".to_string());
     }
-    if let Some(t) = &c.error_type {
-        if !(c.rate_limited && names_rate_limit(t)) {
+    if let Some(t) = &c.error_type
+        && !(c.rate_limited && names_rate_limit(t)) {
             parts.push(t.clone());
         }
-    }
-    if let Some(h) = c.http_status.filter(|h| *h >= 400) {
-        if h != 429 || !c.rate_limited {
+    if let Some(h) = c.http_status.filter(|h| *h >= 400)
+        && (h != 429 || !c.rate_limited) {
             parts.push(format!("HTTP {h}"));
         }
-    }
     if parts.is_empty() && c.error {
         parts.push("error".to_string());
     }

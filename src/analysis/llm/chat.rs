@@ -209,11 +209,10 @@ pub fn span_messages(set: &TraceSet, span: u32) -> Vec<ChatMessage> {
                 out.push(ChatMessage { direction: *dir, role: role.clone().unwrap_or_else(|| "user".to_string()), text: c.clone(), source: src.clone() });
             }
         }
-        if !has_indexed_input {
-            if let Some(v) = get("input.value") {
+        if !has_indexed_input
+            && let Some(v) = get("input.value") {
                 messages_from_attr(set, v, Direction::Input, "user", "input.value", &mut out);
             }
-        }
     }
 
     let mut structured_out = false;
@@ -231,11 +230,10 @@ pub fn span_messages(set: &TraceSet, span: u32) -> Vec<ChatMessage> {
                 out.push(ChatMessage { direction: *dir, role: role.clone().unwrap_or_else(|| "assistant".to_string()), text: c.clone(), source: src.clone() });
             }
         }
-        if !has_indexed_output {
-            if let Some(v) = get("output.value") {
+        if !has_indexed_output
+            && let Some(v) = get("output.value") {
                 messages_from_attr(set, v, Direction::Output, "assistant", "output.value", &mut out);
             }
-        }
     }
 
     // Deprecated GenAI events: gen_ai.system.message, gen_ai.user.message, gen_ai.assistant.message,

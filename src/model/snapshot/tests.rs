@@ -145,7 +145,7 @@ fn stepwise_decoding_matches_decode() {
     }
     // Real trace files too (links, events, many attrs).
     for name in ["jaeger-v3-api-hotrod-40spans-result-wrapper.json", "jaeger-memstore-2traces-links-events-errors.json"] {
-        let path = format!("../shared/testdata/real/otlp/{name}");
+        let path = format!("{}/tests/corpus/otlp/{name}", env!("CARGO_MANIFEST_DIR"));
         let b = std::fs::read(&path).expect("real test trace is readable");
         let set = crate::parse::load(&[(name, &b[..])], None).expect("real trace loads");
         assert!(!set.spans.is_empty(), "{name}");

@@ -1,9 +1,10 @@
 //! The app shell: top bar (open, add, paste, trace picker, tabs, theme, help), the
-//! load status, drag and drop, dialogs, deep-link sync, and the test-contract
-//! attributes on the root element (`data-loaded-spans`, `data-loaded-traces`,
-//! `data-load-error`).
+//! load status, drag and drop, dialogs, and the test-contract attributes on the root
+//! element (`data-loaded-spans`, `data-loaded-traces`, `data-load-error`). A set the
+//! loader delivers is put on screen by [`session::install`].
 
-use std::sync::Arc;
+pub mod dialogs;
+pub mod session;
 
 use leptos::ev;
 use leptos::html;
@@ -11,164 +12,22 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::format;
-use crate::model::{SpanId, TraceSet};
+use crate::ui::analysis::critical_path::CriticalPathView;
+use crate::ui::analysis::graph::GraphView;
+use crate::ui::analysis::patterns::PatternsView;
+use crate::ui::analysis::stats::StatsView;
+use crate::ui::app::dialogs::{HelpDialog, PasteDialog};
+use crate::ui::context::{use_ui, Dialog, LoadCtx, Status, Theme, Ui};
 use crate::ui::detail::DetailPanel;
+use crate::ui::embed;
 use crate::ui::header::{TraceHeader, TracePicker};
-use crate::ui::loader::{self, Status};
-use crate::ui::state::{AppState, Loaded, Tab};
+use crate::ui::llm::view::LlmView;
+use crate::ui::loader;
+use crate::ui::state::{AppState, Tab};
 use crate::ui::util::{self, typing_in_field};
-use crate::ui::waterfall::{self, Waterfall, WfDerived, WfState};
-use crate::ui::{use_ui, Dialog, LoadCtx, Theme, Ui};
-use crate::view_model::deeplink::DeepLink;
+use crate::ui::waterfall::state::{WfDerived, WfState};
+use crate::ui::waterfall::{self, find, keys, Waterfall};
 use crate::view_model::embed::ForcedTheme;
-use crate::view_model::waterfall as wf;
-
-/// Where the built-in demo trace is served from (relative to the page).
-pub const DEMO_URL: &str = "public/demo.json";
-
-fn tab_name(t: Tab) -> &'static str {
-    match t {
-        Tab::Waterfall => "waterfall",
-        Tab::CriticalPath => "critical-path",
-        Tab::Graph => "graph",
-        Tab::Patterns => "patterns",
-        Tab::Stats => "stats",
-        Tab::Llm => "llm",
-    }
-}
-
-fn tab_from_name(s: &str) -> Option<Tab> {
-    Some(match s {
-        "waterfall" => Tab::Waterfall,
-        "critical-path" => Tab::CriticalPath,
-        "graph" => Tab::Graph,
-        "patterns" => Tab::Patterns,
-        "stats" => Tab::Stats,
-        "llm" => Tab::Llm,
-        _ => return None,
-    })
-}
-
-fn current_hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
-}
-
-/// Finds a span of a trace by its id text (hex, or a raw id as printed).
-fn find_span_by_text(set: &TraceSet, trace: usize, text: &str) -> Option<u32> {
-    let t = set.traces.get(trace)?;
-    if let Ok(v) = u64::from_str_radix(text, 16) {
-        if text.len() <= 16 {
-            if let Some(i) = set.find_span(trace, &SpanId::Hex(v)) {
-                return Some(i);
-            }
-        }
-    }
-    t.spans.range().find(|&i| matches!(set.spans[i].span_id, SpanId::Raw(_)) && set.spans[i].span_id.to_text(&set.strings) == text).map(|i| i as u32)
-}
-
-/// Puts a freshly loaded set on screen, restoring the view from the URL hash.
-pub fn install(ui: Ui, loaded: Arc<Loaded>) {
-    let set = &loaded.set;
-    let link = DeepLink::from_hash(&current_hash());
-    let params = crate::ui::embed::params();
-    // The hash (deep link) first, then `?trace=`.
-    let trace = [link.trace.as_deref(), params.trace.as_deref()]
-        .into_iter()
-        .flatten()
-        .find_map(|id| set.traces.iter().position(|t| t.trace_id.to_text(&set.strings).eq_ignore_ascii_case(id)))
-        .unwrap_or(0);
-    ui.app.span_filter.set(None);
-    ui.app.span_filter_label.set(String::new());
-    ui.wf.reset();
-    ui.wf.find.set(link.find.clone().or_else(|| params.find.clone()).unwrap_or_default());
-    ui.wf.only_matching.set(link.only_matching);
-    ui.wf.detail_open.set(false);
-    let mut selected = None;
-    if let Some(t) = set.traces.get(trace) {
-        if let Some((a, b)) = link.zoom {
-            if a < t.duration_ns.max(1) {
-                ui.wf.zoom.set(Some(wf::TimeWindow { start_ns: a as f64, end_ns: b.min(t.duration_ns.max(1)) as f64 }));
-            }
-        }
-        if let Some(sid) = link.span.as_deref() {
-            selected = find_span_by_text(set, trace, sid);
-        }
-    }
-    if let Some(tab) = link.tab.as_deref().and_then(tab_from_name) {
-        ui.app.tab.set(tab);
-    }
-    let (spans, traces) = (set.spans.len(), set.traces.len());
-    ui.app.selected.set(None);
-    ui.app.trace.set(trace);
-    ui.app.loaded.set(Some(loaded));
-    if selected.is_some() {
-        ui.app.selected.set(selected);
-        ui.wf.detail_open.set(true);
-    }
-    ui.load.status.set(Status::Idle);
-    // The contract attributes go on once the first view has painted, and only for
-    // the latest install: a quicker later load must not be reported with the
-    // counts of an earlier one whose frames fire after it.
-    let generation = INSTALLS.with(|n| {
-        let mut n = n.borrow_mut();
-        *n += 1;
-        *n
-    });
-    request_animation_frame(move || {
-        request_animation_frame(move || {
-            let latest = INSTALLS.with(|n| *n.borrow()) == generation;
-            if latest && ui.load.status.get_untracked() == Status::Idle {
-                ui.load.painted.set(Some((spans, traces)));
-            }
-        })
-    });
-}
-
-thread_local! {
-    /// How many sets have been installed on the page (to match paints to installs).
-    static INSTALLS: std::cell::RefCell<u64> = const { std::cell::RefCell::new(0) };
-}
-
-/// Writes the view state into the URL hash (replacing, not pushing, history).
-fn sync_hash(ui: Ui) {
-    Effect::new(move |_| {
-        let Some(loaded) = ui.app.loaded.get() else { return };
-        let set = &loaded.set;
-        let trace = ui.app.trace.get();
-        let Some(t) = set.traces.get(trace) else { return };
-        let tab = ui.app.tab.get();
-        let link = DeepLink {
-            trace: Some(t.trace_id.to_text(&set.strings)),
-            span: ui.app.selected.get().and_then(|s| set.spans.get(s as usize)).filter(|s| s.trace as usize == trace).map(|s| s.span_id.to_text(&set.strings)),
-            zoom: ui.wf.zoom.get().map(|z| (z.start_ns.max(0.0) as u64, z.end_ns.max(0.0) as u64)),
-            find: Some(ui.wf.find.get()).filter(|f| !f.trim().is_empty()),
-            only_matching: ui.wf.only_matching.get(),
-            tab: (tab != Tab::Waterfall).then(|| tab_name(tab).to_string()),
-        };
-        let h = link.to_hash();
-        if current_hash().trim_start_matches('#') == h {
-            return;
-        }
-        if let Some(w) = web_sys::window() {
-            let loc = w.location();
-            let url = format!("{}{}#{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default(), h);
-            if let Ok(hist) = w.history() {
-                let _ = hist.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-            }
-        }
-    });
-}
-
-/// Loads the `?url=` trace, or the demo when none is given (an embedded page waits
-/// for its host instead).
-fn initial_load(ui: Ui) {
-    match loader::url_param() {
-        Ok(Some(url)) => loader::load_url(ui, url),
-        Ok(None) if crate::ui::embed::params().embed => {}
-        Ok(None) => loader::load_url(ui, DEMO_URL.to_string()),
-        Err(msg) => ui.load.status.set(Status::Error(msg)),
-    }
-}
 
 #[component]
 fn StatusBanner() -> impl IntoView {
@@ -202,82 +61,15 @@ fn StatusBanner() -> impl IntoView {
 }
 
 #[component]
-fn PasteDialog() -> impl IntoView {
-    let ui = use_ui();
-    let text = RwSignal::new(String::new());
-    let area = NodeRef::<html::Textarea>::new();
-    Effect::new(move |_| {
-        if let Some(a) = area.get() {
-            let _ = a.focus();
-        }
-    });
-    let go = move |add: bool| {
-        let t = text.get_untracked();
-        ui.dialog.set(Dialog::None);
-        loader::load_text(ui, t, add);
-    };
-    view! {
-        <div class="dialog-backdrop" on:click=move |_| ui.dialog.set(Dialog::None)>
-            <div class="dialog" role="dialog" aria-modal="true" aria-label="Paste trace JSON" data-testid="paste-dialog"
-                on:click=|ev| ev.stop_propagation()>
-                <h2>"Paste trace JSON"</h2>
-                <p class="muted">"OTLP JSON, Jaeger JSON, Zipkin v2 JSON or Jaeger api_v2 JSON."</p>
-                <textarea node_ref=area data-testid="paste-text" rows="14" spellcheck="false"
-                    on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                <div class="buttons">
-                    <button data-testid="paste-cancel" on:click=move |_| ui.dialog.set(Dialog::None)>"Cancel"</button>
-                    <button data-testid="paste-add" on:click=move |_| go(true)>"Add to loaded"</button>
-                    <button class="primary" data-testid="paste-load" on:click=move |_| go(false)>"Load"</button>
-                </div>
-            </div>
-        </div>
-    }
-}
-
-#[component]
-fn HelpDialog() -> impl IntoView {
-    let ui = use_ui();
-    let keys: [(&str, &str); 13] = [
-        ("↑ / ↓", "select the previous / next row"),
-        ("← / →", "collapse / expand the selected span (or go to parent / child)"),
-        ("Enter", "open the span details"),
-        ("/", "find in trace"),
-        ("Enter / Shift+Enter in find", "next / previous match"),
-        ("n / N", "next / previous match"),
-        ("Esc", "close a dialog or the details, clear the find"),
-        ("Home / End", "first / last row"),
-        ("Ctrl or Alt + wheel", "zoom the time axis at the pointer"),
-        ("Shift + wheel", "pan the time axis"),
-        ("drag on ruler or minimap", "zoom to a range"),
-        ("0", "reset the zoom"),
-        ("?", "this help"),
-    ];
-    view! {
-        <div class="dialog-backdrop" on:click=move |_| ui.dialog.set(Dialog::None)>
-            <div class="dialog help" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help-dialog"
-                on:click=|ev| ev.stop_propagation()>
-                <h2>"Keyboard and mouse"</h2>
-                <table>{keys.into_iter().map(|(k, d)| view! { <tr><th><kbd>{k}</kbd></th><td>{d}</td></tr> }).collect_view()}</table>
-                <h3>"Find syntax"</h3>
-                <p><code>"text"</code>", "<code>"key=value"</code>", "<code>"service=api"</code>", "<code>"name:GET"</code>", "
-                   <code>"duration>100ms"</code>", "<code>"error"</code>" — terms combine with AND."</p>
-                <div class="buttons"><button class="primary" data-testid="help-close" on:click=move |_| ui.dialog.set(Dialog::None)>"Close"</button></div>
-            </div>
-        </div>
-    }
-}
-
-#[component]
 fn Tabs() -> impl IntoView {
     let ui = use_ui();
-    let tabs = crate::ui::tabs();
     view! {
         <nav class="tabs" role="tablist" aria-label="Views">
-            {tabs.into_iter().map(|(t, label)| view! {
-                <button role="tab" data-testid=format!("tab-{}", tab_name(t))
+            {Tab::ALL.into_iter().map(|t| view! {
+                <button role="tab" data-testid=format!("tab-{}", t.name())
                     aria-selected=move || if ui.app.tab.get() == t { "true" } else { "false" }
                     class:active=move || ui.app.tab.get() == t
-                    on:click=move |_| ui.app.tab.set(t)>{label}</button>
+                    on:click=move |_| ui.app.tab.set(t)>{t.label()}</button>
             }).collect_view()}
         </nav>
     }
@@ -295,7 +87,11 @@ fn Main() -> impl IntoView {
                 <div class="view">
                     {move || match ui.app.tab.get() {
                         Tab::Waterfall => view! { <Waterfall/> }.into_any(),
-                        other => crate::ui::other_view(other),
+                        Tab::CriticalPath => view! { <CriticalPathView/> }.into_any(),
+                        Tab::Graph => view! { <GraphView/> }.into_any(),
+                        Tab::Patterns => view! { <PatternsView/> }.into_any(),
+                        Tab::Stats => view! { <StatsView/> }.into_any(),
+                        Tab::Llm => view! { <LlmView/> }.into_any(),
                     }}
                 </div>
                 <Show when=detail_shown>
@@ -315,7 +111,7 @@ fn Welcome() -> impl IntoView {
             <h1>"Clew"</h1>
             <p data-testid="welcome-text">{move || if loading() {
                 "Loading…"
-            } else if crate::ui::embed::params().embed {
+            } else if embed::params().embed {
                 "Waiting for a trace from the host page (postMessage) or a ?url= parameter."
             } else {
                 "Drop trace files here, open them, paste JSON, or add ?url=https://… to the address."
@@ -330,7 +126,7 @@ pub fn App() -> impl IntoView {
     let app = AppState::new();
     let wf_state = WfState::new();
     let derived = WfDerived::new(app, wf_state);
-    let params = crate::ui::embed::params();
+    let params = embed::params();
     // `?theme=` wins over the stored choice (and is not stored).
     let stored_theme = match (params.theme, util::local_get("clew-theme").as_deref()) {
         (Some(ForcedTheme::Light), _) => Theme::Light,
@@ -344,7 +140,7 @@ pub fn App() -> impl IntoView {
         app,
         wf: wf_state,
         derived,
-        load: LoadCtx { status: RwSignal::new(Status::Idle), painted: RwSignal::new(None), add_mode: RwSignal::new(false) },
+        load: LoadCtx::new(),
         theme: RwSignal::new(stored_theme),
         dialog: RwSignal::new(Dialog::None),
     };
@@ -359,11 +155,7 @@ pub fn App() -> impl IntoView {
             Theme::Dark => util::set_html_attr("data-theme", Some("dark")),
         };
     });
-    let dark_now = move || match ui.theme.get() {
-        Theme::Dark => true,
-        Theme::Light => false,
-        Theme::Auto => util::prefers_dark(),
-    };
+    let dark_now = move || ui.theme.get().is_dark();
     let toggle_theme = move |_| {
         let next = if dark_now() { Theme::Light } else { Theme::Dark };
         util::local_set("clew-theme", if next == Theme::Dark { "dark" } else { "light" });
@@ -371,8 +163,14 @@ pub fn App() -> impl IntoView {
     };
 
     waterfall::follow_selection(ui);
-    waterfall::sync_find_text(ui);
-    sync_hash(ui);
+    find::sync_find_text(ui);
+    session::sync_hash(ui);
+    // Sets the loader delivers go on screen.
+    Effect::new(move |_| {
+        if let Some(loaded) = ui.load.delivered.get() {
+            untrack(|| session::install(ui, loaded));
+        }
+    });
     // A new trace (picker, or a jump from another view) starts unzoomed.
     Effect::new(move |prev: Option<usize>| {
         let t = ui.app.trace.get();
@@ -383,7 +181,7 @@ pub fn App() -> impl IntoView {
         t
     });
 
-    let keys = window_event_listener(ev::keydown, move |ev| waterfall::on_key(ui, ev));
+    let keydown = window_event_listener(ev::keydown, move |ev| keys::on_key(ui, ev));
     let paste = window_event_listener(ev::paste, move |ev: web_sys::ClipboardEvent| {
         if typing_in_field() || ui.dialog.get_untracked() != Dialog::None {
             return;
@@ -396,7 +194,7 @@ pub fn App() -> impl IntoView {
         }
     });
     on_cleanup(move || {
-        keys.remove();
+        keydown.remove();
         paste.remove();
     });
 
@@ -420,15 +218,14 @@ pub fn App() -> impl IntoView {
     let on_drop = move |ev: ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
-            if files.length() > 0 {
+        if let Some(files) = ev.data_transfer().and_then(|d| d.files())
+            && files.length() > 0 {
                 loader::load_files(ui, files, ev.shift_key());
             }
-        }
     };
 
     crate::ui::embed::install(ui);
-    initial_load(ui);
+    session::initial_load(ui);
 
     let loaded_spans = move || ui.load.painted.get().map(|p| p.0.to_string());
     let loaded_traces = move || ui.load.painted.get().map(|p| p.1.to_string());

@@ -1,0 +1,177 @@
+//! The graph's SVG: [`GraphState`] in; edges and nodes (hover emphasis, click to
+//! filter the waterfall) out, with the wheel zooming at the pointer and a drag panning.
+//! A new graph opens fitted, or at a readable scale (`ViewBox::opening`).
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::format;
+use crate::analysis::service_graph::NodeKind;
+use crate::ui::analysis::filter_waterfall;
+use crate::ui::analysis::graph::tooltip::{edge_title, node_title};
+use crate::ui::analysis::graph::state::GraphState;
+use crate::view_model::graph_layout::edge_path_d;
+use crate::view_model::graph_view::{
+    edge_emphasis, edge_width_px, is_drag, node_emphasis, wheel_factor, Canvas, Emphasis, Hover, ViewBox,
+};
+
+fn kind_class(k: NodeKind) -> &'static str {
+    match k {
+        NodeKind::Service => "kind-service",
+        NodeKind::Database => "kind-database",
+        NodeKind::Llm => "kind-llm",
+        NodeKind::Messaging => "kind-messaging",
+    }
+}
+
+/// Where the SVG element is on the page.
+fn measure(svg: NodeRef<leptos::svg::Svg>) -> Option<Canvas> {
+    let r = svg.get_untracked()?.get_bounding_client_rect();
+    Some(Canvas { left_px: r.left(), top_px: r.top(), width_px: r.width(), height_px: r.height() })
+}
+
+/// The graph drawing; `max_label_chars` bounds the node labels (as the layout sized them).
+#[component]
+pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
+    let GraphState { app, data, hover, view: vb, .. } = st;
+    // A press: where it started, the view box then and the screen scale.
+    let drag = RwSignal::new(None::<(f64, f64, ViewBox, f64)>);
+    let moved = RwSignal::new(false);
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+
+    // A new graph starts with nothing hovered, fitted — or, when fitting would make
+    // labels too small to read, at a readable scale on its left (root) side.
+    Effect::new(move |_| {
+        let has_graph = data.with(|d| d.is_some());
+        let el = svg_ref.get();
+        hover.set(None);
+        let Some(el) = el.filter(|_| has_graph) else {
+            vb.set(None);
+            return;
+        };
+        let r = el.get_bounding_client_rect();
+        vb.set(data.with(|d| d.as_ref().and_then(|(_, gd)| ViewBox::opening(&gd.layout, r.width(), r.height()))));
+    });
+    let on_wheel = move |ev: ev::WheelEvent| {
+        ev.prevent_default();
+        let v = st.view_box();
+        let anchor = measure(svg_ref).and_then(|c| c.to_layout(v, ev.client_x() as f64, ev.client_y() as f64));
+        st.zoom(wheel_factor(ev.delta_y(), ev.delta_mode()), anchor);
+    };
+    let on_down = move |ev: ev::MouseEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        let v = st.view_box();
+        let scale = measure(svg_ref).and_then(|c| c.scale(v)).unwrap_or(1.0);
+        moved.set(false);
+        drag.set(Some((ev.client_x() as f64, ev.client_y() as f64, v, scale)));
+    };
+    let on_move = move |ev: ev::MouseEvent| {
+        let Some((x0, y0, v, scale)) = drag.get_untracked() else { return };
+        let (dx, dy) = (ev.client_x() as f64 - x0, ev.client_y() as f64 - y0);
+        if is_drag(dx, dy) {
+            moved.set(true);
+        }
+        if moved.get_untracked() {
+            vb.set(Some(v.dragged(dx, dy, scale)));
+        }
+    };
+    let on_up = move |_| drag.set(None);
+
+    let click_node = move |i: usize| {
+        if moved.get_untracked() {
+            return;
+        }
+        let Some((loaded, gd)) = data.get_untracked() else { return };
+        let Some(n) = gd.g.nodes.get(i) else { return };
+        filter_waterfall(app, &loaded.set, &n.spans, format!("{} {}", n.kind.as_str(), n.label));
+    };
+    let click_edge = move |k: usize| {
+        if moved.get_untracked() {
+            return;
+        }
+        let Some((loaded, gd)) = data.get_untracked() else { return };
+        let Some(e) = gd.g.edges.get(k) else { return };
+        let label = format!("edge {} → {}", gd.g.nodes[e.from].label, gd.g.nodes[e.to].label);
+        filter_waterfall(app, &loaded.set, &e.spans, label);
+    };
+
+    move || {
+        let Some((_, gd)) = data.get() else {
+            return view! { <p class="an-note">"Load a trace to see its dependency graph."</p> }.into_any();
+        };
+        if gd.g.nodes.is_empty() {
+            return view! { <p class="an-note">"No spans in this scope."</p> }.into_any();
+        }
+        let max_calls = gd.g.edges.iter().map(|e| e.calls).max().unwrap_or(1);
+        let edges = gd
+            .g
+            .edges
+            .iter()
+            .enumerate()
+            .map(|(k, e)| {
+                let path = gd.layout.edges.get(k).map(|p| edge_path_d(&p.points_px)).unwrap_or_default();
+                let back = gd.layout.edges.get(k).map(|p| p.reversed).unwrap_or(false);
+                let width = format!("{:.2}px", edge_width_px(e.calls, max_calls));
+                let (from, to) = (e.from, e.to);
+                let has_err = e.errors > 0;
+                let state = move || edge_emphasis(hover.get(), k, from, to);
+                view! {
+                    <g class="graph-edge" class:err=has_err class:back=back
+                        class:hi=move || state() == Emphasis::Highlight class:dim=move || state() == Emphasis::Dim
+                        data-testid="graph-edge" data-from=gd.g.nodes[from].id.clone() data-to=gd.g.nodes[to].id.clone()
+                        on:mouseenter=move |_| hover.set(Some(Hover::Edge(k)))
+                        on:mouseleave=move |_| hover.set(None)
+                        on:click=move |_| click_edge(k)>
+                        <title>{edge_title(&gd.g, e)}</title>
+                        <path class="line" d=path.clone() stroke-width=width marker-end="url(#clew-arrow)"></path>
+                        <path class="hit" d=path></path>
+                    </g>
+                }
+            })
+            .collect_view();
+        let nodes = gd
+            .g
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let b = gd.layout.nodes[i];
+                let near_i = gd.near[i].clone();
+                let ends = gd.ends.clone();
+                let state = Memo::new(move |_| node_emphasis(hover.get(), i, &near_i, &ends));
+                let label = format::ellipsis(&n.label, max_label_chars);
+                let cls = format!("graph-node {}", kind_class(n.kind));
+                let has_err = n.errors > 0;
+                view! {
+                    <g class=cls class:err=has_err
+                        class:hi=move || state.get() == Emphasis::Highlight class:dim=move || state.get() == Emphasis::Dim
+                        data-testid="graph-node" data-id=n.id.clone() data-kind=n.kind.as_str()
+                        transform=format!("translate({:.1},{:.1})", b.x_px, b.y_px)
+                        on:mouseenter=move |_| hover.set(Some(Hover::Node(i)))
+                        on:mouseleave=move |_| hover.set(None)
+                        on:click=move |_| click_node(i)>
+                        <title>{node_title(n)}</title>
+                        <rect width=format!("{:.1}", b.width_px) height=format!("{:.1}", b.height_px) rx="6"></rect>
+                        <text x=format!("{:.1}", b.width_px / 2.0) y=format!("{:.1}", b.height_px / 2.0 + 4.0) text-anchor="middle">{label}</text>
+                    </g>
+                }
+            })
+            .collect_view();
+        view! {
+            <svg class="an-graph" class:dragging=move || drag.get().is_some() && moved.get() node_ref=svg_ref
+                viewBox=move || st.view_box().attr() preserveAspectRatio="xMidYMid meet" role="img" aria-label="Dependency graph"
+                on:wheel=on_wheel on:mousedown=on_down on:mousemove=on_move on:mouseup=on_up on:mouseleave=on_up>
+                <defs>
+                    <marker id="clew-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
+                        <path d="M0,0 L10,5 L0,10 z"></path>
+                    </marker>
+                </defs>
+                <g class="edges">{edges}</g>
+                <g class="nodes">{nodes}</g>
+            </svg>
+        }
+        .into_any()
+    }
+}

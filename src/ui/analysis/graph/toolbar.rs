@@ -1,0 +1,66 @@
+//! The graph's controls: the bar above it (scope, min calls, max edges, counts,
+//! legend) and the zoom buttons over it; they write [`GraphState`]'s signals.
+
+use leptos::prelude::*;
+
+use crate::ui::analysis::graph::state::GraphState;
+use crate::ui::controls::{checkbox, count_input};
+
+/// The bar above the graph.
+#[component]
+pub fn GraphToolbar(st: GraphState) -> impl IntoView {
+    let counts = move || {
+        st.data.with(|d| {
+            d.as_ref()
+                .map(|(_, gd)| {
+                    let hidden = gd.total_edges.saturating_sub(gd.g.edges.len());
+                    format!(
+                        "{} nodes, {} edges{}, {} crossings",
+                        gd.g.nodes.len(),
+                        gd.g.edges.len(),
+                        if hidden > 0 { format!(" ({hidden} quieter edges hidden)") } else { String::new() },
+                        gd.layout.crossings
+                    )
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="an-bar">
+            <h2>"Dependency graph"</h2>
+            <label title="Build the graph from the selected trace or from every loaded trace">
+                {checkbox(st.all_traces, "graph-all-traces")}
+                " All loaded traces"
+            </label>
+            <label title="Hide edges with fewer calls (helps with dense graphs)">
+                "Min calls "
+                {count_input(st.min_calls, "graph-min-calls")}
+            </label>
+            <label title="Draw at most this many edges, the busiest first (dense graphs stay readable)">
+                "Max edges "
+                {count_input(st.max_edges, "graph-max-edges")}
+            </label>
+            <span class="an-note" data-testid="graph-counts">{counts}</span>
+            <span class="spacer"></span>
+            <div class="an-legend">
+                <span><span class="sw" style="border-color:var(--accent,#2563eb)"></span>"service"</span>
+                <span><span class="sw" style="border-color:#2b8a3e"></span>"database"</span>
+                <span><span class="sw" style="border-color:#8250df"></span>"LLM"</span>
+                <span><span class="sw" style="border-color:#d9480f"></span>"messaging"</span>
+                <span class="an-note">"red: errors · dashed: closes a cycle"</span>
+            </div>
+        </div>
+    }
+}
+
+/// The zoom buttons over the graph.
+#[component]
+pub fn ZoomTools(st: GraphState) -> impl IntoView {
+    view! {
+        <div class="an-graph-tools">
+            <button title="Zoom in" aria-label="Zoom in" on:click=move |_| st.zoom(0.8, None)>"+"</button>
+            <button title="Zoom out" aria-label="Zoom out" on:click=move |_| st.zoom(1.25, None)>"−"</button>
+            <button title="Fit the graph" data-testid="graph-fit" on:click=move |_| st.view.set(None)>"Fit"</button>
+        </div>
+    }
+}
