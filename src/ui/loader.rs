@@ -278,6 +278,14 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
                 }
             }
         }),
+        // A generated set: decoding it while idle lets the browser optimize the decoder
+        // before the first real snapshot arrives.
+        "warm" if current.is_none() => {
+            if let Ok(buf) = get("snapshot").dyn_into::<ArrayBuffer>() {
+                let bytes = Uint8Array::new(&buf).to_vec();
+                let _ = snapshot::decode(&bytes);
+            }
+        }
         "progress" if current == Some(id) => {
             let text = get("text").as_string().unwrap_or_default();
             let read = get("done_bytes").as_f64();

@@ -6,6 +6,7 @@
 //! page ◀──{kind:"progress", id, text, done_bytes}
 //! page ◀──{kind:"done", id, snapshot, spans, traces, ms, memory_bytes, marks}   (snapshot transferred)
 //! page ◀──{kind:"error", id, message}                        (a LoadError's text)
+//! page ◀──{kind:"warm", snapshot}                            (a warm-up set, for the page's decoder)
 //! ```
 //!
 //! The worker reads the files itself, streaming each one straight into its own memory, so
@@ -264,8 +265,15 @@ async fn warm_up() {
             gloo_timers::future::TimeoutFuture::new(WARM_UP_PAUSE_MS).await;
         }
         let text = synth::encode(&spans, format);
-        if let Ok(set) = parse::load(&[("warm-up.json", text.as_bytes())], None) {
-            drop(snapshot::encode(&set));
+        if let Ok(warm) = parse::load(&[("warm-up.json", text.as_bytes())], None) {
+            // The page decodes it too, to warm up its own decoder.
+            let bytes = snapshot::encode(&warm);
+            let arr = Uint8Array::new_with_length(bytes.len() as u32);
+            arr.copy_from(&bytes);
+            let o = Object::new();
+            set(&o, "kind", &"warm".into());
+            set(&o, "snapshot", &arr.buffer());
+            post(&o, Some(&Array::of1(&arr.buffer())));
         }
     }
 }
