@@ -10,8 +10,9 @@
 //!
 //! The page never reads the files: the worker does, so the main thread only decodes the
 //! snapshot. The worker starts with the first load (or the first fetch) and stays, keeping
-//! the last set; one whose memory grew past [`RESTART_WORKER_ABOVE_BYTES`] is replaced at
-//! the next load, so the tab gives that memory back. On the page the snapshot is copied into
+//! the last set. One whose memory grew past [`RESTART_WORKER_ABOVE_BYTES`] (wasm memory
+//! never shrinks) is replaced once the page has its copy of the snapshot: a fresh worker
+//! adopts the set from the snapshot, so the tab gives the parse's peak memory back. On the page the snapshot is copied into
 //! wasm memory in 16 MB slices, then decoded with a resumable [`snapshot::Decoder`] in
 //! slices of about [`DECODE_SLICE_MS`], yielding between them.
 //!
@@ -36,10 +37,12 @@ use web_sys::{Blob, MessageEvent, Worker};
 use crate::model::snapshot;
 use crate::parse::MAX_INPUT_BYTES;
 use crate::ui::context::{Status, Ui};
+use crate::ui::memory::{Prefault, PIECE_BYTES};
 use crate::ui::state::Loaded;
 use crate::ui::util::{js_error_text, now_ms, record_timing, set, yield_to_browser};
 
-/// A worker whose memory grew past this (it never shrinks) is replaced at the next load.
+/// A worker whose memory grew past this (it never shrinks) is replaced by a fresh one that
+/// adopts the set from its snapshot.
 pub const RESTART_WORKER_ABOVE_BYTES: f64 = 256e6;
 
 /// Everything loaded at once must fit in the tab; beyond this the load is refused.
@@ -61,8 +64,8 @@ impl Input {
 struct WorkerClient {
     worker: Worker,
     ready: bool,
-    /// A message waiting for the worker to be ready.
-    pending: Option<Object>,
+    /// A message waiting for the worker to be ready, with the buffers it transfers.
+    pending: Option<(Object, Array)>,
     /// The worker's memory after its last load.
     memory_bytes: f64,
     /// The worker's message and error handlers, owned as long as the worker lives.
@@ -79,6 +82,8 @@ thread_local! {
     /// A stopped worker whose handlers may still be running; dropped when the next load starts.
     static RETIRED: RefCell<Option<WorkerClient>> = const { RefCell::new(None) };
     static NEXT_ID: RefCell<f64> = const { RefCell::new(1.0) };
+    /// Memory touched while the worker parses, released when its snapshot arrives.
+    static AHEAD: RefCell<Option<Prefault>> = const { RefCell::new(None) };
 }
 
 /// Stamps a step of the load in flight in `window.__clewLoadMarks[name]` (page ms, as
@@ -118,6 +123,7 @@ fn mark_worker_steps(marks: &JsValue) {
 
 fn fail(ui: Ui, msg: String) {
     IN_FLIGHT.with(|f| *f.borrow_mut() = None);
+    release_ahead();
     ui.load.painted.set(None);
     ui.load.status.set(Status::Error(msg));
 }
@@ -177,7 +183,41 @@ pub fn load_inputs(ui: Ui, new: Vec<Input>, add: bool) {
     set(&msg, "id", &id.into());
     set(&msg, "names", &names);
     set(&msg, "blobs", &blobs);
-    send(ui, msg);
+    send(ui, msg, Array::new());
+    leptos::task::spawn_local(touch_ahead(id, total));
+}
+
+/// Inputs below this size are not worth touching memory ahead for.
+const AHEAD_MIN_INPUT_BYTES: f64 = 4e6;
+/// Memory the page needs for a set (the snapshot's copy and the decoded set), per input
+/// byte: about 0.85 for Jaeger JSON, 1.2 for OTLP JSON.
+const PAGE_BYTES_PER_INPUT_BYTE: f64 = 1.0;
+/// Pieces touched per main-thread task.
+const AHEAD_PIECES_PER_TASK: usize = 4;
+
+/// While the worker parses, touches the memory the page will need for the set (see
+/// [`Prefault`]), a few MB per task with a yield between; stops when the snapshot arrives.
+async fn touch_ahead(id: f64, input_bytes: f64) {
+    if input_bytes < AHEAD_MIN_INPUT_BYTES {
+        return;
+    }
+    AHEAD.with(|a| *a.borrow_mut() = Some(Prefault::new((input_bytes * PAGE_BYTES_PER_INPUT_BYTE) as usize)));
+    loop {
+        yield_to_browser().await;
+        let more = AHEAD.with(|a| a.borrow_mut().as_mut().is_some_and(|p| p.touch(AHEAD_PIECES_PER_TASK * PIECE_BYTES)));
+        if !more || !current(id) {
+            return;
+        }
+    }
+}
+
+/// Hands the memory touched ahead back to the allocator, for the snapshot and the set.
+fn release_ahead() {
+    if let Some(p) = AHEAD.with(|a| a.borrow_mut().take()) {
+        mark("ahead_released", now_ms());
+        record_timing("page_touched_ahead_mb", p.touched() as f64 / 1e6);
+        p.release();
+    }
 }
 
 /// Starts the worker unless one is running, so that it boots while the page does other
@@ -198,11 +238,15 @@ pub fn ensure_worker(ui: Ui) -> bool {
     }
 }
 
-/// Sends a load message to the worker (starting it when needed, and replacing one that
-/// grew big).
-fn send(ui: Ui, msg: Object) {
-    let big = WORKER.with(|w| w.borrow().as_ref().is_some_and(|c| c.memory_bytes > RESTART_WORKER_ABOVE_BYTES));
-    if big {
+/// Whether the worker's memory grew past [`RESTART_WORKER_ABOVE_BYTES`].
+fn worker_is_big() -> bool {
+    WORKER.with(|w| w.borrow().as_ref().is_some_and(|c| c.memory_bytes > RESTART_WORKER_ABOVE_BYTES))
+}
+
+/// Sends a message to the worker, transferring `transfer` (starting the worker when needed,
+/// and replacing one that grew big).
+fn send(ui: Ui, msg: Object, transfer: Array) {
+    if worker_is_big() {
         stop_worker();
     }
     if !ensure_worker(ui) {
@@ -212,14 +256,25 @@ fn send(ui: Ui, msg: Object) {
         if let Some(c) = w.borrow_mut().as_mut() {
             mark(if c.ready { "posted" } else { "posted_waiting_for_worker" }, now_ms());
             if c.ready {
-                if let Err(e) = c.worker.post_message(&msg) {
+                if let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer) {
                     fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
                 }
             } else {
-                c.pending = Some(msg);
+                c.pending = Some((msg, transfer));
             }
         }
     });
+}
+
+/// Replaces a worker that grew big with a fresh one, which adopts the set from `snapshot`
+/// (transferred: the page has its own copy by then).
+fn hand_over(ui: Ui, snapshot: ArrayBuffer) {
+    mark("worker_replaced", now_ms());
+    stop_worker();
+    let msg = Object::new();
+    set(&msg, "kind", &"adopt".into());
+    set(&msg, "snapshot", &snapshot);
+    send(ui, msg, Array::of1(&snapshot));
 }
 
 fn worker_url() -> String {
@@ -271,8 +326,8 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
             mark("worker_ready", now_ms());
             if let Some(c) = w.borrow_mut().as_mut() {
                 c.ready = true;
-                if let Some(msg) = c.pending.take()
-                    && let Err(e) = c.worker.post_message(&msg)
+                if let Some((msg, transfer)) = c.pending.take()
+                    && let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer)
                 {
                     fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
                 }
@@ -304,8 +359,10 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
         }
         "done" if current == Some(id) => {
             mark("received", now_ms());
+            release_ahead();
             mark_worker_steps(&get("marks"));
             let memory = get("memory_bytes").as_f64().unwrap_or(0.0);
+            record_timing("worker_memory_mb", memory / 1e6);
             WORKER.with(|w| {
                 if let Some(c) = w.borrow_mut().as_mut() {
                     c.memory_bytes = memory;
@@ -396,7 +453,9 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     mark("copy_start", now_ms());
     let bytes = copy_in_slices(&buf).await;
     mark("copied", now_ms());
-    drop(buf);
+    if worker_is_big() {
+        hand_over(ui, buf);
+    }
     if !current(id) {
         return;
     }

@@ -23,6 +23,7 @@ pub mod embed;
 pub mod header;
 pub mod llm;
 pub mod loader;
+pub mod memory;
 pub mod state;
 pub mod util;
 pub mod waterfall;
