@@ -8,6 +8,7 @@ pub mod embed;
 pub mod find;
 pub mod graph_layout;
 pub mod graph_view;
+pub mod list_window;
 pub mod llm_table;
 pub mod llm_text;
 pub mod minimap;

@@ -42,7 +42,8 @@ use crate::ui::util::Listener;
 use crate::ui::waterfall::minimap::Minimap;
 use crate::ui::waterfall::row::{row_data, Row, RowCtx, RowData};
 use crate::ui::waterfall::toolbar::{change_window, finish_drag, frac_at, GridLines, Legend, Ruler, Toolbar};
-use crate::view_model::waterfall::{self as wf, Viewport};
+use crate::view_model::list_window::Viewport;
+use crate::view_model::waterfall::{self as wf};
 use crate::view_model::waterfall_nav::{wheel_window, WheelMode};
 
 /// The view's resize observer and the callback it holds (dropped with the view).
@@ -152,7 +153,7 @@ pub fn Waterfall() -> impl IntoView {
 
     let row_window = Memo::new(move |_| {
         let n = ui.derived.rows.with(|r| r.len());
-        wf::window(n, Viewport { scroll_top_px: ui.wf.scroll_top.get(), height_px: ui.wf.viewport_h.get() })
+        wf::ROWS.window(n, Viewport { scroll_top_px: ui.wf.scroll_top.get(), height_px: ui.wf.viewport_h.get() })
     });
 
     let drawn = move || {
@@ -263,8 +264,8 @@ fn follow(ui: Ui, jumped: bool) {
     let n = ui.derived.rows.with_untracked(|r| r.len());
     let vp = Viewport { scroll_top_px: ui.wf.scroll_top.get_untracked(), height_px: ui.wf.viewport_h.get_untracked() };
     if jumped {
-        ui.wf.scroll_to.set(Some(wf::scroll_to_center(n, vp, row)));
-    } else if let Some(top) = wf::scroll_to_show(n, vp, row) {
+        ui.wf.scroll_to.set(Some(wf::ROWS.scroll_to_center(n, vp, row)));
+    } else if let Some(top) = wf::ROWS.scroll_to_show(n, vp, row) {
         ui.wf.scroll_to.set(Some(top));
     }
 }
