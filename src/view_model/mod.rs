@@ -13,5 +13,6 @@ pub mod llm_table;
 pub mod llm_text;
 pub mod minimap;
 pub mod palette;
+pub mod tabs;
 pub mod waterfall;
 pub mod waterfall_nav;
