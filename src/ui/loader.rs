@@ -32,6 +32,7 @@ use web_sys::{Blob, MessageEvent, Worker};
 use crate::model::snapshot;
 use crate::parse::MAX_INPUT_BYTES;
 use crate::ui::context::{Status, Ui};
+use crate::ui::offload;
 use crate::ui::state::Loaded;
 use crate::ui::util::{js_error_text, now_ms, record_timing, set, yield_to_browser};
 
@@ -331,7 +332,6 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
         return;
     }
     let bytes = copy_in_slices(&buf).await;
-    drop(buf);
     if !current(id) {
         return;
     }
@@ -345,7 +345,7 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     };
     drop(bytes);
     let names = set.sources.iter().map(|s| s.name.clone()).collect();
-    let loaded = Arc::new(Loaded { set, names });
+    let loaded = Arc::new(Loaded { set, names, load_id: id });
     // Put it on screen in a later task, so decoding and the first layout are two
     // main-thread tasks rather than one long one.
     leptos::prelude::set_timeout(
@@ -355,6 +355,9 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
             }
             let inputs = IN_FLIGHT.with(|f| f.borrow_mut().take()).map(|x| x.1).unwrap_or_default();
             INPUTS.with(|i| *i.borrow_mut() = inputs);
+            // The snapshot goes on (transferred) to the analysis worker, which decodes its
+            // own copy of the set for the analysis tabs.
+            offload::client::adopt(id, buf);
             ui.load.delivered.set(Some(loaded));
         },
         std::time::Duration::from_millis(0),

@@ -10,7 +10,9 @@
 //! * [`context`]: the shared [`context::Ui`] context; [`state`]: the app's signals;
 //! * [`app`]: the shell (top bar, dialogs, session); [`header`], [`detail`]; [`controls`];
 //! * [`waterfall`], [`analysis`] (critical path, graph, patterns, stats), [`llm`]: the views;
-//! * [`loader`] and [`worker`]: loading; [`embed`]: the embedding options of the query
+//!   [`lists`]: the virtual tables and lists they share;
+//! * [`loader`] and [`worker`]: loading; [`offload`]: the analysis worker and the tabs'
+//!   requests to it; [`embed`]: the embedding options of the query
 //!   string (`?embed=1`, `?theme=`, ...) and a host page's postMessage calls
 //!   (docs/embedding.md); [`util`]: small browser helpers.
 
@@ -21,8 +23,10 @@ pub mod controls;
 pub mod detail;
 pub mod embed;
 pub mod header;
+pub mod lists;
 pub mod llm;
 pub mod loader;
+pub mod offload;
 pub mod state;
 pub mod util;
 pub mod waterfall;

@@ -54,6 +54,10 @@ fn now_ms() -> f64 {
 
 fn handle(ev: MessageEvent) {
     let data = ev.data();
+    // The same script runs the analysis worker (`ui::offload::host`).
+    if crate::ui::offload::host::handle(&data) {
+        return;
+    }
     let get = |k: &str| Reflect::get(&data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     let id = get("id").as_f64().unwrap_or(0.0);
     let names: Array = get("names").dyn_into().unwrap_or_default();
