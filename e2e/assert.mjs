@@ -29,3 +29,27 @@ export async function open(page, base, query = '', spans = 19) {
   await page.goto(base + query);
   await waitSpans(page, spans);
 }
+
+/** Waits until the view of tab `name` has painted its data (`data-ready="1"`). */
+export async function ready(page, name, timeout = 60000) {
+  await page.waitForSelector(`[data-testid="view-${name}"][data-ready="1"]`, { state: 'attached', timeout });
+}
+
+/** Every row of the virtual table `testid` as arrays of cell texts: scrolls it from the
+ *  top to the bottom, waiting at each step for the rows there to be answered. */
+export async function virtualRows(page, testid) {
+  const sel = `[data-testid="${testid}"]`;
+  const total = Number(await page.getAttribute(sel, 'data-total'));
+  const rows = [];
+  let i = 0;
+  while (i < total) {
+    await page.$eval(`${sel} .vt-scroll`, (el, top) => { el.scrollTop = top; }, i * 24);
+    await page.waitForSelector(`${sel} tbody tr[data-row="${i}"]:not(.vt-pending)`, { state: 'attached' });
+    const got = await page.$$eval(`${sel} tbody tr[data-row]:not(.vt-pending)`,
+      (trs) => trs.map((tr) => [Number(tr.dataset.row), [...tr.children].map((td) => td.textContent)]));
+    for (const [k, cells] of got) rows[k] = cells;
+    while (i < total && rows[i]) i++;
+  }
+  await page.$eval(`${sel} .vt-scroll`, (el) => { el.scrollTop = 0; });
+  return rows;
+}
