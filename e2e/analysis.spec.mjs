@@ -4,7 +4,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { eq, ok, waitSpans, rowCount, rowNames, selectedName, open, ready, virtualRows } from './assert.mjs';
+import { eq, ok, waitSpans, rowCount, rowNames, selectedName, open, ready, virtualRow, virtualRows } from './assert.mjs';
 
 const SHOTS = process.env.E2E_SHOTS || '/tmp/shots';
 const NPLUSONE = 'analysis-nplusone.json';
@@ -149,7 +149,7 @@ export const tests = [
       await onWaterfall(page);
       eq(await selectedName(page), 'generate', 'contribution row selects generate');
       await tab(page, 'critical-path');
-      const seg = page.locator('[data-testid="critical-path-row"]', { has: page.locator('td', { hasText: /^classify$/ }) }).first();
+      const seg = await virtualRow(page, 'critical-path-segments', 'classify');
       await seg.click();
       await onWaterfall(page);
       eq(await selectedName(page), 'classify', 'segment row selects classify');
@@ -362,8 +362,7 @@ export const tests = [
       const hist = await texts('[data-testid="stats-chart-histogram"]');
       ok(hist.some(t => t.startsWith('Latency of llm-router / generate')), `histogram title: ${hist}`);
       ok(hist.includes('duration (ms)') && hist.includes('spans'), 'axis labels');
-      const row = page.locator('[data-testid="stats-row"]', { has: page.locator('td', { hasText: /^classify$/ }) });
-      await row.scrollIntoViewIfNeeded();
+      const row = await virtualRow(page, 'stats-rows', 'classify');
       await row.click();
       await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="stats-chart-histogram"] svg text')].some(t => t.textContent.includes('llm-router / classify')));
       ok(await row.evaluate(r => r.classList.contains('sel')), 'row marked');

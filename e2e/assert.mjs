@@ -53,3 +53,15 @@ export async function virtualRows(page, testid) {
   await page.$eval(`${sel} .vt-scroll`, (el) => { el.scrollTop = 0; });
   return rows;
 }
+
+/** The row of virtual table `testid` with a cell reading `text` (the first one), scrolled
+ *  into view: a locator for clicking it. */
+export async function virtualRow(page, testid, text) {
+  const k = (await virtualRows(page, testid)).findIndex((cells) => cells.includes(text));
+  ok(k >= 0, `a row with ${text} in ${testid}`);
+  const sel = `[data-testid="${testid}"]`;
+  await page.$eval(`${sel} .vt-scroll`, (el, top) => { el.scrollTop = top; }, k * 24);
+  const row = page.locator(`${sel} tbody tr[data-row="${k}"]:not(.vt-pending)`);
+  await row.waitFor({ state: 'attached' });
+  return row;
+}
