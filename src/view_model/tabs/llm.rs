@@ -188,7 +188,9 @@ pub fn totals_text(calls: &[LlmCall]) -> String {
 /// The width of a column of an LLM table.
 fn column_width_px(name: &str, numeric: bool, first: bool) -> u32 {
     match name {
+        "Cost" => 112,
         _ if numeric => 96,
+        "Service" => 150,
         "Trace" | "Kind" => 84,
         "Span" | "Name" => 170,
         "Model" => 200,
