@@ -5,13 +5,17 @@
 //   main-thread task, JS heap + wasm memory, DOM nodes, frame p50/p95/max over
 //   20 wheel scrolls of 500 px, click→detail ms, and find: typing a query at ~10
 //   keys/s, the longest task while typing and ms from the last key to the count painted.
+// Then, per tab at 100k and 1M spans (e2e/bench_tabs.mjs): click → ready and the longest
+// main-thread task; the 1M file of this part is `clew gen --spans 1000000 --seed 9`.
 // Usage: node e2e/bench.mjs [sizes, default 10000,100000,1000000]   (make bench)
+//        BENCH_PARTS=tabs node e2e/bench.mjs 100000   (only the per-tab part; or BENCH_PARTS=load)
 // Writes a JSON summary to stdout and /tmp/clew-bench.json.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, serve, launch } from './lib.mjs';
+import { ROOT, serve, launch, recordLongTasks } from './lib.mjs';
 import { generate } from './scale.spec.mjs';
+import { benchTabs } from './bench_tabs.mjs';
 
 const sizes = (process.argv[2] || '10000,100000,1000000').split(',').map(Number);
 const tmp = process.env.BENCH_DIR || path.join(os.tmpdir(), 'clew-bench');
@@ -19,24 +23,21 @@ fs.mkdirSync(tmp, { recursive: true });
 const { server, base } = await serve();
 const { context, close } = await launch(['--enable-precise-memory-info', '--js-flags=--max-old-space-size=4096']);
 const results = [];
+const parts = (process.env.BENCH_PARTS || 'load,tabs').split(',');
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(p / 100 * s.length))] : null;
 };
 
-for (const n of sizes) {
+for (const n of parts.includes('load') ? sizes : []) {
   const file = generate(ROOT, tmp, n);
   const mb = fs.statSync(file).size / 1e6;
   const page = await context.newPage();
   await page.addInitScript(() => {
     addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
-    window.__longtasks = [];
-    try {
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, dur: e.duration }); })
-        .observe({ type: 'longtask', buffered: true });
-    } catch {}
   });
+  await recordLongTasks(page);
   await page.goto(base);
   await page.waitForFunction(() => document.querySelector('[data-testid="app"]')?.getAttribute('data-loaded-spans') === '19');
   await page.evaluate(() => {
@@ -167,8 +168,12 @@ for (const n of sizes) {
   console.error(JSON.stringify(r));
   await page.close();
 }
+const tabs = [];
+for (const n of parts.includes('tabs') ? sizes.filter((n) => n >= 100000) : []) {
+  tabs.push(await benchTabs(context, base, tmp, n, n >= 1000000 ? 9 : 1));
+}
 await close();
 server.close();
-const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, chromium: '/usr/bin/chromium', results };
+const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, load: os.loadavg().map((l) => +l.toFixed(2)), chromium: '/usr/bin/chromium', results, tabs };
 fs.writeFileSync('/tmp/clew-bench.json', JSON.stringify(out, null, 2));
 console.log(JSON.stringify(out, null, 2));
