@@ -138,7 +138,7 @@ pub fn VirtualTable(
     view! {
         <div class="vt" data-testid=testid data-total=move || rows.with(|r| r.as_ref().map(|r| r.total))>
             <div class="vt-scroll" node_ref=sw.scroller style=format!("max-height:{max_px}px") on:scroll=on_scroll>
-                <div class="vt-spacer" style=move || format!("height:{}px", TABLE_HEAD_PX + win.get().total_px)>
+                <div class="vt-spacer" style=move || format!("height:{}px;width:{}px", TABLE_HEAD_PX + win.get().total_px, width_px())>
                     <table class="vt-table" data-testid=table_testid
                         style=move || format!("top:{}px;width:{}px", win.get().top_px, width_px())>
                         <colgroup>{cols}</colgroup>

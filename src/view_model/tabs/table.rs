@@ -14,9 +14,15 @@ pub struct TableColumn {
     pub width_px: u32,
 }
 
+/// Width a header needs: its bold 12.5 px text, the sort mark and the cell padding.
+fn header_width_px(name: &str) -> u32 {
+    (name.chars().count() as f64 * 7.4 + 34.0).ceil() as u32
+}
+
 impl TableColumn {
+    /// A column at least `width_px` wide, and wide enough for its header.
     pub fn new(name: &str, numeric: bool, width_px: u32) -> TableColumn {
-        TableColumn { name: name.to_string(), numeric, width_px }
+        TableColumn { name: name.to_string(), numeric, width_px: width_px.max(header_width_px(name)) }
     }
 }
 
@@ -89,6 +95,13 @@ pub fn window_of<T>(items: &[T], range: RowRange, row: impl Fn(usize, &T) -> Tab
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_is_wide_enough_for_its_header() {
+        assert_eq!(TableColumn::new("count", true, 72).width_px, 72);
+        // "Output tokens": 13 characters need more than 96 px.
+        assert!(TableColumn::new("Output tokens", true, 96).width_px > 96);
+    }
 
     #[test]
     fn a_window_holds_only_its_rows() {
