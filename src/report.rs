@@ -40,6 +40,7 @@ pub fn analyze_json(set: &TraceSet, opts: &ReportOptions) -> Value {
     let mut traces = Vec::with_capacity(set.traces.len());
     // One pass over all traces: patterns that recur across traces (late starts) are found together.
     let mut patterns = analysis::patterns::patterns_all_json(set, &opts.patterns).into_iter();
+    let mut graphs = analysis::service_graph::dependency_graphs(set).into_iter();
     for (ti, t) in set.traces.iter().enumerate() {
         let root = set.spans.get(t.root as usize);
         let cp = analysis::critical_path::critical_path(set, ti);
@@ -55,9 +56,9 @@ pub fn analyze_json(set: &TraceSet, opts: &ReportOptions) -> Value {
             "errors": t.errors,
             "max_depth": t.max_depth,
             "warnings": set.trace_warnings(t).iter().map(|w| warning_json(set, w)).collect::<Vec<_>>(),
-            "critical_path": analysis::critical_path::critical_path_json(set, ti),
+            "critical_path": analysis::critical_path::path_json(set, &cp),
             "patterns": patterns.next().unwrap_or(Value::Array(Vec::new())),
-            "dependency_graph": analysis::service_graph::dependency_graph_json(set, ti),
+            "dependency_graph": analysis::service_graph::dependency_graph_to_json(&graphs.next().unwrap_or_default()),
             "llm": llm_json(set, ti, opts, &cp_pairs),
         }));
     }

@@ -179,7 +179,11 @@ pub(crate) fn round2(v: f64) -> f64 {
 /// order, `[{"span_id","service","name","start_ns","end_ns","contribution_ns","percent"}]`,
 /// where `contribution_ns` is the segment's length and `percent` is of the trace duration.
 pub fn critical_path_json(set: &TraceSet, trace: usize) -> serde_json::Value {
-    let cp = critical_path(set, trace);
+    path_json(set, &critical_path(set, trace))
+}
+
+/// [`critical_path_json`] of a path already computed.
+pub fn path_json(set: &TraceSet, cp: &CriticalPath) -> serde_json::Value {
     let items: Vec<serde_json::Value> = cp
         .segments
         .iter()

@@ -227,13 +227,25 @@ fn typed_target(look: &mut AttrLookup<'_>, s: &Span) -> Option<(NodeKind, String
 
 /// Builds the typed dependency graph over one trace (`Some(index)`) or all traces (`None`).
 pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph {
+    dependency_graph_with(set, trace, &mut AttrLookup::new(set, &KEYS))
+}
+
+/// The dependency graph of every trace, in trace order. One attribute lookup serves
+/// all traces: its table is as long as the string table, so building one per trace
+/// would cost O(traces × strings).
+pub fn dependency_graphs(set: &TraceSet) -> Vec<DependencyGraph> {
+    let mut look = AttrLookup::new(set, &KEYS);
+    (0..set.traces.len()).map(|t| dependency_graph_with(set, Some(t), &mut look)).collect()
+}
+
+/// [`dependency_graph`] with a lookup for [`KEYS`] that the caller may reuse.
+fn dependency_graph_with<'a>(set: &'a TraceSet, trace: Option<usize>, look: &mut AttrLookup<'a>) -> DependencyGraph {
     let scope = match trace {
         Some(t) => Scope::Trace(t),
         None => Scope::All,
     };
     let range = scope_range(set, scope);
     let base = range.start;
-    let mut look = AttrLookup::new(set, &KEYS);
 
     struct NodeAcc {
         id: String,
@@ -304,7 +316,7 @@ pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph
             _ => u32::MAX,
         };
         inherited[i - base] = parent_slot;
-        if let Some((kind, id, label)) = typed_target(&mut look, s) {
+        if let Some((kind, id, label)) = typed_target(look, s) {
             let slot = node_slot(&mut nodes, id, kind, &|| label.clone());
             inherited[i - base] = slot;
             if parent_slot == slot {
