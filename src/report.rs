@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::analysis;
 use crate::format;
@@ -35,46 +35,97 @@ fn llm_json(set: &TraceSet, trace: usize, opts: &ReportOptions, critical_path: &
     analysis::llm::summary::summary_json(&s)
 }
 
+/// One element of the `traces` array of `clew analyze --json`. Values are moved into
+/// the object (the `json!` macro would copy each one).
+fn trace_json(set: &TraceSet, ti: usize, opts: &ReportOptions, patterns: Value, graph: &analysis::service_graph::DependencyGraph) -> Value {
+    let Some(t) = set.traces.get(ti) else { return Value::Null };
+    let root = set.spans.get(t.root as usize);
+    let cp = analysis::critical_path::critical_path(set, ti);
+    let cp_pairs: Vec<(u32, u64)> = cp.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
+    let mut o = Map::new();
+    o.insert("trace_id".into(), json!(t.trace_id.to_text(&set.strings)));
+    o.insert("spans".into(), json!(t.spans.len));
+    o.insert("services".into(), Value::Array(trace_services(set, t).into_iter().map(Value::String).collect()));
+    o.insert("root_service".into(), json!(root.map(|s| set.service_of(s)).unwrap_or("")));
+    o.insert("root_name".into(), json!(root.map(|s| set.name_of(s)).unwrap_or("")));
+    o.insert("start_ns".into(), json!(t.start_ns));
+    o.insert("duration_ns".into(), json!(t.duration_ns));
+    o.insert("errors".into(), json!(t.errors));
+    o.insert("max_depth".into(), json!(t.max_depth));
+    o.insert("warnings".into(), Value::Array(set.trace_warnings(t).iter().map(|w| warning_json(set, w)).collect()));
+    o.insert("critical_path".into(), analysis::critical_path::path_json(set, &cp));
+    o.insert("patterns".into(), patterns);
+    o.insert("dependency_graph".into(), analysis::service_graph::dependency_graph_to_json(graph));
+    o.insert("llm".into(), llm_json(set, ti, opts, &cp_pairs));
+    Value::Object(o)
+}
+
+/// Calls `each` with every trace's object of `clew analyze --json`, in trace order.
+/// Set-wide work (late-start counts, attribute lookups) is done once; each trace's
+/// findings and graph are made when its turn comes.
+fn each_trace_json(set: &TraceSet, opts: &ReportOptions, mut each: impl FnMut(Value) -> std::io::Result<()>) -> std::io::Result<()> {
+    let mut patterns = analysis::patterns::patterns_each(set, &opts.patterns);
+    let mut graphs = analysis::service_graph::dependency_graphs(set);
+    for ti in 0..set.traces.len() {
+        let findings = patterns.next().unwrap_or_default();
+        let graph = graphs.next().unwrap_or_default();
+        each(trace_json(set, ti, opts, analysis::patterns::findings_json(set, &findings), &graph))?;
+    }
+    Ok(())
+}
+
+/// Everything of `clew analyze --json` but the traces, with `"traces": null` in place.
+fn head_json(set: &TraceSet) -> Map<String, Value> {
+    let mut o = Map::new();
+    o.insert("totals".into(), json!({"traces": set.traces.len(), "spans": set.spans.len(), "warnings": set.warnings.len()}));
+    let sources = set.sources.iter().map(|s| json!({"name": s.name, "format": s.format, "spans": s.spans})).collect();
+    o.insert("sources".into(), Value::Array(sources));
+    o.insert("set_warnings".into(), Value::Array(set.warnings[set.set_warnings.range()].iter().map(|w| warning_json(set, w)).collect()));
+    o.insert("traces".into(), Value::Null);
+    o.insert("service_graph".into(), analysis::service_graph::service_graph_json(set));
+    let graph = analysis::service_graph::dependency_graph(set, None);
+    o.insert("dependency_graph".into(), analysis::service_graph::dependency_graph_to_json(&graph));
+    o
+}
+
 /// The JSON object of `clew analyze --json`.
 pub fn analyze_json(set: &TraceSet, opts: &ReportOptions) -> Value {
     let mut traces = Vec::with_capacity(set.traces.len());
-    // One pass over all traces: patterns that recur across traces (late starts) are found together.
-    let mut patterns = analysis::patterns::patterns_all_json(set, &opts.patterns).into_iter();
-    let mut graphs = analysis::service_graph::dependency_graphs(set).into_iter();
-    for (ti, t) in set.traces.iter().enumerate() {
-        let root = set.spans.get(t.root as usize);
-        let cp = analysis::critical_path::critical_path(set, ti);
-        let cp_pairs: Vec<(u32, u64)> = cp.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
-        traces.push(json!({
-            "trace_id": t.trace_id.to_text(&set.strings),
-            "spans": t.spans.len,
-            "services": trace_services(set, t),
-            "root_service": root.map(|s| set.service_of(s)).unwrap_or(""),
-            "root_name": root.map(|s| set.name_of(s)).unwrap_or(""),
-            "start_ns": t.start_ns,
-            "duration_ns": t.duration_ns,
-            "errors": t.errors,
-            "max_depth": t.max_depth,
-            "warnings": set.trace_warnings(t).iter().map(|w| warning_json(set, w)).collect::<Vec<_>>(),
-            "critical_path": analysis::critical_path::path_json(set, &cp),
-            "patterns": patterns.next().unwrap_or(Value::Array(Vec::new())),
-            "dependency_graph": analysis::service_graph::dependency_graph_to_json(&graphs.next().unwrap_or_default()),
-            "llm": llm_json(set, ti, opts, &cp_pairs),
-        }));
+    let _ = each_trace_json(set, opts, |v| {
+        traces.push(v);
+        Ok(())
+    });
+    let mut o = head_json(set);
+    o.insert("traces".into(), Value::Array(traces));
+    Value::Object(o)
+}
+
+/// Writes [`analyze_json`] as compact JSON (the same bytes as `serde_json::to_writer`
+/// of it) one trace at a time, so the whole report is never held in memory.
+pub fn write_analyze_json<W: std::io::Write>(set: &TraceSet, opts: &ReportOptions, w: &mut W) -> std::io::Result<()> {
+    w.write_all(b"{")?;
+    for (k, (key, value)) in head_json(set).iter().enumerate() {
+        if k > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *w, key)?;
+        w.write_all(b":")?;
+        if key != "traces" {
+            serde_json::to_writer(&mut *w, value)?;
+            continue;
+        }
+        w.write_all(b"[")?;
+        let mut first = true;
+        each_trace_json(set, opts, |v| {
+            if !first {
+                w.write_all(b",")?;
+            }
+            first = false;
+            Ok(serde_json::to_writer(&mut *w, &v)?)
+        })?;
+        w.write_all(b"]")?;
     }
-    let set_warnings: Vec<Value> = set.warnings[set.set_warnings.range()].iter().map(|w| warning_json(set, w)).collect();
-    json!({
-        "totals": {
-            "traces": set.traces.len(),
-            "spans": set.spans.len(),
-            "warnings": set.warnings.len(),
-        },
-        "sources": set.sources.iter().map(|s| json!({"name": s.name, "format": s.format, "spans": s.spans})).collect::<Vec<_>>(),
-        "set_warnings": set_warnings,
-        "traces": traces,
-        "service_graph": analysis::service_graph::service_graph_json(set),
-        "dependency_graph": analysis::service_graph::dependency_graph_to_json(&analysis::service_graph::dependency_graph(set, None)),
-    })
+    w.write_all(b"}")
 }
 
 /// A readable summary for the terminal.
@@ -93,7 +144,7 @@ pub fn analyze_text(set: &TraceSet, opts: &ReportOptions) -> String {
     for w in &set.warnings[set.set_warnings.range()] {
         let _ = writeln!(out, "  warning [{}] {}", w.kind.as_str(), w.message);
     }
-    let mut patterns = analysis::patterns::patterns_all_json(set, &opts.patterns).into_iter();
+    let mut patterns = analysis::patterns::patterns_each(set, &opts.patterns);
     for (ti, t) in set.traces.iter().enumerate() {
         let root = set.spans.get(t.root as usize);
         let _ = writeln!(out);
@@ -152,11 +203,8 @@ pub fn analyze_text(set: &TraceSet, opts: &ReportOptions) -> String {
                 }
             );
         }
-        let pats = patterns.next().unwrap_or(Value::Array(Vec::new()));
-        if let Some(list) = pats.as_array() {
-            for p in list.iter().take(5) {
-                let _ = writeln!(out, "  pattern   [{}] {}", p["kind"].as_str().unwrap_or(""), p["message"].as_str().unwrap_or(""));
-            }
+        for f in patterns.next().unwrap_or_default().iter().take(5) {
+            let _ = writeln!(out, "  pattern   [{}] {}", f.kind.as_str(), f.message);
         }
         let ws = set.trace_warnings(t);
         for w in ws.iter().take(10) {

@@ -230,12 +230,12 @@ pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph
     dependency_graph_with(set, trace, &mut AttrLookup::new(set, &KEYS))
 }
 
-/// The dependency graph of every trace, in trace order. One attribute lookup serves
-/// all traces: its table is as long as the string table, so building one per trace
-/// would cost O(traces × strings).
-pub fn dependency_graphs(set: &TraceSet) -> Vec<DependencyGraph> {
+/// The dependency graph of every trace, in trace order, built when the iterator
+/// reaches it. One attribute lookup serves all traces: its table is as long as the
+/// string table, so building one per trace would cost O(traces × strings).
+pub fn dependency_graphs(set: &TraceSet) -> impl Iterator<Item = DependencyGraph> + '_ {
     let mut look = AttrLookup::new(set, &KEYS);
-    (0..set.traces.len()).map(|t| dependency_graph_with(set, Some(t), &mut look)).collect()
+    (0..set.traces.len()).map(move |t| dependency_graph_with(set, Some(t), &mut look))
 }
 
 /// [`dependency_graph`] with a lookup for [`KEYS`] that the caller may reuse.
@@ -404,7 +404,10 @@ pub fn dependency_graph_to_json(g: &DependencyGraph) -> serde_json::Value {
             })
         })
         .collect();
-    json!({"nodes": nodes, "edges": edges})
+    let mut o = serde_json::Map::new();
+    o.insert("nodes".into(), serde_json::Value::Array(nodes));
+    o.insert("edges".into(), serde_json::Value::Array(edges));
+    serde_json::Value::Object(o)
 }
 
 /// The per-trace `dependency_graph` field of `clew analyze --json`.
