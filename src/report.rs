@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use serde::ser::Serializer;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::analysis;
@@ -23,9 +25,29 @@ pub fn trace_services(set: &TraceSet, trace: &Trace) -> Vec<String> {
     ids.into_iter().map(|s| s.to_string()).collect()
 }
 
-fn warning_json(set: &TraceSet, w: &Warning) -> Value {
-    let span_id = set.spans.get(w.span as usize).map(|s| s.span_id.to_text(&set.strings));
-    json!({"kind": w.kind.as_str(), "span_id": span_id, "message": w.message})
+/// A warning as `{"kind","message","span_id"}` (fields in key order).
+#[derive(Serialize)]
+struct WarningJson<'a> {
+    kind: &'a str,
+    message: &'a str,
+    span_id: Option<String>,
+}
+
+/// Warnings as a JSON array, serialized straight from the set.
+struct WarningsJson<'a> {
+    set: &'a TraceSet,
+    warnings: &'a [Warning],
+}
+
+impl Serialize for WarningsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let set = self.set;
+        serializer.collect_seq(self.warnings.iter().map(|w| WarningJson {
+            kind: w.kind.as_str(),
+            message: &w.message,
+            span_id: set.spans.get(w.span as usize).map(|s| s.span_id.to_text(&set.strings)),
+        }))
+    }
 }
 
 /// The per-trace `llm` object, with the critical-path share filled in.
@@ -35,41 +57,55 @@ fn llm_json(set: &TraceSet, trace: usize, opts: &ReportOptions, critical_path: &
     analysis::llm::summary::summary_json(&s)
 }
 
-/// One element of the `traces` array of `clew analyze --json`. Values are moved into
-/// the object (the `json!` macro would copy each one).
-fn trace_json(set: &TraceSet, ti: usize, opts: &ReportOptions, patterns: Value, graph: &analysis::service_graph::DependencyGraph) -> Value {
-    let Some(t) = set.traces.get(ti) else { return Value::Null };
-    let root = set.spans.get(t.root as usize);
-    let cp = analysis::critical_path::critical_path(set, ti);
-    let cp_pairs: Vec<(u32, u64)> = cp.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
-    let mut o = Map::new();
-    o.insert("trace_id".into(), json!(t.trace_id.to_text(&set.strings)));
-    o.insert("spans".into(), json!(t.spans.len));
-    o.insert("services".into(), Value::Array(trace_services(set, t).into_iter().map(Value::String).collect()));
-    o.insert("root_service".into(), json!(root.map(|s| set.service_of(s)).unwrap_or("")));
-    o.insert("root_name".into(), json!(root.map(|s| set.name_of(s)).unwrap_or("")));
-    o.insert("start_ns".into(), json!(t.start_ns));
-    o.insert("duration_ns".into(), json!(t.duration_ns));
-    o.insert("errors".into(), json!(t.errors));
-    o.insert("max_depth".into(), json!(t.max_depth));
-    o.insert("warnings".into(), Value::Array(set.trace_warnings(t).iter().map(|w| warning_json(set, w)).collect()));
-    o.insert("critical_path".into(), analysis::critical_path::path_json(set, &cp));
-    o.insert("patterns".into(), patterns);
-    o.insert("dependency_graph".into(), analysis::service_graph::dependency_graph_to_json(graph));
-    o.insert("llm".into(), llm_json(set, ti, opts, &cp_pairs));
-    Value::Object(o)
+/// One element of the `traces` array of `clew analyze --json`; fields in key order
+/// (sorted, as in the JSON object). The critical path and the warnings, the parts
+/// that grow with the trace, are written straight from the analysis.
+#[derive(Serialize)]
+struct TraceJson<'a> {
+    critical_path: analysis::critical_path::PathJson<'a>,
+    dependency_graph: Value,
+    duration_ns: u64,
+    errors: u32,
+    llm: Value,
+    max_depth: u32,
+    patterns: Value,
+    root_name: &'a str,
+    root_service: &'a str,
+    services: Vec<String>,
+    spans: u32,
+    start_ns: u64,
+    trace_id: String,
+    warnings: WarningsJson<'a>,
 }
 
 /// Calls `each` with every trace's object of `clew analyze --json`, in trace order.
 /// Set-wide work (late-start counts, attribute lookups) is done once; each trace's
-/// findings and graph are made when its turn comes.
-fn each_trace_json(set: &TraceSet, opts: &ReportOptions, mut each: impl FnMut(Value) -> std::io::Result<()>) -> std::io::Result<()> {
+/// findings, graph and path are made when its turn comes.
+fn each_trace_json(set: &TraceSet, opts: &ReportOptions, mut each: impl FnMut(&TraceJson<'_>) -> std::io::Result<()>) -> std::io::Result<()> {
     let mut patterns = analysis::patterns::patterns_each(set, &opts.patterns);
     let mut graphs = analysis::service_graph::dependency_graphs(set);
-    for ti in 0..set.traces.len() {
+    for (ti, t) in set.traces.iter().enumerate() {
         let findings = patterns.next().unwrap_or_default();
         let graph = graphs.next().unwrap_or_default();
-        each(trace_json(set, ti, opts, analysis::patterns::findings_json(set, &findings), &graph))?;
+        let root = set.spans.get(t.root as usize);
+        let cp = analysis::critical_path::critical_path(set, ti);
+        let cp_pairs: Vec<(u32, u64)> = cp.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
+        each(&TraceJson {
+            critical_path: analysis::critical_path::PathJson { set, cp: &cp },
+            dependency_graph: analysis::service_graph::dependency_graph_to_json(&graph),
+            duration_ns: t.duration_ns,
+            errors: t.errors,
+            llm: llm_json(set, ti, opts, &cp_pairs),
+            max_depth: t.max_depth,
+            patterns: analysis::patterns::findings_json(set, &findings),
+            root_name: root.map(|s| set.name_of(s)).unwrap_or(""),
+            root_service: root.map(|s| set.service_of(s)).unwrap_or(""),
+            services: trace_services(set, t),
+            spans: t.spans.len,
+            start_ns: t.start_ns,
+            trace_id: t.trace_id.to_text(&set.strings),
+            warnings: WarningsJson { set, warnings: set.trace_warnings(t) },
+        })?;
     }
     Ok(())
 }
@@ -80,7 +116,8 @@ fn head_json(set: &TraceSet) -> Map<String, Value> {
     o.insert("totals".into(), json!({"traces": set.traces.len(), "spans": set.spans.len(), "warnings": set.warnings.len()}));
     let sources = set.sources.iter().map(|s| json!({"name": s.name, "format": s.format, "spans": s.spans})).collect();
     o.insert("sources".into(), Value::Array(sources));
-    o.insert("set_warnings".into(), Value::Array(set.warnings[set.set_warnings.range()].iter().map(|w| warning_json(set, w)).collect()));
+    let set_warnings = WarningsJson { set, warnings: &set.warnings[set.set_warnings.range()] };
+    o.insert("set_warnings".into(), serde_json::to_value(set_warnings).unwrap_or_default());
     o.insert("traces".into(), Value::Null);
     o.insert("service_graph".into(), analysis::service_graph::service_graph_json(set));
     let graph = analysis::service_graph::dependency_graph(set, None);
@@ -92,7 +129,7 @@ fn head_json(set: &TraceSet) -> Map<String, Value> {
 pub fn analyze_json(set: &TraceSet, opts: &ReportOptions) -> Value {
     let mut traces = Vec::with_capacity(set.traces.len());
     let _ = each_trace_json(set, opts, |v| {
-        traces.push(v);
+        traces.push(serde_json::to_value(v)?);
         Ok(())
     });
     let mut o = head_json(set);
@@ -121,7 +158,7 @@ pub fn write_analyze_json<W: std::io::Write>(set: &TraceSet, opts: &ReportOption
                 w.write_all(b",")?;
             }
             first = false;
-            Ok(serde_json::to_writer(&mut *w, &v)?)
+            Ok(serde_json::to_writer(&mut *w, v)?)
         })?;
         w.write_all(b"]")?;
     }
