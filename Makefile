@@ -1,7 +1,7 @@
 # Clew: the two contract commands are `make run` and `make test`.
 #   make run    [PORT=8080]  set up tools, build a release dist/ offline, serve it on 127.0.0.1
 #   make test                clippy (native + wasm32), native cargo test, wasm-bindgen tests in Chromium, Playwright e2e
-#   make bench               e2e/bench.mjs (10k/100k/1M spans; not a test)
+#   make bench               e2e/bench.mjs and scripts/bench-cli.sh (10k/100k/1M spans; not a test)
 # Tools are pinned (scripts/setup.sh); wasm-opt comes from tools/node_modules (npm binaryen 132),
 # never from Debian, so tools/node_modules/.bin goes first on PATH.
 SHELL := /bin/bash
@@ -58,6 +58,7 @@ test-e2e: dist
 bench: dist
 	cargo build --release --bin clew
 	node e2e/bench.mjs
+	bash scripts/bench-cli.sh
 
 clean-dist:
 	rm -rf dist
