@@ -81,7 +81,11 @@ struct TraceJson<'a> {
 /// Calls `each` with every trace's object of `clew analyze --json`, in trace order.
 /// Set-wide work (late-start counts, attribute lookups) is done once; each trace's
 /// findings, graph and path are made when its turn comes.
-fn each_trace_json(set: &TraceSet, opts: &ReportOptions, mut each: impl FnMut(&TraceJson<'_>) -> std::io::Result<()>) -> std::io::Result<()> {
+fn each_trace_json(
+    set: &TraceSet,
+    opts: &ReportOptions,
+    mut each: impl FnMut(&TraceJson<'_>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut patterns = analysis::patterns::patterns_each(set, &opts.patterns);
     let mut graphs = analysis::service_graph::dependency_graphs(set);
     for (ti, t) in set.traces.iter().enumerate() {

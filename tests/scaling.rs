@@ -3,6 +3,7 @@
 //! must keep. The answers themselves are pinned in `tests/pins.rs`.
 //!
 //! * The CLI's streamed `--json` report is byte for byte the JSON value's text.
+//! * `call::is_call` agrees with `call::span_call`.
 //! * A trace gives the same critical path, LLM summary ("waiting on LLM", "critical
 //!   path in LLM"), stats, dependency graph and findings whether it is loaded alone
 //!   or next to copies of itself: no per-trace analysis reads another trace's spans
@@ -127,6 +128,18 @@ fn a_trace_analyzes_the_same_next_to_copies_of_itself() {
         let all = patterns_all(&set, &cfg);
         for (t, findings) in all.iter().enumerate() {
             assert_eq!(trace_facts(&set, t, findings), expected, "{name}, copy {t}");
+        }
+    }
+}
+
+/// `call::is_call` is `span_call(..).is_some()` without building the call.
+#[test]
+fn is_call_agrees_with_span_call() {
+    let prices = PriceTable::builtin();
+    for name in ["llm-agent", "llm-chain", "many-traces", "generated"] {
+        let set = load(&synth::encode(&shape(name, 800), GenFormat::Otlp));
+        for i in 0..set.spans.len() as u32 {
+            assert_eq!(call::is_call(&set, i), call::span_call(&set, i, &prices).is_some(), "{name} span {i}");
         }
     }
 }

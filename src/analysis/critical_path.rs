@@ -87,11 +87,13 @@ impl CriticalPath {
         v.sort_unstable();
         v
     }
-    /// Whether a span is on the path.
+    /// Whether a span is on the path. O(path) per question: to ask for many spans,
+    /// binary-search [`CriticalPath::spans`] instead.
     pub fn contains(&self, span: u32) -> bool {
         self.contributions.iter().any(|c| c.span == span)
     }
-    /// A span's contribution (0 when off the path).
+    /// A span's contribution (0 when off the path). O(path) per question, like
+    /// [`CriticalPath::contains`].
     pub fn contribution_of(&self, span: u32) -> DurNs {
         self.contributions.iter().find(|c| c.span == span).map(|c| c.contribution_ns).unwrap_or(0)
     }

@@ -158,6 +158,7 @@ impl DependencyGraph {
         self.nodes.binary_search_by(|n| n.id.as_str().cmp(id)).ok()
     }
     /// Indices of the nodes joined to `node` by an edge (either direction), ascending.
+    /// O(edges) per node: for every node at once, walk the edges once.
     pub fn neighbours(&self, node: usize) -> Vec<usize> {
         let mut v: Vec<usize> = self
             .edges

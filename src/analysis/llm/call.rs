@@ -457,6 +457,13 @@ pub fn analyze_set(set: &TraceSet, prices: &PriceTable) -> LlmAnalysis {
     out
 }
 
+/// Whether a span is recognized as an LLM call (a model or token usage), without
+/// building its facts: O(attributes), where [`span_call`] also walks up the ancestors
+/// and prices the call. For "does this subtree hold another call" checks.
+pub fn is_call(set: &TraceSet, span: u32) -> bool {
+    set.spans.get(span as usize).is_some_and(|s| Scan::of(set, s).is_llm())
+}
+
 /// The LLM facts of one span on its own (for a detail panel or a waterfall badge):
 /// `None` unless the span carries a model or token usage. Unlike [`analyze_trace`],
 /// a wrapper span is analyzed too. User/tenant/conversation are looked up the
