@@ -1,38 +1,67 @@
 #!/usr/bin/env node
-// Benchmark (not a test): loads generated OTLP traces of 10k, 100k and 1M spans
-// through the file input of a served release build and records, per size:
-//   file→rows ms (change event → data-loaded-spans set, after paint), longest
-//   main-thread task, JS heap + wasm memory, DOM nodes, frame p50/p95/max over
+// Benchmark (not a test). Two modes:
+//
+// node e2e/bench.mjs [sizes]            (make bench; default 10000,100000,1000000)
+//   loads generated OTLP traces through the file input of a served release build and
+//   records, per size: file→rows ms (change event → data-loaded-spans set, after paint),
+//   longest main-thread task, JS heap + wasm memory, DOM nodes, frame p50/p95/max over
 //   20 wheel scrolls of 500 px, click→detail ms, and find: typing a query at ~10
 //   keys/s, the longest task while typing and ms from the last key to the count painted.
-// Then, per tab at 100k and 1M spans (e2e/bench_tabs.mjs): click → ready and the longest
-// main-thread task; the 1M file of this part is `clew gen --spans 1000000 --seed 9`.
-// Usage: node e2e/bench.mjs [sizes, default 10000,100000,1000000]   (make bench)
-//        BENCH_PARTS=tabs node e2e/bench.mjs 100000   (only the per-tab part; or BENCH_PARTS=load)
-// Writes a JSON summary to stdout and /tmp/clew-bench.json.
+//
+//   Then, per tab at 100k and 1M spans (e2e/bench_tabs.mjs): click → ready and the longest
+//   main-thread task; the 1M file of that part is `clew gen --spans 1000000 --seed 9`.
+//
+// node e2e/bench.mjs tabs [sizes]          (default 100000,1000000)
+//   only the per-tab part.
+//
+// node e2e/bench.mjs load [sizes] [runs]   (default 10000,100000 and 3 runs)
+//   loads generated Jaeger JSON `runs` times per size, each in a fresh page after the
+//   demo, and reports the median file→rows, the longest main-thread task of the load and
+//   the median of each load step (window.__clewLoadMarks, ms after the change event).
+//
+// Writes a JSON summary to stdout and /tmp/clew-bench.json (load mode: /tmp/clew-bench-load.json).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { ROOT, serve, launch, recordLongTasks } from './lib.mjs';
 import { generate } from './scale.spec.mjs';
 import { benchTabs } from './bench_tabs.mjs';
 
-const sizes = (process.argv[2] || '10000,100000,1000000').split(',').map(Number);
+const loadMode = process.argv[2] === 'load';
+const tabsMode = process.argv[2] === 'tabs';
+const args = loadMode || tabsMode ? process.argv.slice(3) : process.argv.slice(2);
+const sizes = (args[0] || (loadMode ? '10000,100000' : tabsMode ? '100000,1000000' : '10000,100000,1000000')).split(',').map(Number);
+const runs = Number(args[1] || 3);
 const tmp = process.env.BENCH_DIR || path.join(os.tmpdir(), 'clew-bench');
 fs.mkdirSync(tmp, { recursive: true });
 const { server, base } = await serve();
 const { context, close } = await launch(['--enable-precise-memory-info', '--js-flags=--max-old-space-size=4096']);
 const results = [];
-const parts = (process.env.BENCH_PARTS || 'load,tabs').split(',');
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(p / 100 * s.length))] : null;
 };
 
-for (const n of parts.includes('load') ? sizes : []) {
-  const file = generate(ROOT, tmp, n);
-  const mb = fs.statSync(file).size / 1e6;
+const median = (xs) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+};
+const loadavg = () => os.loadavg().map((x) => +x.toFixed(2));
+
+/** A Jaeger JSON file of `n` spans in one trace (cached in the bench dir). */
+function generateJaeger(n) {
+  const out = path.join(tmp, `jaeger-${n}.json`);
+  if (!fs.existsSync(out)) {
+    execFileSync(path.join(ROOT, 'target', 'release', 'clew'), ['gen', '--spans', String(n), '--traces', '1',
+      '--format', 'jaeger', '--seed', '1', '--out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  return out;
+}
+
+/** Opens a fresh page with the demo loaded and the long-task observer on. */
+async function freshPage() {
   const page = await context.newPage();
   await page.addInitScript(() => {
     addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
@@ -40,6 +69,11 @@ for (const n of parts.includes('load') ? sizes : []) {
   await recordLongTasks(page);
   await page.goto(base);
   await page.waitForFunction(() => document.querySelector('[data-testid="app"]')?.getAttribute('data-loaded-spans') === '19');
+  return page;
+}
+
+/** Stamps the input's change event (__t0) and the root getting the new span count (__t1). */
+async function armClock(page) {
   await page.evaluate(() => {
     const input = document.querySelector('[data-testid="file-input"]');
     input.addEventListener('change', () => { window.__t0 = performance.now(); }, { capture: true, once: true });
@@ -52,35 +86,94 @@ for (const n of parts.includes('load') ? sizes : []) {
       }
     }).observe(root, { attributes: true });
   });
+}
+
+/** Sets `file` on the input and waits for its rows; the load's numbers, or `{ error }`. */
+async function timedLoad(page, file, n) {
+  await armClock(page);
   await page.setInputFiles('[data-testid="file-input"]', file);
   await page.waitForFunction((n) => {
     const root = document.querySelector('[data-testid="app"]');
     return root.getAttribute('data-loaded-spans') === String(n) || root.hasAttribute('data-load-error');
   }, n, { timeout: 600000, polling: 200 });
   const error = await page.getAttribute('[data-testid="app"]', 'data-load-error');
-  if (error) {
-    results.push({ spans: n, file_mb: +mb.toFixed(1), error });
-    console.error(`${n}: load error: ${error}`);
-    await page.close();
-    continue;
-  }
+  if (error) return { error };
   // The observer above stamps the paint of the new rows; then two frames for the tasks after it.
   await page.waitForFunction(() => window.__t1 != null, null, { timeout: 60000 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  const load = await page.evaluate(() => {
+  return page.evaluate(() => {
     const t0 = window.__t0;
     const tasks = window.__longtasks.filter(t => t.start + t.dur >= t0);
     const mem = performance.memory ? performance.memory.usedJSHeapSize : null;
     const wasm = window.__wasm?.memory?.buffer?.byteLength ?? null;
+    const marks = Object.fromEntries(Object.entries(window.__clewLoadMarks || {}).map(([k, v]) => [k, v - t0]));
     return {
       file_to_rows_ms: window.__t1 - t0,
       longest_task_ms: tasks.reduce((m, t) => Math.max(m, t.dur), 0),
+      long_tasks: tasks.map((t) => [Math.round(t.start - t0), Math.round(t.dur)]),
       js_heap_mb: mem && mem / 1e6,
       wasm_mb: wasm && wasm / 1e6,
       dom_nodes: document.getElementsByTagName('*').length,
       timings: { ...(window.__clewTimings || {}) },
+      marks,
     };
   });
+}
+
+if (loadMode) {
+  for (const n of sizes) {
+    const file = generateJaeger(n);
+    const mb = fs.statSync(file).size / 1e6;
+    const all = [];
+    for (let i = 0; i < runs; i++) {
+      const before = loadavg();
+      const page = await freshPage();
+      const r = await timedLoad(page, file, n);
+      await page.close();
+      r.loadavg = before;
+      all.push(r);
+      console.error(`${n} run ${i + 1}: ${r.error ? 'error: ' + r.error : Math.round(r.file_to_rows_ms) + ' ms, longest task ' + Math.round(r.longest_task_ms) + ' ms'} (load ${before.join(' ')})`);
+    }
+    const ok = all.filter((r) => !r.error);
+    const stepNames = [...new Set(ok.flatMap((r) => Object.keys(r.marks)))];
+    const steps = stepNames.map((k) => [k, median(ok.map((r) => r.marks[k]))]).sort((a, b) => a[1] - b[1]);
+    const r = {
+      spans: n,
+      format: 'jaeger',
+      file_mb: +mb.toFixed(1),
+      runs: all.length,
+      errors: all.filter((r) => r.error).map((r) => r.error),
+      file_to_rows_ms: ok.map((r) => Math.round(r.file_to_rows_ms)),
+      file_to_rows_median_ms: Math.round(median(ok.map((r) => r.file_to_rows_ms))),
+      longest_task_ms: ok.map((r) => Math.round(r.longest_task_ms)),
+      long_tasks: ok.map((r) => r.long_tasks),
+      wasm_mb: ok.map((r) => r.wasm_mb && +r.wasm_mb.toFixed(1)),
+      loadavg: all.map((r) => r.loadavg),
+      steps_median_ms: Object.fromEntries(steps.map(([k, v]) => [k, Math.round(v)])),
+      page_timings_ms: ok.map((r) => Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, Math.round(v)]))),
+    };
+    results.push(r);
+    console.error(JSON.stringify(r));
+  }
+  await close();
+  server.close();
+  const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, chromium: '/usr/bin/chromium', results };
+  fs.writeFileSync('/tmp/clew-bench-load.json', JSON.stringify(out, null, 2));
+  console.log(JSON.stringify(out, null, 2));
+  process.exit(0);
+}
+
+for (const n of tabsMode ? [] : sizes) {
+  const file = generate(ROOT, tmp, n);
+  const mb = fs.statSync(file).size / 1e6;
+  const page = await freshPage();
+  const load = await timedLoad(page, file, n);
+  if (load.error) {
+    results.push({ spans: n, file_mb: +mb.toFixed(1), error: load.error });
+    console.error(`${n}: load error: ${load.error}`);
+    await page.close();
+    continue;
+  }
   // Frames over 20 wheel scrolls of 500 px.
   const box = await page.locator('[data-testid="rows"]').boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -169,11 +262,11 @@ for (const n of parts.includes('load') ? sizes : []) {
   await page.close();
 }
 const tabs = [];
-for (const n of parts.includes('tabs') ? sizes.filter((n) => n >= 100000) : []) {
+for (const n of sizes.filter((n) => n >= 100000)) {
   tabs.push(await benchTabs(context, base, tmp, n, n >= 1000000 ? 9 : 1));
 }
 await close();
 server.close();
-const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, load: os.loadavg().map((l) => +l.toFixed(2)), chromium: '/usr/bin/chromium', results, tabs };
+const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, load: loadavg(), chromium: '/usr/bin/chromium', results, tabs };
 fs.writeFileSync('/tmp/clew-bench.json', JSON.stringify(out, null, 2));
 console.log(JSON.stringify(out, null, 2));

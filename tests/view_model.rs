@@ -201,10 +201,10 @@ fn zoom_and_pan_stay_in_bounds() {
 fn self_time_subtracts_child_cover() {
     let set = tree();
     // A: 1000 ms minus B (300) and C (400).
-    assert_eq!(waterfall::self_time_ns(&set, idx(&set, "A")), 300_000_000);
+    assert_eq!(clew::analysis::stats::self_time(&set, idx(&set, "A")), 300_000_000);
     // B: 300 ms minus D (50) and E (50); D has no children.
-    assert_eq!(waterfall::self_time_ns(&set, idx(&set, "B")), 200_000_000);
-    assert_eq!(waterfall::self_time_ns(&set, idx(&set, "D")), 50_000_000);
+    assert_eq!(clew::analysis::stats::self_time(&set, idx(&set, "B")), 200_000_000);
+    assert_eq!(clew::analysis::stats::self_time(&set, idx(&set, "D")), 50_000_000);
     // A's children cover two stretches: B (from 10 %, 30 % wide) and C.
     let seg = waterfall::child_cover_segments(&set, idx(&set, "A"), 8);
     assert_eq!(seg.len(), 2);

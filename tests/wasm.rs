@@ -53,5 +53,5 @@ fn rows_and_find_in_wasm() {
     assert_eq!(find::parse("error").find(&set, 0), vec![1]);
     assert_eq!(find::parse("n=7").find(&set, 0), vec![0]);
     // The root's 500 ms less its child's 200 ms.
-    assert_eq!(waterfall::self_time_ns(&set, 0), 300_000_000);
+    assert_eq!(clew::analysis::stats::self_time(&set, 0), 300_000_000);
 }

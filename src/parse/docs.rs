@@ -25,19 +25,27 @@ pub(crate) fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Where the first `\n` of `bytes` is. Scans 64-byte blocks with a branch-free test
-/// (which the compiler turns into vector compares), then finds the exact byte: a
-/// one-line JSON document of 1 GB is scanned many times faster than byte by byte.
+/// Where the first `\n` of `bytes` is. Tests 64-byte blocks eight bytes at a time with
+/// the "has a zero byte" word trick (branch-free; native builds turn it into vector
+/// compares, and wasm builds without SIMD still do 8 bytes per integer operation), then
+/// finds the exact byte: a one-line JSON document of 1 GB is scanned many times faster
+/// than byte by byte.
 fn find_newline(bytes: &[u8]) -> Option<usize> {
-    let mut blocks = bytes.chunks_exact(64);
-    let mut base = 0;
-    for block in &mut blocks {
-        if block.iter().fold(0u8, |any, &c| any | u8::from(c == b'\n')) != 0 {
-            return block.iter().position(|&c| c == b'\n').map(|i| base + i);
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    const NEWLINES: u64 = ONES * b'\n' as u64;
+    let (blocks, rest) = bytes.as_chunks::<64>();
+    for (k, block) in blocks.iter().enumerate() {
+        let (words, _) = block.as_chunks::<8>();
+        let hit = words.iter().fold(0u64, |any, w| {
+            let x = u64::from_le_bytes(*w) ^ NEWLINES;
+            any | (x.wrapping_sub(ONES) & !x & HIGHS)
+        });
+        if hit != 0 {
+            return block.iter().position(|&c| c == b'\n').map(|i| k * 64 + i);
         }
-        base += 64;
     }
-    blocks.remainder().iter().position(|&c| c == b'\n').map(|i| base + i)
+    rest.iter().position(|&c| c == b'\n').map(|i| blocks.len() * 64 + i)
 }
 
 /// Splits text into JSON Lines when it holds more than one top-level JSON value,
@@ -250,6 +258,23 @@ mod tests {
             *c = b'\n';
         }
         assert_eq!(find_newline(&long), Some(130));
+    }
+
+    #[test]
+    fn find_newline_finds_the_first_at_every_offset_and_nothing_else() {
+        // Every byte value but `\n`, in words and blocks and the rest: no newline.
+        let others: Vec<u8> = (0..=255u8).filter(|&c| c != b'\n').cycle().take(700).collect();
+        assert_eq!(find_newline(&others), None);
+        for at in 0..others.len() {
+            let mut b = others.clone();
+            if let Some(c) = b.get_mut(at) {
+                *c = b'\n';
+            }
+            if let Some(c) = b.get_mut(at + 9) {
+                *c = b'\n';
+            }
+            assert_eq!(find_newline(&b), Some(at), "newline at {at}");
+        }
     }
 
     #[test]

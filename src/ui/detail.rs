@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
+use crate::analysis::stats;
 use crate::format;
 use crate::model::{span_flags, Attr, LinkKind, TraceSet, NO_SPAN};
 use crate::ui::context::use_ui;
 use crate::ui::llm::span_section::LlmSpanSection;
 use crate::ui::util::copy_text;
-use crate::view_model::waterfall as wf;
 
 /// Attributes as (key, value text) pairs.
 fn attr_pairs(set: &TraceSet, attrs: &[Attr]) -> Vec<(String, String)> {
@@ -62,7 +62,7 @@ pub fn DetailPanel() -> impl IntoView {
         let color = ui.derived.view.with(|v| v.as_ref().map(|v| v.color(span))).unwrap_or("#888");
         let name = set.name_of(&s).to_string();
         let service = set.service_of(&s).to_string();
-        let self_ns = wf::self_time_ns(set, span);
+        let self_ns = stats::self_time(set, span);
         let status = if s.status_message.is_empty() {
             s.status.as_str().to_string()
         } else {

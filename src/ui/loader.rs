@@ -3,13 +3,17 @@
 //! [`LoadCtx::delivered`](crate::ui::context::LoadCtx::delivered) out.
 //!
 //! ```text
-//! File/Blob ─arrayBuffer()─▶ ArrayBuffer ─transfer─▶ worker: parse + build + encode
+//! File/Blob ──(by reference)──▶ worker: stream into its memory, parse + build + encode
 //!                                                        │
 //! LoadCtx.delivered ◀─ snapshot::Decoder ◀─ ArrayBuffer ◀┘ (transferred back)
 //! ```
 //!
-//! On the page the snapshot is copied into wasm memory in 16 MB slices, then decoded
-//! with a resumable [`snapshot::Decoder`] in ~20 ms slices, yielding between them.
+//! The page never reads the files: the worker does, so the main thread only decodes the
+//! snapshot. The worker starts with the first load (or the first fetch) and stays, keeping
+//! the last set; one whose memory grew past [`RESTART_WORKER_ABOVE_BYTES`] is replaced at
+//! the next load, so the tab gives that memory back. On the page the snapshot is copied into
+//! wasm memory in 16 MB slices, then decoded with a resumable [`snapshot::Decoder`] in
+//! slices of about [`DECODE_SLICE_MS`], yielding between them.
 //!
 //! The inputs of the current set stay on the page as `Blob`s (a dropped `File` is
 //! one), so "Add files" can send the old inputs with the new ones. Every failure
@@ -36,6 +40,9 @@ use crate::ui::offload;
 use crate::ui::state::Loaded;
 use crate::ui::util::{js_error_text, now_ms, record_timing, set, yield_to_browser};
 
+/// A worker whose memory grew past this (it never shrinks) is replaced at the next load.
+pub const RESTART_WORKER_ABOVE_BYTES: f64 = 256e6;
+
 /// Everything loaded at once must fit in the tab; beyond this the load is refused.
 pub const MAX_TOTAL_BYTES: f64 = MAX_INPUT_BYTES as f64;
 
@@ -56,7 +63,9 @@ struct WorkerClient {
     worker: Worker,
     ready: bool,
     /// A message waiting for the worker to be ready.
-    pending: Option<(Object, Array)>,
+    pending: Option<Object>,
+    /// The worker's memory after its last load.
+    memory_bytes: f64,
     /// The worker's message and error handlers, owned as long as the worker lives.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
@@ -71,6 +80,41 @@ thread_local! {
     /// A stopped worker whose handlers may still be running; dropped when the next load starts.
     static RETIRED: RefCell<Option<WorkerClient>> = const { RefCell::new(None) };
     static NEXT_ID: RefCell<f64> = const { RefCell::new(1.0) };
+}
+
+/// Stamps a step of the load in flight in `window.__clewLoadMarks[name]` (page ms, as
+/// `performance.now()`), for the benchmark and for people profiling in the console.
+fn mark(name: &str, page_ms: f64) {
+    let Some(w) = web_sys::window() else { return };
+    let key = JsValue::from_str("__clewLoadMarks");
+    let obj = match Reflect::get(&w, &key) {
+        Ok(o) if o.is_object() => o,
+        _ => {
+            let o: JsValue = Object::new().into();
+            let _ = Reflect::set(&w, &key, &o);
+            o
+        }
+    };
+    let _ = Reflect::set(&obj, &JsValue::from_str(name), &JsValue::from_f64(page_ms));
+}
+
+/// Starts a fresh set of load marks.
+fn reset_marks() {
+    if let Some(w) = web_sys::window() {
+        let _ = Reflect::set(&w, &JsValue::from_str("__clewLoadMarks"), &Object::new());
+    }
+}
+
+/// Copies the worker's marks (epoch ms) into the page's, as page ms.
+fn mark_worker_steps(marks: &JsValue) {
+    let Some(origin) = web_sys::window().and_then(|w| w.performance()).map(|p| p.time_origin()) else { return };
+    let Ok(obj) = marks.clone().dyn_into::<Object>() else { return };
+    for entry in Object::entries(&obj) {
+        let pair: Array = entry.unchecked_into();
+        if let (Some(name), Some(at)) = (pair.get(0).as_string(), pair.get(1).as_f64()) {
+            mark(&name, at - origin);
+        }
+    }
 }
 
 fn fail(ui: Ui, msg: String) {
@@ -114,6 +158,8 @@ pub fn load_inputs(ui: Ui, new: Vec<Input>, add: bool) {
         *n
     });
     IN_FLIGHT.with(|f| *f.borrow_mut() = Some((id, inputs.clone())));
+    reset_marks();
+    mark("load_start", now_ms());
     ui.load.painted.set(None);
     ui.load.status.set(Status::Loading {
         text: format!("Reading {} file(s)", inputs.len()),
@@ -121,62 +167,57 @@ pub fn load_inputs(ui: Ui, new: Vec<Input>, add: bool) {
         done_bytes: 0.0,
         total_bytes: total,
     });
-    leptos::task::spawn_local(async move {
-        let names = Array::new();
-        let buffers = Array::new();
-        let mut done = 0.0;
-        for inp in &inputs {
-            let buf = match JsFuture::from(inp.blob.array_buffer()).await {
-                Ok(b) => b,
-                Err(e) => {
-                    let why = e.as_string().or_else(|| Reflect::get(&e, &"message".into()).ok()?.as_string());
-                    fail(ui, format!("{}: the file could not be read ({}). Try choosing it again.", inp.name, why.unwrap_or_else(|| "unknown error".into())));
-                    return;
-                }
-            };
-            if IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0)) != Some(id) {
-                return; // A newer load replaced this one.
-            }
-            done += inp.size();
-            ui.load.status.update(|s| {
-                if let Status::Loading { done_bytes, text, .. } = s {
-                    *done_bytes = done;
-                    *text = format!("Reading {}", inp.name);
-                }
-            });
-            names.push(&JsValue::from_str(&inp.name));
-            buffers.push(&buf);
-        }
-        set_text(ui, format!("Parsing {:.1} MB in the background", total / 1e6));
-        let msg = Object::new();
-        set(&msg, "kind", &"load".into());
-        set(&msg, "id", &id.into());
-        set(&msg, "names", &names);
-        set(&msg, "buffers", &buffers);
-        send(ui, msg, buffers);
-    });
+    let names = Array::new();
+    let blobs = Array::new();
+    for inp in &inputs {
+        names.push(&JsValue::from_str(&inp.name));
+        blobs.push(&inp.blob);
+    }
+    let msg = Object::new();
+    set(&msg, "kind", &"load".into());
+    set(&msg, "id", &id.into());
+    set(&msg, "names", &names);
+    set(&msg, "blobs", &blobs);
+    send(ui, msg);
 }
 
-/// Sends a load message to the worker (starting it when needed).
-fn send(ui: Ui, msg: Object, transfer: Array) {
-    let started = WORKER.with(|w| w.borrow().is_some());
-    if !started {
-        match start_worker(ui) {
-            Ok(client) => WORKER.with(|w| *w.borrow_mut() = Some(client)),
-            Err(e) => {
-                fail(ui, format!("The background parser could not start ({e}). Reload the page; if it persists, the browser may block Web Workers."));
-                return;
-            }
+/// Starts the worker unless one is running, so that it boots while the page does other
+/// work (a fetch); `false` when it could not start (the load has then failed).
+pub fn ensure_worker(ui: Ui) -> bool {
+    if WORKER.with(|w| w.borrow().is_some()) {
+        return true;
+    }
+    match start_worker(ui) {
+        Ok(client) => {
+            WORKER.with(|w| *w.borrow_mut() = Some(client));
+            true
         }
+        Err(e) => {
+            fail(ui, format!("The background parser could not start ({e}). Reload the page; if it persists, the browser may block Web Workers."));
+            false
+        }
+    }
+}
+
+/// Sends a load message to the worker (starting it when needed, and replacing one that
+/// grew big).
+fn send(ui: Ui, msg: Object) {
+    let big = WORKER.with(|w| w.borrow().as_ref().is_some_and(|c| c.memory_bytes > RESTART_WORKER_ABOVE_BYTES));
+    if big {
+        stop_worker();
+    }
+    if !ensure_worker(ui) {
+        return;
     }
     WORKER.with(|w| {
         if let Some(c) = w.borrow_mut().as_mut() {
+            mark(if c.ready { "posted" } else { "posted_waiting_for_worker" }, now_ms());
             if c.ready {
-                if let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer) {
+                if let Err(e) = c.worker.post_message(&msg) {
                     fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
                 }
             } else {
-                c.pending = Some((msg, transfer));
+                c.pending = Some(msg);
             }
         }
     });
@@ -194,8 +235,12 @@ fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
     let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
         ev.prevent_default();
         // The worker died (out of memory or a crash): start a fresh one next time.
-        stop_worker();
         let detail = ev.message();
+        offload::client::worker_gone(Some(format!(
+            "The background worker stopped{}. Load the file again to see this view.",
+            if detail.is_empty() { String::new() } else { format!(" ({detail})") }
+        )));
+        stop_worker();
         fail(
             ui,
             format!(
@@ -205,12 +250,14 @@ fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
         );
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(WorkerClient { worker, ready: false, pending: None, _on_message: on_message, _on_error: on_error })
+    Ok(WorkerClient { worker, ready: false, pending: None, memory_bytes: 0.0, _on_message: on_message, _on_error: on_error })
 }
 
 /// Ends the worker (a new one starts with the next load). Its handlers are kept until
 /// the next load starts, since this may run inside one of them.
 fn stop_worker() {
+    // Analysis requests to it are answered by no one: the views ask the next worker.
+    offload::client::worker_gone(None);
     let stopped = WORKER.with(|w| w.borrow_mut().take());
     if let Some(c) = stopped {
         c.worker.terminate();
@@ -228,22 +275,41 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
     let current = IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0));
     match kind.as_str() {
         "ready" => WORKER.with(|w| {
+            mark("worker_ready", now_ms());
             if let Some(c) = w.borrow_mut().as_mut() {
                 c.ready = true;
-                if let Some((msg, transfer)) = c.pending.take()
-                    && let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer) {
-                        fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
-                    }
+                if let Some(msg) = c.pending.take()
+                    && let Err(e) = c.worker.post_message(&msg)
+                {
+                    fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
+                }
             }
         }),
-        "progress" if current == Some(id) => set_text(ui, get("text").as_string().unwrap_or_default()),
+        "progress" if current == Some(id) => {
+            let text = get("text").as_string().unwrap_or_default();
+            let read = get("done_bytes").as_f64();
+            ui.load.status.update(|s| {
+                if let Status::Loading { text: t, done_bytes, .. } = s {
+                    *t = text;
+                    if let Some(b) = read {
+                        *done_bytes = b;
+                    }
+                }
+            });
+        }
+        // The worker stays after an error or an answer: its state is clean either way.
         "error" if current == Some(id) => {
-            stop_worker();
             fail(ui, get("message").as_string().unwrap_or_else(|| "The trace could not be loaded.".into()));
         }
         "done" if current == Some(id) => {
-            // Its linear memory stays at the parse peak; a fresh worker next time gives it back.
-            stop_worker();
+            mark("received", now_ms());
+            mark_worker_steps(&get("marks"));
+            let memory = get("memory_bytes").as_f64().unwrap_or(0.0);
+            WORKER.with(|w| {
+                if let Some(c) = w.borrow_mut().as_mut() {
+                    c.memory_bytes = memory;
+                }
+            });
             let Ok(buf) = get("snapshot").dyn_into::<ArrayBuffer>() else {
                 fail(ui, "The background parser sent back no data.".into());
                 return;
@@ -251,8 +317,20 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
             set_text(ui, "Opening the trace".into());
             leptos::task::spawn_local(finish(ui, id, buf));
         }
+        // The analysis tabs' answers (ui::offload).
+        "answer" => offload::client::on_answer(&data),
         _ => {}
     }
+}
+
+/// Posts an analysis request to the worker, which keeps the last set it built;
+/// `false` when there is no worker ready to take it.
+pub fn post_to_worker(msg: &Object) -> bool {
+    WORKER.with(|w| {
+        let w = w.borrow();
+        let Some(c) = w.as_ref().filter(|c| c.ready) else { return false };
+        c.worker.post_message(msg).is_ok()
+    })
 }
 
 /// Bytes copied from the snapshot into wasm memory per main-thread task.
@@ -285,10 +363,10 @@ async fn copy_in_slices(buf: &ArrayBuffer) -> Vec<u8> {
     bytes
 }
 
-/// Records decoded per [`snapshot::Decoder::step`] call (about a millisecond each).
-const DECODE_STEP_ITEMS: usize = 8192;
+/// Records decoded per [`snapshot::Decoder::step`] call (well under a millisecond each).
+const DECODE_STEP_ITEMS: usize = 16384;
 /// Main-thread time spent decoding before yielding to the browser.
-const DECODE_SLICE_MS: f64 = 20.0;
+pub const DECODE_SLICE_MS: f64 = 30.0;
 
 /// Decodes the snapshot in slices of about [`DECODE_SLICE_MS`], yielding between them;
 /// `None` when load `id` was superseded meanwhile.
@@ -326,12 +404,10 @@ async fn decode_in_slices(bytes: &[u8], id: f64) -> Option<Result<crate::model::
 }
 
 async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
-    // Let the status text paint first.
-    yield_to_browser().await;
-    if !current(id) {
-        return;
-    }
+    mark("copy_start", now_ms());
     let bytes = copy_in_slices(&buf).await;
+    mark("copied", now_ms());
+    drop(buf);
     if !current(id) {
         return;
     }
@@ -343,25 +419,20 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
         }
         None => return, // superseded by a newer load
     };
+    mark("decoded", now_ms());
     drop(bytes);
     let names = set.sources.iter().map(|s| s.name.clone()).collect();
     let loaded = Arc::new(Loaded { set, names, load_id: id });
     // Put it on screen in a later task, so decoding and the first layout are two
     // main-thread tasks rather than one long one.
-    leptos::prelude::set_timeout(
-        move || {
-            if IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0)) != Some(id) {
-                return;
-            }
-            let inputs = IN_FLIGHT.with(|f| f.borrow_mut().take()).map(|x| x.1).unwrap_or_default();
-            INPUTS.with(|i| *i.borrow_mut() = inputs);
-            // The snapshot goes on (transferred) to the analysis worker, which decodes its
-            // own copy of the set for the analysis tabs.
-            offload::client::adopt(id, buf);
-            ui.load.delivered.set(Some(loaded));
-        },
-        std::time::Duration::from_millis(0),
-    );
+    yield_to_browser().await;
+    if !current(id) {
+        return;
+    }
+    let inputs = IN_FLIGHT.with(|f| f.borrow_mut().take()).map(|x| x.1).unwrap_or_default();
+    INPUTS.with(|i| *i.borrow_mut() = inputs);
+    mark("delivered", now_ms());
+    ui.load.delivered.set(Some(loaded));
 }
 
 /// Fetches a URL as a Blob input.
@@ -391,6 +462,10 @@ pub async fn fetch_input(url: &str) -> Result<Input, String> {
 
 /// Loads a URL (the `?url=` parameter or the demo).
 pub fn load_url(ui: Ui, url: String) {
+    // The worker boots while the fetch runs.
+    if !ensure_worker(ui) {
+        return;
+    }
     ui.load.painted.set(None);
     ui.load.status.set(Status::Loading {
         text: format!("Fetching {url}"),

@@ -1,29 +1,53 @@
-//! The parse worker: file bytes in (transferred `ArrayBuffer`s), a snapshot out.
+//! The parse worker: the inputs as `Blob`s in, a snapshot of the parsed set out.
 //!
 //! ```text
-//! page ──{kind:"load", id, names[], buffers[]}──▶ worker      (buffers transferred)
-//! page ◀──{kind:"ready"}                                       (once, at start)
-//! page ◀──{kind:"progress", id, text}
-//! page ◀──{kind:"done", id, snapshot, spans, traces, ms}       (snapshot transferred)
-//! page ◀──{kind:"error", id, message}                          (a LoadError's text)
+//! page ──{kind:"load", id, names[], blobs[]}──▶ worker      (Blobs go by reference, not copied)
+//! page ◀──{kind:"ready"}                                     (once, at start)
+//! page ◀──{kind:"progress", id, text, done_bytes}
+//! page ◀──{kind:"done", id, snapshot, spans, traces, ms, memory_bytes, marks}   (snapshot transferred)
+//! page ◀──{kind:"error", id, message}                        (a LoadError's text)
+//! page ──{kind:"analyze", id, load_id, request}──▶ worker  (an analysis tab's, `ui::offload::host`)
+//! page ◀──{kind:"answer", id, load_id, response, ms}
 //! ```
+//!
+//! The worker reads the files itself, streaming each one straight into its own memory, so
+//! the page never holds their bytes. It keeps the last set it built ([`with_set`]), and a
+//! newer load stops an older one that is still reading. While idle after start it parses
+//! small generated traces ([`warm_up`]), so that the browser has optimized the parsers
+//! before the first real file arrives.
+
+use std::cell::{Cell, RefCell};
 
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, ReadableStreamDefaultReader};
 
 use crate::model::builder::SetBuilder;
-use crate::model::snapshot;
+use crate::model::{snapshot, TraceSet};
 use crate::parse;
-use crate::ui::util::set;
+use crate::synth::{self, GenFormat, GenOptions};
+use crate::ui::util::{js_error_text, set};
 
 /// The worker's `onmessage` callback, owned for the worker's lifetime.
 type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
 
 thread_local! {
+    /// The id of the newest load asked for; an older load still reading its files stops.
+    static LATEST: Cell<f64> = const { Cell::new(0.0) };
+    /// Whether a load is between its message and its answer (the warm-up waits meanwhile).
+    static BUSY: Cell<bool> = const { Cell::new(false) };
+    /// The set of the last load that finished, with its load id, kept for later requests
+    /// about it (the analysis tabs', `ui::offload::host`).
+    static SET: RefCell<Option<(f64, TraceSet)>> = const { RefCell::new(None) };
     /// The message handler, owned for the worker's lifetime.
-    static HANDLER: std::cell::RefCell<Option<MessageHandler>> = const { std::cell::RefCell::new(None) };
+    static HANDLER: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the load id and the set of the last finished load, if there is one.
+pub fn with_set<T>(f: impl FnOnce(f64, &TraceSet) -> T) -> Option<T> {
+    SET.with(|s| s.borrow().as_ref().map(|(id, set)| f(*id, set)))
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -40,11 +64,14 @@ fn post(obj: &Object, transfer: Option<&Array>) {
     }
 }
 
-fn progress(id: f64, text: &str) {
+fn progress(id: f64, text: &str, done_bytes: Option<f64>) {
     let o = Object::new();
     set(&o, "kind", &"progress".into());
     set(&o, "id", &id.into());
     set(&o, "text", &text.into());
+    if let Some(b) = done_bytes {
+        set(&o, "done_bytes", &b.into());
+    }
     post(&o, None);
 }
 
@@ -52,78 +79,207 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// Milliseconds since the Unix epoch at sub-millisecond resolution: comparable with the
+/// page's `performance.timeOrigin + performance.now()`.
+fn epoch_ms() -> f64 {
+    let perf = Reflect::get(&js_sys::global(), &"performance".into()).ok().and_then(|p| p.dyn_into::<web_sys::Performance>().ok());
+    perf.map(|p| p.time_origin() + p.now()).unwrap_or_else(js_sys::Date::now)
+}
+
+/// Bytes of the worker's linear memory (it never shrinks; the page restarts a big worker).
+fn memory_bytes() -> f64 {
+    Reflect::get(&wasm_bindgen::memory(), &"buffer".into())
+        .ok()
+        .and_then(|b| b.dyn_into::<ArrayBuffer>().ok())
+        .map(|b| b.byte_length() as f64)
+        .unwrap_or(0.0)
+}
+
+/// The load steps' times (epoch ms), sent with the answer for the page's load marks.
+struct Marks(Object);
+
+impl Marks {
+    fn mark(&self, name: &str) {
+        set(&self.0, name, &epoch_ms().into());
+    }
+}
+
 fn handle(ev: MessageEvent) {
     let data = ev.data();
-    // The same script runs the analysis worker (`ui::offload::host`).
+    // The analysis tabs' requests about the kept set (`ui::offload::host`).
     if crate::ui::offload::host::handle(&data) {
         return;
     }
     let get = |k: &str| Reflect::get(&data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    if get("kind").as_string().as_deref() != Some("load") {
+        return;
+    }
     let id = get("id").as_f64().unwrap_or(0.0);
     let names: Array = get("names").dyn_into().unwrap_or_default();
-    let buffers: Array = get("buffers").dyn_into().unwrap_or_default();
-    let t0 = now_ms();
+    let blobs: Array = get("blobs").dyn_into().unwrap_or_default();
+    let marks = Marks(Object::new());
+    marks.mark("w_received");
+    LATEST.with(|l| l.set(id));
+    BUSY.with(|b| b.set(true));
+    // The old set goes first (and what the analyses kept of it): the new one is read and
+    // built in the memory it held.
+    SET.with(|s| s.borrow_mut().take());
+    crate::ui::offload::host::drop_results();
+    let inputs: Vec<(String, Option<Blob>)> = (0..blobs.length())
+        .map(|i| {
+            let name = names.get(i).as_string().unwrap_or_else(|| format!("input {}", i + 1));
+            (name, blobs.get(i).dyn_into::<Blob>().ok())
+        })
+        .collect();
+    wasm_bindgen_futures::spawn_local(async move {
+        let t0 = now_ms();
+        let read = read_inputs(id, &inputs).await;
+        if LATEST.with(|l| l.get()) != id {
+            return; // A newer load replaced this one; it answers instead.
+        }
+        marks.mark("w_read");
+        match read.and_then(|bytes| build(id, &bytes, &marks).map_err(|e| e.to_string())) {
+            Ok(set) => answer(id, set, t0, &marks),
+            Err(message) => {
+                let o = Object::new();
+                set(&o, "kind", &"error".into());
+                set(&o, "id", &id.into());
+                set(&o, "message", &message.into());
+                post(&o, None);
+            }
+        }
+        BUSY.with(|b| b.set(false));
+    });
+}
 
-    // Copy each buffer into wasm memory, then let the JS buffer go.
-    let mut inputs: Vec<(String, Vec<u8>)> = Vec::with_capacity(buffers.length() as usize);
-    for i in 0..buffers.length() {
-        let name = names.get(i).as_string().unwrap_or_else(|| format!("input {}", i + 1));
-        let bytes = match buffers.get(i).dyn_into::<ArrayBuffer>() {
-            Ok(b) => Uint8Array::new(&b).to_vec(),
-            Err(_) => Vec::new(),
+/// Reads every input into worker memory; `Err` is a message for a person.
+async fn read_inputs(id: f64, inputs: &[(String, Option<Blob>)]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let total: f64 = inputs.iter().filter_map(|(_, b)| b.as_ref()).map(Blob::size).sum();
+    let mut done = 0.0;
+    let mut out = Vec::with_capacity(inputs.len());
+    for (name, blob) in inputs {
+        let bytes = match blob {
+            Some(b) => read_blob(id, name, b, &mut done, total).await?,
+            None => Vec::new(),
         };
-        inputs.push((name, bytes));
+        if LATEST.with(|l| l.get()) != id {
+            return Ok(Vec::new());
+        }
+        out.push((name.clone(), bytes));
     }
-    buffers.set_length(0);
+    Ok(out)
+}
 
-    let result = (|| -> Result<crate::model::TraceSet, parse::LoadError> {
-        if inputs.is_empty() {
-            return Err(parse::LoadError::NoInput);
-        }
-        let mut b = SetBuilder::new();
-        let n = inputs.len();
-        for (k, (name, bytes)) in inputs.iter().enumerate() {
-            let mb = bytes.len() as f64 / 1e6;
-            let what = if n > 1 { format!("Parsing {name} ({mb:.1} MB, file {} of {n})", k + 1) } else { format!("Parsing {name} ({mb:.1} MB)") };
-            progress(id, &what);
-            parse::read_input(&mut b, name, bytes, None)?;
-        }
-        progress(id, &format!("Building the span tree ({} spans)", b.spans.len()));
-        Ok(b.finish())
-    })();
-    drop(inputs);
+/// Bytes read between two progress messages.
+const PROGRESS_BYTES: f64 = 4e6;
 
-    match result {
-        Ok(trace_set) => {
-            progress(id, &format!("Packing {} spans for the page", trace_set.spans.len()));
-            let bytes = snapshot::encode(&trace_set);
-            let (spans, traces) = (trace_set.spans.len(), trace_set.traces.len());
-            drop(trace_set);
-            let arr = Uint8Array::new_with_length(bytes.len() as u32);
-            arr.copy_from(&bytes);
-            drop(bytes);
-            let buf = arr.buffer();
-            let o = Object::new();
-            set(&o, "kind", &"done".into());
-            set(&o, "id", &id.into());
-            set(&o, "snapshot", &buf);
-            set(&o, "spans", &(spans as f64).into());
-            set(&o, "traces", &(traces as f64).into());
-            set(&o, "ms", &(now_ms() - t0).into());
-            let transfer = Array::of1(&buf);
-            post(&o, Some(&transfer));
+/// Streams one Blob into a buffer of its size, chunk by chunk as the browser reads it (the
+/// chunks are copied once, into wasm memory). Stops early when a newer load is asked for.
+async fn read_blob(id: f64, name: &str, blob: &Blob, done: &mut f64, total: f64) -> Result<Vec<u8>, String> {
+    let failed = |e: &JsValue| format!("{name}: the file could not be read ({}). Try choosing it again.", js_error_text(e));
+    progress(id, &format!("Reading {name}"), Some(*done));
+    let mut bytes = vec![0u8; blob.size() as usize];
+    let mut len = 0usize;
+    let mut reported = *done;
+    let reader = ReadableStreamDefaultReader::new(&blob.stream()).map_err(|e| failed(&e))?;
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(|e| failed(&e))?;
+        if LATEST.with(|l| l.get()) != id {
+            let _ = reader.cancel();
+            return Ok(Vec::new());
         }
-        Err(e) => {
-            let o = Object::new();
-            set(&o, "kind", &"error".into());
-            set(&o, "id", &id.into());
-            set(&o, "message", &e.to_string().into());
-            post(&o, None);
+        if Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+            break;
+        }
+        let Ok(value) = Reflect::get(&chunk, &"value".into()).and_then(|v| v.dyn_into::<Uint8Array>()) else {
+            return Err(failed(&"the browser gave no bytes".into()));
+        };
+        let n = value.length() as usize;
+        if len + n > bytes.len() {
+            bytes.resize(len + n, 0); // The file grew since it was picked.
+        }
+        value.copy_to(&mut bytes[len..len + n]);
+        len += n;
+        *done += n as f64;
+        if *done - reported >= PROGRESS_BYTES && *done < total {
+            reported = *done;
+            progress(id, &format!("Reading {name}"), Some(*done));
+        }
+    }
+    bytes.truncate(len);
+    Ok(bytes)
+}
+
+/// Parses the inputs and builds the set.
+fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<TraceSet, parse::LoadError> {
+    if inputs.is_empty() {
+        return Err(parse::LoadError::NoInput);
+    }
+    let mut b = SetBuilder::new();
+    let n = inputs.len();
+    for (k, (name, bytes)) in inputs.iter().enumerate() {
+        let mb = bytes.len() as f64 / 1e6;
+        let what = if n > 1 { format!("Parsing {name} ({mb:.1} MB, file {} of {n})", k + 1) } else { format!("Parsing {name} ({mb:.1} MB)") };
+        progress(id, &what, None);
+        parse::read_input(&mut b, name, bytes, None)?;
+    }
+    marks.mark("w_parsed");
+    progress(id, &format!("Building the span tree ({} spans)", b.spans.len()), None);
+    let set = b.finish();
+    marks.mark("w_built");
+    Ok(set)
+}
+
+/// Sends the set to the page as a snapshot (transferred, not copied) and keeps the set.
+fn answer(id: f64, trace_set: TraceSet, t0: f64, marks: &Marks) {
+    progress(id, &format!("Packing {} spans for the page", trace_set.spans.len()), None);
+    let bytes = snapshot::encode(&trace_set);
+    marks.mark("w_encoded");
+    let (spans, traces) = (trace_set.spans.len(), trace_set.traces.len());
+    SET.with(|s| *s.borrow_mut() = Some((id, trace_set)));
+    let arr = Uint8Array::new_with_length(bytes.len() as u32);
+    arr.copy_from(&bytes);
+    drop(bytes);
+    marks.mark("w_copied_out");
+    let buf = arr.buffer();
+    let o = Object::new();
+    set(&o, "kind", &"done".into());
+    set(&o, "id", &id.into());
+    set(&o, "snapshot", &buf);
+    set(&o, "spans", &(spans as f64).into());
+    set(&o, "traces", &(traces as f64).into());
+    set(&o, "ms", &(now_ms() - t0).into());
+    set(&o, "memory_bytes", &memory_bytes().into());
+    marks.mark("w_posted");
+    set(&o, "marks", &marks.0);
+    post(&o, Some(&Array::of1(&buf)));
+}
+
+/// Spans of each generated warm-up trace: enough calls for the browser to optimize the
+/// per-span code, small enough (a few ms each once optimized) to keep the worker free.
+const WARM_UP_SPANS: usize = 1500;
+/// Pause before each warm-up round, so that the page's own start goes first.
+const WARM_UP_PAUSE_MS: u32 = 50;
+
+/// Parses, builds and encodes a small generated trace in each format, one per task, while
+/// no load is running. A browser runs new wasm code unoptimized at first and optimizes the
+/// functions that turn out hot; without this the first real file is parsed mostly by the
+/// unoptimized code (about twice as slow).
+async fn warm_up() {
+    let spans = synth::generate(GenOptions { spans: WARM_UP_SPANS, traces: 1, seed: 7 });
+    for format in [GenFormat::Jaeger, GenFormat::Otlp, GenFormat::Zipkin, GenFormat::OtlpBase64] {
+        gloo_timers::future::TimeoutFuture::new(WARM_UP_PAUSE_MS).await;
+        while BUSY.with(|b| b.get()) {
+            gloo_timers::future::TimeoutFuture::new(WARM_UP_PAUSE_MS).await;
+        }
+        let text = synth::encode(&spans, format);
+        if let Ok(set) = parse::load(&[("warm-up.json", text.as_bytes())], None) {
+            drop(snapshot::encode(&set));
         }
     }
 }
 
-/// Worker entry: installs the message handler and says it is ready.
+/// Worker entry: installs the message handler, says it is ready, then warms up.
 pub fn run() {
     console_error_panic_hook::set_once();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(handle);
@@ -132,4 +288,5 @@ pub fn run() {
     let o = Object::new();
     set(&o, "kind", &"ready".into());
     post(&o, None);
+    wasm_bindgen_futures::spawn_local(warm_up());
 }

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::analysis::tree::children;
 use crate::model::{DurNs, Span, TimeNs, TraceSet};
 use crate::view_model::list_window::ListGeometry;
 
@@ -210,19 +211,6 @@ pub fn bar(span: &Span, trace_start_ns: TimeNs, win: TimeWindow) -> Bar {
     Bar { left_pct: left, width_pct: width, label_left, label_inside: label_left && left < 12.0, off_screen }
 }
 
-/// The direct children of a span, in order.
-pub fn children(set: &TraceSet, span: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    let Some(s) = set.spans.get(span as usize) else { return out };
-    let end = (s.subtree_end as usize).min(set.spans.len());
-    let mut c = span as usize + 1;
-    while c < end {
-        out.push(c as u32);
-        c = (set.spans[c].subtree_end as usize).max(c + 1);
-    }
-    out
-}
-
 /// Merged intervals of `[start, end)` pairs sorted by start.
 fn merge_sorted(iv: impl Iterator<Item = (u64, u64)>, gap_ns: u64) -> Vec<(u64, u64)> {
     let mut out: Vec<(u64, u64)> = Vec::new();
@@ -240,7 +228,6 @@ fn child_cover(set: &TraceSet, span: u32, gap_ns: u64) -> Vec<(u64, u64)> {
     let Some(s) = set.spans.get(span as usize) else { return Vec::new() };
     let (s0, s1) = (s.start_ns, s.end_ns());
     let mut iv: Vec<(u64, u64)> = children(set, span)
-        .into_iter()
         .map(|c| {
             let c = &set.spans[c as usize];
             (c.start_ns.clamp(s0, s1), c.end_ns().clamp(s0, s1))
@@ -250,13 +237,6 @@ fn child_cover(set: &TraceSet, span: u32, gap_ns: u64) -> Vec<(u64, u64)> {
     // Siblings are sorted by start already except for clock-skew clamping; sort anyway (stable, cheap when sorted).
     iv.sort_unstable();
     merge_sorted(iv.into_iter(), gap_ns)
-}
-
-/// Self time: the span's duration not covered by any direct child.
-pub fn self_time_ns(set: &TraceSet, span: u32) -> DurNs {
-    let Some(s) = set.spans.get(span as usize) else { return 0 };
-    let covered: u64 = child_cover(set, span, 0).iter().map(|(a, b)| b - a).sum();
-    s.duration_ns.saturating_sub(covered)
 }
 
 /// Child-covered parts of a bar as (left %, width %) of the bar itself, at most
