@@ -125,7 +125,7 @@ export const tests = [
       await page.click('[data-testid="tab-waterfall"]');
       await onWaterfall(page);
       ok(await page.isChecked('[data-testid="critical-path-toggle"]'), 'waterfall toggle follows the view');
-      // The path comes from the analysis worker.
+      // The path comes from the worker.
       await page.waitForSelector('.wf-row.crit');
       const crit = await page.$$eval('.wf-row.crit .op', els => els.map(e => e.textContent));
       ok(crit.includes('generate') && crit.includes('complete'), `highlighted: ${crit}`);

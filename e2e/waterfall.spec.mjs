@@ -229,7 +229,7 @@ export const tests = [
       ok((await page.locator('.bar .cover').count()) >= 5, 'child-covered shading on parents');
       eq(await page.locator('.wf-row.crit').count(), 0, 'no critical path before the toggle');
       await page.check('[data-testid="critical-path-toggle"]');
-      // The path comes from the analysis worker.
+      // The path comes from the worker.
       await page.waitForSelector('.wf-row.crit');
       const crit = await page.$$eval('.wf-row.crit .op', els => els.map(e => e.textContent));
       ok(crit.includes('POST /api/v1/chat') && crit.includes('generate'), `critical path rows: ${crit}`);

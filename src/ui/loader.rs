@@ -305,6 +305,7 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
             mark("received", now_ms());
             mark_worker_steps(&get("marks"));
             let memory = get("memory_bytes").as_f64().unwrap_or(0.0);
+            record_timing("worker_memory_mb", memory / 1e6);
             WORKER.with(|w| {
                 if let Some(c) = w.borrow_mut().as_mut() {
                     c.memory_bytes = memory;

@@ -11,8 +11,8 @@
 //! * [`app`]: the shell (top bar, dialogs, session); [`header`], [`detail`]; [`controls`];
 //! * [`waterfall`], [`analysis`] (critical path, graph, patterns, stats), [`llm`]: the views;
 //!   [`lists`]: the virtual tables and lists they share;
-//! * [`loader`] and [`worker`]: loading; [`offload`]: the analysis worker and the tabs'
-//!   requests to it; [`embed`]: the embedding options of the query
+//! * [`loader`] and [`worker`]: loading (the worker also keeps the set for the analyses);
+//!   [`offload`]: the analysis tabs' requests to the worker; [`embed`]: the embedding options of the query
 //!   string (`?embed=1`, `?theme=`, ...) and a host page's postMessage calls
 //!   (docs/embedding.md); [`util`]: small browser helpers.
 

@@ -14,7 +14,7 @@ pub struct Loaded {
     pub set: TraceSet,
     /// Names of the inputs, for the header.
     pub names: Vec<String>,
-    /// The load that delivered it; the analysis worker's answers carry the same id.
+    /// The load that delivered it; the worker's answers carry the same id.
     pub load_id: f64,
 }
 

@@ -1,7 +1,7 @@
 //! The analysis views (wasm32 only): the loaded set and selected trace (from
 //! [`AppState`]) in; four tabs out — [`critical_path::CriticalPathView`],
 //! [`graph::GraphView`], [`patterns::PatternsView`], [`stats::StatsView`]. Their data
-//! comes from the analysis worker (`ui::offload`) as display-ready rows, a window at a
+//! comes from the worker (`ui::offload`) as display-ready rows, a window at a
 //! time; these files render and wire events. This file holds what the views share:
 //! the container with the test contract, the progress and error lines, jumps and
 //! filters into the waterfall.

@@ -2,7 +2,7 @@
 //! [`AppState`](crate::ui::state::AppState)) and the price table in; the per-trace
 //! summary, the per-call table, cross-trace tables (sortable, CSV export), four
 //! charts, the prices dialog, and the LLM section of the span detail panel out.
-//! Every fact comes from `analysis::llm`, through the analysis worker for the tab
+//! Every fact comes from `analysis::llm`, through the worker for the tab
 //! (`view_model::tabs::llm`); these files render and wire events only.
 //!
 //! * [`prices`]: the price table in use, one global signal persisted in localStorage;

@@ -1,7 +1,7 @@
 //! The LLM tab: the loaded set and the price table in; three parts out, one shown at a
 //! time — this trace (summary cards, most expensive and slowest call, calls and
 //! context tables), the cross-trace charts, and one cross-trace table chosen from a
-//! list. Everything comes from the analysis worker, tables a window at a time.
+//! list. Everything comes from the worker, tables a window at a time.
 
 use leptos::prelude::*;
 

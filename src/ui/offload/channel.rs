@@ -1,4 +1,4 @@
-//! A view's link to the analysis worker: a tracked request in; the latest answer and
+//! A view's link to the worker: a tracked request in; the latest answer and
 //! where it is ([`Phase`]) out, as signals. A new request supersedes the one in flight
 //! (its answer is dropped); a new set asks again. Once an answer is on the page and a
 //! frame has painted it, the phase is [`Phase::Painted`]: the view's `data-ready`.
@@ -108,7 +108,7 @@ pub fn channel<T: Send + Sync + 'static>(
             in_flight.try_set_value(None);
             let data = res.and_then(|r| match r {
                 Response::Error(e) => Err(e),
-                r => pick(r).ok_or_else(|| "The analysis worker sent an answer of another kind.".to_string()),
+                r => pick(r).ok_or_else(|| "The worker sent an answer of another kind.".to_string()),
             });
             match data {
                 Ok(v) => {

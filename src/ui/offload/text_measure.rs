@@ -1,4 +1,4 @@
-//! Text measurement for the charts drawn in the analysis worker: plotters' web font
+//! Text measurement for the charts drawn in the worker: plotters' web font
 //! backend sizes every chart label by laying out a `<span>` in `window.document` and
 //! reading its `offsetWidth`/`offsetHeight`; a worker has no window and no document.
 //! [`install`] gives the worker's global scope the little of `Window`, `document` and

@@ -1,6 +1,6 @@
 //! Waterfall state: the loaded set and the app state in; [`WfState`] (the view's
 //! signals) and [`WfDerived`] (memos over them: the shown trace, matches, rows, time
-//! window, critical path (from the analysis worker), LLM badges) out. No DOM here.
+//! window, critical path (from the worker), LLM badges) out. No DOM here.
 
 use std::collections::BTreeMap;
 
@@ -125,7 +125,7 @@ impl WfDerived {
             let bounds = view.with(|v| v.as_ref().map(|v| v.bounds())).unwrap_or(TimeWindow { start_ns: 0.0, end_ns: 1.0 });
             s.zoom.get().map(|z| z.clamped(bounds)).unwrap_or(bounds)
         });
-        // The path comes from the analysis worker (it can take long on a big trace).
+        // The path comes from the worker (it can take long on a big trace).
         let path = channel(
             app,
             move || app.show_critical_path.get().then(|| Request::CriticalHighlight { trace: app.trace.get() }),

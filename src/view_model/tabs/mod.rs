@@ -1,6 +1,6 @@
 //! The data behind the analysis tabs, computed off the page: a [`Request`] (the view,
 //! its parameters and, for long lists, the row window on screen) in; a [`Response`]
-//! with display-ready rows out. Both travel between the page and the analysis worker
+//! with display-ready rows out. Both travel between the page and the worker
 //! as JSON text ([`encode`] / [`decode`]); [`answer::Answerer`] computes them from a
 //! `TraceSet`, keeping the last full result of each view so that scrolling a window
 //! costs only the rows sent.

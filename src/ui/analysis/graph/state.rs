@@ -1,5 +1,5 @@
 //! The graph tab's state: the app state and the scope and filter signals in; the
-//! graph of that scope (thinned and laid out by the analysis worker), what is hovered
+//! graph of that scope (thinned and laid out by the worker), what is hovered
 //! and the view box out.
 
 use leptos::prelude::*;
