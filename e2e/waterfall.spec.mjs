@@ -247,6 +247,8 @@ export const tests = [
       await page.click('[data-testid="zoom-in"]');
       await page.waitForFunction(() => location.hash.includes('zoom='));
       const zoom = await page.evaluate(() => location.hash.match(/zoom=[^&]*/)[0]);
+      // The rows and the LLM badges are worked out once; a tab switch must not redo them.
+      await page.evaluate(() => { window.__clewTimings.rows_ms = -1; window.__clewTimings.badges_ms = -1; });
       for (const tab of ['critical-path', 'graph', 'patterns', 'stats', 'llm']) {
         await page.click(`[data-testid="tab-${tab}"]`);
         eq(await page.getAttribute(`[data-testid="tab-${tab}"]`, 'aria-selected'), 'true', `${tab} selected`);
@@ -259,6 +261,7 @@ export const tests = [
       await page.waitForSelector('[data-testid="detail"]');
       eq(await selectedName(page), 'classify', 'selection kept');
       eq(await page.evaluate(() => location.hash.match(/zoom=[^&]*/)?.[0]), zoom, 'zoom kept');
+      eq(await page.evaluate(() => [window.__clewTimings.rows_ms, window.__clewTimings.badges_ms].join()), '-1,-1', 'rows and badges not recomputed');
       await row(page, 'generate').click();
       await page.waitForFunction(() => document.querySelector('[data-testid="detail-name"]')?.textContent === 'generate');
     },
