@@ -1,7 +1,7 @@
 # Clew: the two contract commands are `make run` and `make test`.
 #   make run    [PORT=8080]  set up tools, build a release dist/ offline, serve it on 127.0.0.1
-#   make test                clippy (native + wasm32), native cargo test, wasm-bindgen tests in Chromium, Playwright e2e
-#   make bench               e2e/bench.mjs (10k/100k/1M spans; not a test)
+#   make test                native clippy, native cargo test, wasm-bindgen tests in Chromium, Playwright e2e
+#   make bench               e2e/bench.mjs and scripts/bench-cli.sh (10k/100k/1M spans; not a test)
 # Tools are pinned (scripts/setup.sh); wasm-opt comes from tools/node_modules (npm binaryen 132),
 # never from Debian, so tools/node_modules/.bin goes first on PATH.
 SHELL := /bin/bash
@@ -28,10 +28,12 @@ run: dist serve
 serve:
 	node scripts/serve.mjs --dir dist --port $(PORT)
 
-test: setup check-tools lint test-native test-wasm test-e2e
+test: setup check-tools lint-native test-native test-wasm test-e2e
 
 # Clippy with the crate's [lints] (no unwrap/expect/panic outside tests) and every
 # warning an error: natively (core, view_model, CLI, tests) and for the wasm32 UI.
+# `make test` runs the native half; the wasm32 half is a cold check of every browser
+# crate (several minutes on 2 cores), so it runs in `make lint` only.
 lint: lint-native lint-wasm
 
 lint-native:
@@ -58,6 +60,7 @@ test-e2e: dist
 bench: dist
 	cargo build --release --bin clew
 	node e2e/bench.mjs
+	bash scripts/bench-cli.sh
 
 clean-dist:
 	rm -rf dist

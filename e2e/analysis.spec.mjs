@@ -4,7 +4,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { eq, ok, waitSpans, rowCount, rowNames, selectedName, open } from './assert.mjs';
+import { eq, ok, waitSpans, rowCount, rowNames, selectedName, open, ready, virtualRow, virtualRows } from './assert.mjs';
 
 const SHOTS = process.env.E2E_SHOTS || '/tmp/shots';
 const NPLUSONE = 'analysis-nplusone.json';
@@ -12,7 +12,7 @@ const SELECT_ITEMS = 'SELECT * FROM items WHERE id = ?';
 
 const tab = async (page, name) => {
   await page.click(`[data-testid="tab-${name}"]`);
-  await page.waitForSelector(`[data-testid="${name}-view"]`);
+  await ready(page, name);
 };
 const onWaterfall = async (page) => {
   await page.waitForSelector('[data-testid="waterfall"]');
@@ -125,6 +125,8 @@ export const tests = [
       await page.click('[data-testid="tab-waterfall"]');
       await onWaterfall(page);
       ok(await page.isChecked('[data-testid="critical-path-toggle"]'), 'waterfall toggle follows the view');
+      // The path comes from the worker.
+      await page.waitForSelector('.wf-row.crit');
       const crit = await page.$$eval('.wf-row.crit .op', els => els.map(e => e.textContent));
       ok(crit.includes('generate') && crit.includes('complete'), `highlighted: ${crit}`);
       ok(!crit.includes('embedding'), 'embedding not highlighted');
@@ -133,7 +135,7 @@ export const tests = [
       await page.uncheck('[data-testid="critical-path-toggle"]');
       eq(await page.locator('.wf-row.crit').count(), 0, 'toggle off');
       await page.check('[data-testid="critical-path-toggle"]');
-      ok((await page.locator('.wf-row.crit').count()) >= 5, 'toggle on again');
+      await page.waitForFunction(() => document.querySelectorAll('.wf-row.crit').length >= 5);
       await tab(page, 'critical-path');
       ok(await page.isChecked('[data-testid="critical-path-highlight"]'), 'the view follows the waterfall toggle');
     },
@@ -147,7 +149,7 @@ export const tests = [
       await onWaterfall(page);
       eq(await selectedName(page), 'generate', 'contribution row selects generate');
       await tab(page, 'critical-path');
-      const seg = page.locator('[data-testid="critical-path-row"]', { has: page.locator('td', { hasText: /^classify$/ }) }).first();
+      const seg = await virtualRow(page, 'critical-path-segments', 'classify');
       await seg.click();
       await onWaterfall(page);
       eq(await selectedName(page), 'classify', 'segment row selects classify');
@@ -280,21 +282,25 @@ export const tests = [
       eq(await field.inputValue(), '5', 'default threshold');
       await field.fill('8');
       await field.press('Tab');
+      await ready(page, 'patterns');
       eq((await kinds())[0], 'n_plus_one', 'eight similar calls still count at ≥ 8');
       await field.fill('9');
       await field.press('Tab');
-      await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="pattern-item"]')].some(e => e.dataset.kind === 'n_plus_one'));
+      await ready(page, 'patterns');
       eq(JSON.stringify(await kinds()), JSON.stringify(['sequential']), 'only the sequential finding is left');
-      ok((await page.textContent('[data-testid="patterns-view"] .an-bar .an-note')).startsWith('1 finding'), 'count follows');
+      ok((await page.textContent('[data-testid="patterns-count"]')).startsWith('1 finding'), 'count follows');
       // The sequential finding may not report same-operation siblings as sequential.
       ok(!(await page.textContent('[data-testid="pattern-item"] .msg')).includes(SELECT_ITEMS), 'the repeated SELECTs are not "sequential"');
       await page.click('[data-testid="cfg-reset"]');
-      await page.waitForFunction(() => document.querySelector('[data-testid="pattern-item"]')?.dataset.kind === 'n_plus_one');
+      await ready(page, 'patterns');
+      eq((await kinds())[0], 'n_plus_one', 'defaults find it again');
       eq(await field.inputValue(), '5', 'defaults restored');
       // The kind filter.
       await page.selectOption('[data-testid="patterns-kind"]', 'gap');
+      await ready(page, 'patterns');
       await page.waitForSelector('[data-testid="patterns-empty"]');
       await page.selectOption('[data-testid="patterns-kind"]', 'n_plus_one');
+      await ready(page, 'patterns');
       eq(JSON.stringify(await kinds()), JSON.stringify(['n_plus_one']), 'kind filter');
     },
   },
@@ -304,35 +310,39 @@ export const tests = [
       await open(page, base);
       await tab(page, 'stats');
       await page.waitForSelector('[data-testid="stats-row"]');
-      const col = (i) => page.$$eval('[data-testid="stats-row"]', (rows, i) => rows.map(r => r.children[i].textContent), i);
+      // Every row of the virtual table (scrolled through), column i.
+      const col = async (i) => (await virtualRows(page, 'stats-rows')).map(r => r[i]);
+      const sortBy = async (id) => { await page.click(`[data-testid="${id}"]`); await ready(page, 'stats'); };
       const ops0 = await col(1);
       eq(ops0[0], 'generate', 'default sort: self time, largest first');
       eq(await page.getAttribute('th:has([data-testid="stats-sort-self-sum"])', 'aria-sort'), 'descending', 'aria-sort on the default column');
 
-      await page.click('[data-testid="stats-sort-operation"]');
+      await sortBy('stats-sort-operation');
       const asc = await col(1);
       ok(JSON.stringify(asc) !== JSON.stringify(ops0), 'order changed');
       ok(asc.every((v, i) => i === 0 || asc[i - 1] <= v), `operations ascending: ${asc}`);
       eq(await page.getAttribute('th:has([data-testid="stats-sort-operation"])', 'aria-sort'), 'ascending', 'aria-sort ascending');
       ok((await page.textContent('[data-testid="stats-sort-operation"]')).includes('▲'), 'arrow shown');
-      await page.click('[data-testid="stats-sort-operation"]');
+      await sortBy('stats-sort-operation');
       eq(JSON.stringify(await col(1)), JSON.stringify([...asc].reverse()), 'second click reverses');
-      await page.click('[data-testid="stats-sort-total-sum"]');
+      await sortBy('stats-sort-total-sum');
       eq((await col(1))[0], 'POST /api/v1/chat', 'total time: the root first');
       const sums = (await col(4)).map(parseDuration);
       ok(sums.every((v, i) => i === 0 || v <= sums[i - 1]), 'total sum descending');
       const nOps = (await col(1)).length;
 
       await page.selectOption('[data-testid="stats-group"]', 'service');
+      await ready(page, 'stats');
       await page.waitForFunction(() => !document.querySelector('[data-testid="stats-sort-operation"]'));
       const svcs = await col(0);
       eq(svcs.length, 9, 'one row per service');
       eq(new Set(svcs).size, 9, 'distinct services');
       eq(svcs[0], 'api-gateway', 'total time by service: the gateway first');
-      await page.click('[data-testid="stats-sort-service"]');
+      await sortBy('stats-sort-service');
       const byName = await col(0);
       ok(byName.every((v, i) => i === 0 || byName[i - 1] <= v), `services ascending: ${byName}`);
       await page.selectOption('[data-testid="stats-group"]', 'operation');
+      await ready(page, 'stats');
       await page.waitForSelector('[data-testid="stats-sort-operation"]');
       eq((await col(1)).length, nOps, 'back to one row per operation');
       ok(nOps > 9, 'more operations than services');
@@ -352,7 +362,7 @@ export const tests = [
       const hist = await texts('[data-testid="stats-chart-histogram"]');
       ok(hist.some(t => t.startsWith('Latency of llm-router / generate')), `histogram title: ${hist}`);
       ok(hist.includes('duration (ms)') && hist.includes('spans'), 'axis labels');
-      const row = page.locator('[data-testid="stats-row"]', { has: page.locator('td', { hasText: /^classify$/ }) });
+      const row = await virtualRow(page, 'stats-rows', 'classify');
       await row.click();
       await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="stats-chart-histogram"] svg text')].some(t => t.textContent.includes('llm-router / classify')));
       ok(await row.evaluate(r => r.classList.contains('sel')), 'row marked');

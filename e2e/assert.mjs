@@ -29,3 +29,39 @@ export async function open(page, base, query = '', spans = 19) {
   await page.goto(base + query);
   await waitSpans(page, spans);
 }
+
+/** Waits until the view of tab `name` has painted its data (`data-ready="1"`). */
+export async function ready(page, name, timeout = 60000) {
+  await page.waitForSelector(`[data-testid="view-${name}"][data-ready="1"]`, { state: 'attached', timeout });
+}
+
+/** Every row of the virtual table `testid` as arrays of cell texts: scrolls it from the
+ *  top to the bottom, waiting at each step for the rows there to be answered. */
+export async function virtualRows(page, testid) {
+  const sel = `[data-testid="${testid}"]`;
+  const total = Number(await page.getAttribute(sel, 'data-total'));
+  const rows = [];
+  let i = 0;
+  while (i < total) {
+    await page.$eval(`${sel} .vt-scroll`, (el, top) => { el.scrollTop = top; }, i * 24);
+    await page.waitForSelector(`${sel} tbody tr[data-row="${i}"]:not(.vt-pending)`, { state: 'attached' });
+    const got = await page.$$eval(`${sel} tbody tr[data-row]:not(.vt-pending)`,
+      (trs) => trs.map((tr) => [Number(tr.dataset.row), [...tr.children].map((td) => td.textContent)]));
+    for (const [k, cells] of got) rows[k] = cells;
+    while (i < total && rows[i]) i++;
+  }
+  await page.$eval(`${sel} .vt-scroll`, (el) => { el.scrollTop = 0; });
+  return rows;
+}
+
+/** The row of virtual table `testid` with a cell reading `text` (the first one), scrolled
+ *  into view: a locator for clicking it. */
+export async function virtualRow(page, testid, text) {
+  const k = (await virtualRows(page, testid)).findIndex((cells) => cells.includes(text));
+  ok(k >= 0, `a row with ${text} in ${testid}`);
+  const sel = `[data-testid="${testid}"]`;
+  await page.$eval(`${sel} .vt-scroll`, (el, top) => { el.scrollTop = top; }, k * 24);
+  const row = page.locator(`${sel} tbody tr[data-row="${k}"]:not(.vt-pending)`);
+  await row.waitFor({ state: 'attached' });
+  return row;
+}

@@ -8,6 +8,12 @@
 //   20 wheel scrolls of 500 px, click→detail ms, and find: typing a query at ~10
 //   keys/s, the longest task while typing and ms from the last key to the count painted.
 //
+//   Then, per tab at 100k and 1M spans (e2e/bench_tabs.mjs): click → ready and the longest
+//   main-thread task; the 1M file of that part is `clew gen --spans 1000000 --seed 9`.
+//
+// node e2e/bench.mjs tabs [sizes]          (default 100000,1000000)
+//   only the per-tab part.
+//
 // node e2e/bench.mjs load [sizes] [runs]   (default 10000,100000 and 3 runs)
 //   loads generated Jaeger JSON `runs` times per size, each in a fresh page after the
 //   demo, and reports the median file→rows, the longest main-thread task of the load and
@@ -18,12 +24,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ROOT, serve, launch } from './lib.mjs';
+import { ROOT, serve, launch, recordLongTasks } from './lib.mjs';
 import { generate } from './scale.spec.mjs';
+import { benchTabs } from './bench_tabs.mjs';
 
 const loadMode = process.argv[2] === 'load';
-const args = loadMode ? process.argv.slice(3) : process.argv.slice(2);
-const sizes = (args[0] || (loadMode ? '10000,100000' : '10000,100000,1000000')).split(',').map(Number);
+const tabsMode = process.argv[2] === 'tabs';
+const args = loadMode || tabsMode ? process.argv.slice(3) : process.argv.slice(2);
+const sizes = (args[0] || (loadMode ? '10000,100000' : tabsMode ? '100000,1000000' : '10000,100000,1000000')).split(',').map(Number);
 const runs = Number(args[1] || 3);
 const tmp = process.env.BENCH_DIR || path.join(os.tmpdir(), 'clew-bench');
 fs.mkdirSync(tmp, { recursive: true });
@@ -57,12 +65,8 @@ async function freshPage() {
   const page = await context.newPage();
   await page.addInitScript(() => {
     addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
-    window.__longtasks = [];
-    try {
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, dur: e.duration }); })
-        .observe({ type: 'longtask', buffered: true });
-    } catch {}
   });
+  await recordLongTasks(page);
   await page.goto(base);
   await page.waitForFunction(() => document.querySelector('[data-testid="app"]')?.getAttribute('data-loaded-spans') === '19');
   return page;
@@ -159,7 +163,7 @@ if (loadMode) {
   process.exit(0);
 }
 
-for (const n of sizes) {
+for (const n of tabsMode ? [] : sizes) {
   const file = generate(ROOT, tmp, n);
   const mb = fs.statSync(file).size / 1e6;
   const page = await freshPage();
@@ -257,8 +261,12 @@ for (const n of sizes) {
   console.error(JSON.stringify(r));
   await page.close();
 }
+const tabs = [];
+for (const n of sizes.filter((n) => n >= 100000)) {
+  tabs.push(await benchTabs(context, base, tmp, n, n >= 1000000 ? 9 : 1));
+}
 await close();
 server.close();
-const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, chromium: '/usr/bin/chromium', results };
+const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, load: loadavg(), chromium: '/usr/bin/chromium', results, tabs };
 fs.writeFileSync('/tmp/clew-bench.json', JSON.stringify(out, null, 2));
 console.log(JSON.stringify(out, null, 2));

@@ -41,6 +41,18 @@ export async function launch(extraArgs = []) {
   return { context, close };
 }
 
+/** Records the page's long tasks (Long Tasks API) in `window.__longtasks` as
+ *  `{start, dur}`, from the first script of every document on. */
+export async function recordLongTasks(page) {
+  await page.addInitScript(() => {
+    window.__longtasks = [];
+    try {
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, dur: e.duration }); })
+        .observe({ type: 'longtask', buffered: true });
+    } catch {}
+  });
+}
+
 /** Waits for the root element to report a finished load (or an error). */
 export async function waitLoaded(page, timeout = 60000) {
   await page.waitForFunction(() => {

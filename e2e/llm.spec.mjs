@@ -3,7 +3,7 @@
 // errors), unknown models, jump to the waterfall, and prompts/completions as literal text.
 import fs from 'node:fs';
 import path from 'node:path';
-import { eq, ok, waitSpans, open, selectedName } from './assert.mjs';
+import { eq, ok, waitSpans, open, selectedName, ready } from './assert.mjs';
 
 const PRICES_KEY = 'clew.prices';
 
@@ -22,7 +22,13 @@ async function openLlm(page, base, query = '', spans = 19) {
 
 async function showLlm(page) {
   await page.click('[data-testid="tab-llm"]');
-  await page.waitForSelector('[data-testid="llm-view"]');
+  await ready(page, 'llm');
+}
+
+/** Shows a part of the LLM tab: `trace`, `charts` or `tables`. */
+async function part(page, name) {
+  await page.click(`[data-testid="llm-part-${name}"]`);
+  await ready(page, 'llm');
 }
 
 /** Removes stored price edits so later tests and specs see the built-in table. */
@@ -101,6 +107,7 @@ export const tests = [
       ok(exp.startsWith('Most expensive:') && exp.includes('generate') && exp.includes('$0.017721'), `most expensive: ${exp}`);
       const slow = await text(page, 'llm-slowest');
       ok(slow.startsWith('Slowest:') && slow.includes('generate') && slow.includes('2.21 s'), `slowest: ${slow}`);
+      await part(page, 'charts');
       ok((await text(page, 'llm-all-totals')).includes('4 calls · $0.017977 priced · 0 unpriced'), 'all-traces totals');
       eq(await page.locator('[data-testid="llm-charts"] svg').count(), 4, 'four charts');
       ok((await text(page, 'llm-prices-as-of')).startsWith('Prices as of 20'), 'price date shown');
@@ -113,21 +120,24 @@ export const tests = [
       const spans = async () => (await calls(page)).map(c => c.Span);
       eq((await spans()).join(','), 'embedding,classify,generate,postprocess', 'start order (by start time)');
       const th = (name) => page.locator('[data-testid="llm-calls-table"] thead th', { has: page.locator('button', { hasText: new RegExp('^' + name + '( [▲▼])?$') }) });
-      await th('Cost').locator('button').click();
+      const sortBy = async (name) => { await th(name).locator('button').click(); await ready(page, 'llm'); };
+      await sortBy('Cost');
       eq((await spans()).join(','), 'generate,postprocess,classify,embedding', 'cost, largest first');
       eq(await th('Cost').getAttribute('aria-sort'), 'descending', 'aria-sort descending');
-      await th('Cost').locator('button').click();
+      await sortBy('Cost');
       eq((await spans()).join(','), 'embedding,classify,postprocess,generate', 'cost, smallest first');
       eq(await th('Cost').getAttribute('aria-sort'), 'ascending', 'aria-sort ascending');
-      await th('Latency').locator('button').click();
+      await sortBy('Latency');
       eq((await spans()).join(','), 'generate,classify,postprocess,embedding', 'latency, slowest first');
       eq(await th('Cost').getAttribute('aria-sort'), 'none', 'previous column unsorted');
-      await th('Span').locator('button').click();
+      await sortBy('Span');
       eq((await spans()).join(','), 'classify,embedding,generate,postprocess', 'span name A→Z');
       // An aggregate table sorts too.
+      await part(page, 'tables');
       const modelCol = async () => (await tableRows(page, 'llm-table-by-model')).map(r => r[0]);
       eq((await modelCol()).join(','), 'claude-3-5-sonnet-20241022,gpt-4o-mini,text-embedding-ada-002', 'by model, start');
       await page.locator('[data-testid="llm-table-by-model"] thead th button', { hasText: /^Calls( [▲▼])?$/ }).click();
+      await ready(page, 'llm');
       eq((await modelCol())[0], 'gpt-4o-mini', 'by model sorted by calls');
     },
   },
@@ -152,6 +162,7 @@ export const tests = [
       eq(gen[col('Model')], 'claude-3-5-sonnet-20241022', 'model');
       // The export follows the sort shown.
       await page.locator('[data-testid="llm-calls-table"] thead th button', { hasText: /^Cost( [▲▼])?$/ }).click();
+      await ready(page, 'llm');
       const [d2] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="llm-calls-table-csv"]')]);
       const sorted = fs.readFileSync(await d2.path(), 'utf8').split('\r\n').filter(l => l.length);
       eq(sorted.length, 5, 'sorted export rows');
@@ -245,6 +256,7 @@ export const tests = [
       eq((await callBySpan(page, 'chat gpt-4o-mini')).Cost, '$0.00075', 'known model priced');
       eq(await page.textContent('[data-testid="llm-total-cost"] .v'), '$0.00075', 'total sums priced calls only');
       ok((await text(page, 'llm-total-cost')).includes('+ 1 unpriced call'), 'unpriced call counted');
+      await part(page, 'tables');
       ok((await text(page, 'llm-all-totals')).includes('2 calls · $0.00075 priced · 1 unpriced'), 'all-traces totals');
       const byModel = await tableRows(page, 'llm-table-by-model');
       const row = byModel.find(r => r[0] === 'acme-mystery-7b');
@@ -252,6 +264,7 @@ export const tests = [
       eq(row[2], 'unknown', 'by-model cost unknown');
       eq(row[3], '1', 'by-model unpriced calls');
       // The detail panel says why.
+      await part(page, 'trace');
       await page.locator('[data-testid="llm-calls-table"] tbody tr', { hasText: 'acme-mystery-7b' }).click();
       await page.waitForSelector('[data-testid="llm-span-cost"]');
       eq(await text(page, 'llm-span-cost'), 'unknown (model not in the price table)', 'detail cost');
@@ -282,9 +295,15 @@ export const tests = [
     fn: async (page, { base }) => {
       await openLlm(page, base, fixtureQuery(base, 'llm-markup.json'), 3);
       // A model name with markup stays text in the tables and the SVG charts.
-      eq(await page.locator('[data-testid="llm-view"] img, [data-testid="llm-view"] script, [data-testid="llm-view"] b').count(), 0, 'no injected elements in the view');
+      const injected = () => page.locator('[data-testid="view-llm"] img, [data-testid="view-llm"] script, [data-testid="view-llm"] b').count();
+      eq(await injected(), 0, 'no injected elements in the view');
       ok((await text(page, 'llm-calls-table')).includes('<img src=x onerror="window.__xss=5">'), 'markup model shown literally');
+      await part(page, 'charts');
+      eq(await injected(), 0, 'no injected elements in the charts');
       ok((await text(page, 'llm-chart-latency')).includes('<img src=x'), 'chart label literal');
+      await part(page, 'tables');
+      eq(await injected(), 0, 'no injected elements in the tables');
+      await part(page, 'trace');
       await page.locator('[data-testid="llm-calls-table"] tbody tr', { hasText: 'chat gpt-4o-mini' }).click();
       await page.waitForSelector('[data-testid="llm-span-chat"]');
       const chat = page.locator('[data-testid="llm-span-chat"]');
@@ -307,11 +326,15 @@ export const tests = [
       fs.mkdirSync('/tmp/shots', { recursive: true });
       const theme = () => page.evaluate(() => document.documentElement.getAttribute('data-theme') || 'light');
       const shoot = async () => {
+        await ready(page, 'llm');
         const t = await theme();
-        await page.$eval('[data-testid="llm-view"]', el => { el.scrollTop = 0; });
+        await page.$eval('[data-testid="view-llm"]', el => { el.scrollTop = 0; });
         await page.screenshot({ path: path.join('/tmp/shots', `llm-${t}.png`) });
+        await part(page, 'charts');
         await page.locator('[data-testid="llm-charts"]').screenshot({ path: path.join('/tmp/shots', `llm-${t}-charts.png`) });
-        await page.locator('[data-testid="llm-all"] .llm-grid').screenshot({ path: path.join('/tmp/shots', `llm-${t}-tables.png`) });
+        await part(page, 'tables');
+        await page.locator('[data-testid="llm-all"]').screenshot({ path: path.join('/tmp/shots', `llm-${t}-tables.png`) });
+        await part(page, 'charts');
         await openPrices(page);
         await page.screenshot({ path: path.join('/tmp/shots', `llm-${t}-prices.png`) });
         await closePrices(page);
@@ -322,7 +345,8 @@ export const tests = [
       await page.waitForFunction((t) => document.documentElement.getAttribute('data-theme') !== t, first);
       const second = await shoot();
       ok(new Set([first, second]).size === 2 && [first, second].includes('dark'), `both themes shot: ${first}, ${second}`);
-      // Chart backgrounds follow the theme.
+      // Chart backgrounds follow the theme (the charts are redrawn for it).
+      await ready(page, 'llm');
       const fill = await page.$eval('[data-testid="llm-chart-cost-by-model"] svg rect', r => r.getAttribute('fill'));
       ok(fill && fill.toLowerCase() !== '#ffffff' && fill.toLowerCase() !== 'white', `dark chart background: ${fill}`);
       await page.click('[data-testid="theme-toggle"]');

@@ -7,11 +7,12 @@ import { eq, ok, waitSpans, open } from './assert.mjs';
 
 const DOM_LIMIT = 1400;
 
-export function generate(root, tmp, spans) {
-  const out = path.join(tmp, `gen-${spans}.json`);
+/** A generated one-trace OTLP file of `spans` spans (`clew gen`, seed 1 unless given), cached in `tmp`. */
+export function generate(root, tmp, spans, seed = 1) {
+  const out = path.join(tmp, seed === 1 ? `gen-${spans}.json` : `gen-${spans}-s${seed}.json`);
   if (!fs.existsSync(out)) {
     execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'clew', '--', 'gen', '--spans', String(spans), '--traces', '1',
-      '--format', 'otlp', '--seed', '1', '--out', out], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+      '--format', 'otlp', '--seed', String(seed), '--out', out], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // LLM badges on the bars, and jumps from other views.
 import path from 'node:path';
 import fs from 'node:fs';
-import { eq, ok, waitSpans, rowCount, rowNames, selectedName, open } from './assert.mjs';
+import { eq, ok, waitSpans, rowCount, rowNames, selectedName, open, ready } from './assert.mjs';
 
 const row = (page, name) => page.locator('[data-testid="span-row"]', { has: page.locator('.op', { hasText: new RegExp('^' + name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$') }) });
 
@@ -229,6 +229,8 @@ export const tests = [
       ok((await page.locator('.bar .cover').count()) >= 5, 'child-covered shading on parents');
       eq(await page.locator('.wf-row.crit').count(), 0, 'no critical path before the toggle');
       await page.check('[data-testid="critical-path-toggle"]');
+      // The path comes from the worker.
+      await page.waitForSelector('.wf-row.crit');
       const crit = await page.$$eval('.wf-row.crit .op', els => els.map(e => e.textContent));
       ok(crit.includes('POST /api/v1/chat') && crit.includes('generate'), `critical path rows: ${crit}`);
       ok(!crit.includes('embedding'), 'embedding is not on the critical path');
@@ -237,18 +239,31 @@ export const tests = [
     },
   },
   {
-    name: 'other views mount as tabs and a row click in the waterfall still works after',
+    name: 'other views mount as tabs over a hidden waterfall that keeps its state',
     fn: async (page, { base }) => {
       await open(page, base);
+      await row(page, 'classify').click();
+      await page.waitForSelector('[data-testid="detail"]');
+      await page.click('[data-testid="zoom-in"]');
+      await page.waitForFunction(() => location.hash.includes('zoom='));
+      const zoom = await page.evaluate(() => location.hash.match(/zoom=[^&]*/)[0]);
+      // The rows and the LLM badges are worked out once; a tab switch must not redo them.
+      await page.evaluate(() => { window.__clewTimings.rows_ms = -1; window.__clewTimings.badges_ms = -1; });
       for (const tab of ['critical-path', 'graph', 'patterns', 'stats', 'llm']) {
         await page.click(`[data-testid="tab-${tab}"]`);
         eq(await page.getAttribute(`[data-testid="tab-${tab}"]`, 'aria-selected'), 'true', `${tab} selected`);
-        eq(await page.locator('[data-testid="waterfall"]').count(), 0, `waterfall hidden on ${tab}`);
+        await ready(page, tab);
+        eq(await page.locator('[data-testid="waterfall"]').count(), 1, `waterfall mounted on ${tab}`);
+        eq(await page.isVisible('[data-testid="waterfall"]'), false, `waterfall hidden on ${tab}`);
         eq(await page.locator('input[type="file"]').count(), 1, `one file input on ${tab}`);
       }
       await page.click('[data-testid="tab-waterfall"]');
-      await row(page, 'classify').click();
-      eq(await page.textContent('[data-testid="detail-name"]'), 'classify', 'detail');
+      await page.waitForSelector('[data-testid="detail"]');
+      eq(await selectedName(page), 'classify', 'selection kept');
+      eq(await page.evaluate(() => location.hash.match(/zoom=[^&]*/)?.[0]), zoom, 'zoom kept');
+      eq(await page.evaluate(() => [window.__clewTimings.rows_ms, window.__clewTimings.badges_ms].join()), '-1,-1', 'rows and badges not recomputed');
+      await row(page, 'generate').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="detail-name"]')?.textContent === 'generate');
     },
   },
   {

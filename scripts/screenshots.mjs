@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Takes headless-Chromium screenshots of the served release build into a folder
-// (default /tmp/shots): demo waterfall, detail panel, dark theme, each tab, and a
-// 100k-span trace when a generated file is given.
+// (default /tmp/shots): demo waterfall, detail panel, dark theme, each tab (and the LLM
+// tab's three parts), and the same tabs on a big trace when a generated file is given.
+// Each analysis tab is shot once its view is ready (data-ready="1", docs/testing.md).
 // Usage: node scripts/screenshots.mjs [outdir] [big-trace.json]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,12 +27,23 @@ await page.click('[data-testid="theme-toggle"]');
 await page.waitForTimeout(100);
 await page.screenshot({ path: path.join(out, 'dark.png') });
 await page.click('[data-testid="theme-toggle"]');
-for (const tab of ['critical-path', 'graph', 'patterns', 'stats', 'llm']) {
-  await page.click(`[data-testid="tab-${tab}"]`);
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: path.join(out, `tab-${tab}.png`) });
+
+/** Each analysis tab, and the LLM tab's parts, shot as `<prefix>-<tab>.png` once ready. */
+async function tabs(prefix) {
+  const ready = (tab) => page.waitForSelector(`[data-testid="view-${tab}"][data-ready="1"]`, { state: 'attached', timeout: 600000 });
+  for (const tab of ['critical-path', 'graph', 'patterns', 'stats', 'llm']) {
+    await page.click(`[data-testid="tab-${tab}"]`);
+    await ready(tab);
+    await page.screenshot({ path: path.join(out, `${prefix}-${tab}.png`) });
+  }
+  for (const part of ['charts', 'tables', 'trace']) {
+    await page.click(`[data-testid="llm-part-${part}"]`);
+    await ready('llm');
+    if (part !== 'trace') await page.screenshot({ path: path.join(out, `${prefix}-llm-${part}.png`) });
+  }
+  await page.click('[data-testid="tab-waterfall"]');
 }
-await page.click('[data-testid="tab-waterfall"]');
+await tabs('tab');
 await page.keyboard.press('?');
 await page.screenshot({ path: path.join(out, 'help.png') });
 await page.keyboard.press('Escape');
@@ -46,6 +58,7 @@ if (big) {
   await page.locator('[data-testid="rows"]').evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(out, 'big-middle.png') });
+  await tabs('big');
 }
 await close();
 server.close();

@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use serde_json::{json, Value};
+use serde::ser::Serializer;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
 
 use crate::analysis;
 use crate::format;
@@ -23,9 +25,29 @@ pub fn trace_services(set: &TraceSet, trace: &Trace) -> Vec<String> {
     ids.into_iter().map(|s| s.to_string()).collect()
 }
 
-fn warning_json(set: &TraceSet, w: &Warning) -> Value {
-    let span_id = set.spans.get(w.span as usize).map(|s| s.span_id.to_text(&set.strings));
-    json!({"kind": w.kind.as_str(), "span_id": span_id, "message": w.message})
+/// A warning as `{"kind","message","span_id"}` (fields in key order).
+#[derive(Serialize)]
+struct WarningJson<'a> {
+    kind: &'a str,
+    message: &'a str,
+    span_id: Option<String>,
+}
+
+/// Warnings as a JSON array, serialized straight from the set.
+struct WarningsJson<'a> {
+    set: &'a TraceSet,
+    warnings: &'a [Warning],
+}
+
+impl Serialize for WarningsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let set = self.set;
+        serializer.collect_seq(self.warnings.iter().map(|w| WarningJson {
+            kind: w.kind.as_str(),
+            message: &w.message,
+            span_id: set.spans.get(w.span as usize).map(|s| s.span_id.to_text(&set.strings)),
+        }))
+    }
 }
 
 /// The per-trace `llm` object, with the critical-path share filled in.
@@ -35,45 +57,116 @@ fn llm_json(set: &TraceSet, trace: usize, opts: &ReportOptions, critical_path: &
     analysis::llm::summary::summary_json(&s)
 }
 
-/// The JSON object of `clew analyze --json`.
-pub fn analyze_json(set: &TraceSet, opts: &ReportOptions) -> Value {
-    let mut traces = Vec::with_capacity(set.traces.len());
-    // One pass over all traces: patterns that recur across traces (late starts) are found together.
-    let mut patterns = analysis::patterns::patterns_all_json(set, &opts.patterns).into_iter();
+/// One element of the `traces` array of `clew analyze --json`; fields in key order
+/// (sorted, as in the JSON object). The critical path and the warnings, the parts
+/// that grow with the trace, are written straight from the analysis.
+#[derive(Serialize)]
+struct TraceJson<'a> {
+    critical_path: analysis::critical_path::PathJson<'a>,
+    dependency_graph: Value,
+    duration_ns: u64,
+    errors: u32,
+    llm: Value,
+    max_depth: u32,
+    patterns: Value,
+    root_name: &'a str,
+    root_service: &'a str,
+    services: Vec<String>,
+    spans: u32,
+    start_ns: u64,
+    trace_id: String,
+    warnings: WarningsJson<'a>,
+}
+
+/// Calls `each` with every trace's object of `clew analyze --json`, in trace order.
+/// Set-wide work (late-start counts, attribute lookups) is done once; each trace's
+/// findings, graph and path are made when its turn comes.
+fn each_trace_json(
+    set: &TraceSet,
+    opts: &ReportOptions,
+    mut each: impl FnMut(&TraceJson<'_>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut patterns = analysis::patterns::patterns_each(set, &opts.patterns);
+    let mut graphs = analysis::service_graph::dependency_graphs(set);
     for (ti, t) in set.traces.iter().enumerate() {
+        let findings = patterns.next().unwrap_or_default();
+        let graph = graphs.next().unwrap_or_default();
         let root = set.spans.get(t.root as usize);
         let cp = analysis::critical_path::critical_path(set, ti);
         let cp_pairs: Vec<(u32, u64)> = cp.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
-        traces.push(json!({
-            "trace_id": t.trace_id.to_text(&set.strings),
-            "spans": t.spans.len,
-            "services": trace_services(set, t),
-            "root_service": root.map(|s| set.service_of(s)).unwrap_or(""),
-            "root_name": root.map(|s| set.name_of(s)).unwrap_or(""),
-            "start_ns": t.start_ns,
-            "duration_ns": t.duration_ns,
-            "errors": t.errors,
-            "max_depth": t.max_depth,
-            "warnings": set.trace_warnings(t).iter().map(|w| warning_json(set, w)).collect::<Vec<_>>(),
-            "critical_path": analysis::critical_path::critical_path_json(set, ti),
-            "patterns": patterns.next().unwrap_or(Value::Array(Vec::new())),
-            "dependency_graph": analysis::service_graph::dependency_graph_json(set, ti),
-            "llm": llm_json(set, ti, opts, &cp_pairs),
-        }));
+        each(&TraceJson {
+            critical_path: analysis::critical_path::PathJson { set, cp: &cp },
+            dependency_graph: analysis::service_graph::dependency_graph_to_json(&graph),
+            duration_ns: t.duration_ns,
+            errors: t.errors,
+            llm: llm_json(set, ti, opts, &cp_pairs),
+            max_depth: t.max_depth,
+            patterns: analysis::patterns::findings_json(set, &findings),
+            root_name: root.map(|s| set.name_of(s)).unwrap_or(""),
+            root_service: root.map(|s| set.service_of(s)).unwrap_or(""),
+            services: trace_services(set, t),
+            spans: t.spans.len,
+            start_ns: t.start_ns,
+            trace_id: t.trace_id.to_text(&set.strings),
+            warnings: WarningsJson { set, warnings: set.trace_warnings(t) },
+        })?;
     }
-    let set_warnings: Vec<Value> = set.warnings[set.set_warnings.range()].iter().map(|w| warning_json(set, w)).collect();
-    json!({
-        "totals": {
-            "traces": set.traces.len(),
-            "spans": set.spans.len(),
-            "warnings": set.warnings.len(),
-        },
-        "sources": set.sources.iter().map(|s| json!({"name": s.name, "format": s.format, "spans": s.spans})).collect::<Vec<_>>(),
-        "set_warnings": set_warnings,
-        "traces": traces,
-        "service_graph": analysis::service_graph::service_graph_json(set),
-        "dependency_graph": analysis::service_graph::dependency_graph_to_json(&analysis::service_graph::dependency_graph(set, None)),
-    })
+    Ok(())
+}
+
+/// Everything of `clew analyze --json` but the traces, with `"traces": null` in place.
+fn head_json(set: &TraceSet) -> Map<String, Value> {
+    let mut o = Map::new();
+    o.insert("totals".into(), json!({"traces": set.traces.len(), "spans": set.spans.len(), "warnings": set.warnings.len()}));
+    let sources = set.sources.iter().map(|s| json!({"name": s.name, "format": s.format, "spans": s.spans})).collect();
+    o.insert("sources".into(), Value::Array(sources));
+    let set_warnings = WarningsJson { set, warnings: &set.warnings[set.set_warnings.range()] };
+    o.insert("set_warnings".into(), serde_json::to_value(set_warnings).unwrap_or_default());
+    o.insert("traces".into(), Value::Null);
+    o.insert("service_graph".into(), analysis::service_graph::service_graph_json(set));
+    let graph = analysis::service_graph::dependency_graph(set, None);
+    o.insert("dependency_graph".into(), analysis::service_graph::dependency_graph_to_json(&graph));
+    o
+}
+
+/// The JSON object of `clew analyze --json`.
+pub fn analyze_json(set: &TraceSet, opts: &ReportOptions) -> Value {
+    let mut traces = Vec::with_capacity(set.traces.len());
+    let _ = each_trace_json(set, opts, |v| {
+        traces.push(serde_json::to_value(v)?);
+        Ok(())
+    });
+    let mut o = head_json(set);
+    o.insert("traces".into(), Value::Array(traces));
+    Value::Object(o)
+}
+
+/// Writes [`analyze_json`] as compact JSON (the same bytes as `serde_json::to_writer`
+/// of it) one trace at a time, so the whole report is never held in memory.
+pub fn write_analyze_json<W: std::io::Write>(set: &TraceSet, opts: &ReportOptions, w: &mut W) -> std::io::Result<()> {
+    w.write_all(b"{")?;
+    for (k, (key, value)) in head_json(set).iter().enumerate() {
+        if k > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *w, key)?;
+        w.write_all(b":")?;
+        if key != "traces" {
+            serde_json::to_writer(&mut *w, value)?;
+            continue;
+        }
+        w.write_all(b"[")?;
+        let mut first = true;
+        each_trace_json(set, opts, |v| {
+            if !first {
+                w.write_all(b",")?;
+            }
+            first = false;
+            Ok(serde_json::to_writer(&mut *w, v)?)
+        })?;
+        w.write_all(b"]")?;
+    }
+    w.write_all(b"}")
 }
 
 /// A readable summary for the terminal.
@@ -92,7 +185,7 @@ pub fn analyze_text(set: &TraceSet, opts: &ReportOptions) -> String {
     for w in &set.warnings[set.set_warnings.range()] {
         let _ = writeln!(out, "  warning [{}] {}", w.kind.as_str(), w.message);
     }
-    let mut patterns = analysis::patterns::patterns_all_json(set, &opts.patterns).into_iter();
+    let mut patterns = analysis::patterns::patterns_each(set, &opts.patterns);
     for (ti, t) in set.traces.iter().enumerate() {
         let root = set.spans.get(t.root as usize);
         let _ = writeln!(out);
@@ -151,11 +244,8 @@ pub fn analyze_text(set: &TraceSet, opts: &ReportOptions) -> String {
                 }
             );
         }
-        let pats = patterns.next().unwrap_or(Value::Array(Vec::new()));
-        if let Some(list) = pats.as_array() {
-            for p in list.iter().take(5) {
-                let _ = writeln!(out, "  pattern   [{}] {}", p["kind"].as_str().unwrap_or(""), p["message"].as_str().unwrap_or(""));
-            }
+        for f in patterns.next().unwrap_or_default().iter().take(5) {
+            let _ = writeln!(out, "  pattern   [{}] {}", f.kind.as_str(), f.message);
         }
         let ws = set.trace_warnings(t);
         for w in ws.iter().take(10) {

@@ -5,7 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
 
 use clew::model::TraceSet;
-use clew::view_model::waterfall::{self, Collapsed, TimeWindow, Viewport, ROW_HEIGHT_PX};
+use clew::view_model::list_window::{Viewport, MAX_SCROLL_PX};
+use clew::view_model::waterfall::{self, Collapsed, TimeWindow, ROW_HEIGHT_PX, ROWS};
 use clew::view_model::waterfall_nav::{drag_window, navigate, wheel_window, NavAction, NavKey, WheelMode};
 use clew::view_model::{axis, deeplink::DeepLink, find, minimap, palette};
 
@@ -134,34 +135,34 @@ fn deep_chain_is_walked_without_recursion() {
 #[test]
 fn window_draws_only_visible_rows_plus_margin() {
     let vp = Viewport { scroll_top_px: 0.0, height_px: 480.0 };
-    let w = waterfall::window(1_000_000, vp);
+    let w = ROWS.window(1_000_000, vp);
     assert_eq!(w.first, 0);
     assert!(w.last - w.first <= 480 / ROW_HEIGHT_PX as usize + 2 + waterfall::MARGIN_ROWS);
-    assert!(w.total_px <= waterfall::MAX_SCROLL_PX);
+    assert!(w.total_px <= MAX_SCROLL_PX);
     // Scrolled to the very bottom of a million rows: the last row is drawn and sits at the bottom.
     let bottom = Viewport { scroll_top_px: w.total_px - 480.0, height_px: 480.0 };
-    let wb = waterfall::window(1_000_000, bottom);
+    let wb = ROWS.window(1_000_000, bottom);
     assert_eq!(wb.last, 1_000_000);
     let last_row_bottom = wb.top_px + (wb.last - wb.first) as f64 * ROW_HEIGHT_PX;
     assert!((last_row_bottom - (bottom.scroll_top_px + 480.0)).abs() < ROW_HEIGHT_PX, "{last_row_bottom}");
     // Small lists are not scaled: row k sits at k * height. 240 px down is row 10
     // (24 px rows), drawn from MARGIN_ROWS rows above it.
-    let ws = waterfall::window(100, Viewport { scroll_top_px: 240.0, height_px: 240.0 });
+    let ws = ROWS.window(100, Viewport { scroll_top_px: 240.0, height_px: 240.0 });
     assert_eq!(ws.first, 10 - waterfall::MARGIN_ROWS);
     assert_eq!(ws.top_px, ws.first as f64 * ROW_HEIGHT_PX);
-    assert_eq!(waterfall::window(0, vp).last, 0);
+    assert_eq!(ROWS.window(0, vp).last, 0);
 }
 
 #[test]
 fn scroll_to_show_moves_only_when_needed() {
     let vp = Viewport { scroll_top_px: 0.0, height_px: 240.0 };
-    assert_eq!(waterfall::scroll_to_show(100, vp, 3), None);
-    let down = waterfall::scroll_to_show(100, vp, 50).expect("scrolls");
-    let w = waterfall::window(100, Viewport { scroll_top_px: down, height_px: 240.0 });
+    assert_eq!(ROWS.scroll_to_show(100, vp, 3), None);
+    let down = ROWS.scroll_to_show(100, vp, 50).expect("scrolls");
+    let w = ROWS.window(100, Viewport { scroll_top_px: down, height_px: 240.0 });
     assert!(w.first <= 50 && 50 < w.last);
     // In a scaled million-row list the target row ends up drawn.
-    let big = waterfall::scroll_to_show(1_000_000, vp, 765_432).expect("scrolls");
-    let w = waterfall::window(1_000_000, Viewport { scroll_top_px: big, height_px: 240.0 });
+    let big = ROWS.scroll_to_show(1_000_000, vp, 765_432).expect("scrolls");
+    let w = ROWS.window(1_000_000, Viewport { scroll_top_px: big, height_px: 240.0 });
     assert!(w.first <= 765_432 && 765_432 < w.last, "{w:?}");
 }
 

@@ -7,7 +7,7 @@
 use clew::analysis::service_graph::{DepEdge, DepNode, DependencyGraph, NodeKind};
 use clew::view_model::graph_layout::GraphLayout;
 use clew::view_model::graph_view::{
-    cap_edges, edge_emphasis, edge_width_px, is_drag, neighbourhoods, node_emphasis, wheel_factor, Canvas,
+    cap_edges, cap_nodes, edge_emphasis, edge_width_px, is_drag, neighbourhoods, node_emphasis, wheel_factor, Canvas,
     Emphasis, Hover, ViewBox, MIN_READABLE_SCALE,
 };
 
@@ -131,6 +131,25 @@ fn cap_links_a_node_with_only_outgoing_edges() {
     cap_edges(&mut g, 1);
     let kept: Vec<(usize, usize)> = g.edges.iter().map(|e| (e.from, e.to)).collect();
     assert_eq!(kept, [(0, 1), (1, 2), (2, 3), (4, 3)]);
+}
+
+#[test]
+fn cap_nodes_keeps_the_roots_and_the_busiest_nodes() {
+    // a → b, a → c, b → d, c → d, d → e; spans per node: a 1, b 5, c 2, d 9, e 3.
+    let mut g = graph(5, &[(0, 1, 1), (0, 2, 1), (1, 3, 1), (2, 3, 1), (3, 4, 1)]);
+    for (i, n) in [1usize, 5, 2, 9, 3].into_iter().enumerate() {
+        g.nodes[i].spans = (0..n as u32).collect();
+    }
+    let before = g.clone();
+    assert_eq!(cap_nodes(&mut g, 5), 0);
+    assert_eq!(g, before, "under the cap nothing changes");
+    // Room for 3: the root a, then d (9 spans) and b (5); c and e go with their edges.
+    assert_eq!(cap_nodes(&mut g, 3), 2);
+    let ids: Vec<&str> = g.nodes.iter().map(|n| n.label.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "d"]);
+    let kept: Vec<(usize, usize)> = g.edges.iter().map(|e| (e.from, e.to)).collect();
+    assert_eq!(kept, [(0, 1), (1, 2)], "a → b and b → d, renumbered");
+    assert_eq!(g.roots, [0]);
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! span in, the span's (or its resource's) value for a key out. Each string id is
 //! classified once, so per-span reads compare integers, not text.
 
+use std::borrow::Cow;
+
 use crate::model::{AttrValue, Span, StrId, TraceSet};
 
 /// Fast repeated attribute lookups for a fixed list of keys. The string table is
@@ -50,12 +52,13 @@ impl<'a> AttrLookup<'a> {
     pub fn has(&mut self, span: &Span, k: usize) -> bool {
         self.get(span, k).is_some()
     }
-    /// `keys[k]` as trimmed, non-empty text.
-    pub fn text(&mut self, span: &Span, k: usize) -> Option<String> {
+    /// `keys[k]` as trimmed, non-empty text: borrowed from the string table for text
+    /// values (no allocation per span), formatted for numbers and the like.
+    pub fn text(&mut self, span: &Span, k: usize) -> Option<Cow<'a, str>> {
         let v = self.get(span, k)?;
         let t = match v {
-            AttrValue::Str(s) | AttrValue::Bytes(s) => self.set.str(s).trim().to_string(),
-            other => self.set.value_text(other).trim().to_string(),
+            AttrValue::Str(s) | AttrValue::Bytes(s) => Cow::Borrowed(self.set.str(s).trim()),
+            other => Cow::Owned(self.set.value_text(other).trim().to_string()),
         };
         (!t.is_empty()).then_some(t)
     }

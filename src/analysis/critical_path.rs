@@ -38,7 +38,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 
 use super::intervals::percent_of;
 use super::tree::children;
@@ -86,11 +87,13 @@ impl CriticalPath {
         v.sort_unstable();
         v
     }
-    /// Whether a span is on the path.
+    /// Whether a span is on the path. O(path) per question: to ask for many spans,
+    /// binary-search [`CriticalPath::spans`] instead.
     pub fn contains(&self, span: u32) -> bool {
         self.contributions.iter().any(|c| c.span == span)
     }
-    /// A span's contribution (0 when off the path).
+    /// A span's contribution (0 when off the path). O(path) per question, like
+    /// [`CriticalPath::contains`].
     pub fn contribution_of(&self, span: u32) -> DurNs {
         self.contributions.iter().find(|c| c.span == span).map(|c| c.contribution_ns).unwrap_or(0)
     }
@@ -179,23 +182,50 @@ pub(crate) fn round2(v: f64) -> f64 {
 /// order, `[{"span_id","service","name","start_ns","end_ns","contribution_ns","percent"}]`,
 /// where `contribution_ns` is the segment's length and `percent` is of the trace duration.
 pub fn critical_path_json(set: &TraceSet, trace: usize) -> serde_json::Value {
-    let cp = critical_path(set, trace);
-    let items: Vec<serde_json::Value> = cp
-        .segments
-        .iter()
-        .filter_map(|seg| {
-            let s = set.spans.get(seg.span as usize)?;
+    path_json(set, &critical_path(set, trace))
+}
+
+/// [`critical_path_json`] of a path already computed.
+pub fn path_json(set: &TraceSet, cp: &CriticalPath) -> serde_json::Value {
+    serde_json::to_value(PathJson { set, cp }).unwrap_or_else(|_| serde_json::Value::Array(Vec::new()))
+}
+
+/// The JSON array of [`critical_path_json`], serialized straight from the path: a
+/// writer gets the same text as from the JSON value, without a value per segment.
+pub struct PathJson<'a> {
+    pub set: &'a TraceSet,
+    pub cp: &'a CriticalPath,
+}
+
+/// One segment; fields in the key order of the JSON object (sorted).
+#[derive(Serialize)]
+struct SegmentJson<'a> {
+    contribution_ns: DurNs,
+    end_ns: TimeNs,
+    name: &'a str,
+    percent: f64,
+    service: &'a str,
+    span_id: String,
+    start_ns: TimeNs,
+}
+
+impl Serialize for PathJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let set = self.set;
+        let mut seq = serializer.serialize_seq(None)?;
+        for seg in &self.cp.segments {
+            let Some(s) = set.spans.get(seg.span as usize) else { continue };
             let ns = seg.duration_ns();
-            Some(json!({
-                "span_id": s.span_id.to_text(&set.strings),
-                "service": set.service_of(s),
-                "name": set.name_of(s),
-                "start_ns": seg.start_ns,
-                "end_ns": seg.end_ns,
-                "contribution_ns": ns,
-                "percent": round2(percent_of(ns, cp.trace_duration_ns)),
-            }))
-        })
-        .collect();
-    serde_json::Value::Array(items)
+            seq.serialize_element(&SegmentJson {
+                contribution_ns: ns,
+                end_ns: seg.end_ns,
+                name: set.name_of(s),
+                percent: round2(percent_of(ns, self.cp.trace_duration_ns)),
+                service: set.service_of(s),
+                span_id: s.span_id.to_text(&set.strings),
+                start_ns: seg.start_ns,
+            })?;
+        }
+        seq.end()
+    }
 }

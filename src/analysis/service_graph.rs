@@ -25,6 +25,7 @@
 //! span whose ancestor in the same service already made an edge to the same node is
 //! not counted again (framework wrapper + HTTP client instrumentation of one call).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
@@ -157,6 +158,7 @@ impl DependencyGraph {
         self.nodes.binary_search_by(|n| n.id.as_str().cmp(id)).ok()
     }
     /// Indices of the nodes joined to `node` by an edge (either direction), ascending.
+    /// O(edges) per node: for every node at once, walk the edges once.
     pub fn neighbours(&self, node: usize) -> Vec<usize> {
         let mut v: Vec<usize> = self
             .edges
@@ -193,44 +195,86 @@ const KEYS: [&str; 12] = [
     "messaging.destination",
 ];
 
-/// The typed node a span calls, if any: (kind, id, label).
-fn typed_target(look: &mut AttrLookup<'_>, s: &Span) -> Option<(NodeKind, String, String)> {
+/// The typed node a span calls: its kind and the two parts of its id and label
+/// (provider + model, system + database name, system + destination), borrowed from
+/// the span's attributes where they are text, so most spans allocate nothing.
+struct Target<'a> {
+    kind: NodeKind,
+    first: Cow<'a, str>,
+    second: Option<Cow<'a, str>>,
+}
+
+impl Target<'_> {
+    /// Writes the node id (`llm:<provider>/<model>`, `database:<system>[/<name>]`,
+    /// `messaging:<system>[/<destination>]`) into `buf`.
+    fn write_id(&self, buf: &mut String) {
+        buf.clear();
+        buf.push_str(self.kind.as_str());
+        buf.push(':');
+        buf.push_str(&self.first);
+        if let Some(second) = &self.second {
+            buf.push('/');
+            buf.push_str(second);
+        }
+    }
+    /// Display text: "anthropic claude-3-5-sonnet", "postgresql db chat", "kafka events".
+    fn label(&self) -> String {
+        let mut out = self.first.to_string();
+        if self.kind == NodeKind::Database {
+            out.push_str(" db");
+        }
+        if let Some(second) = &self.second {
+            out.push(' ');
+            out.push_str(second);
+        }
+        out
+    }
+}
+
+/// The typed node a span calls, if any.
+fn typed_target<'a>(look: &mut AttrLookup<'a>, s: &Span) -> Option<Target<'a>> {
     let kind = s.kind;
     let callish = matches!(kind, SpanKind::Client | SpanKind::Producer | SpanKind::Unspecified);
     // LLM model calls.
     if matches!(kind, SpanKind::Client | SpanKind::Producer | SpanKind::Internal | SpanKind::Unspecified)
         && let Some(model) = look.text(s, 0).or_else(|| look.text(s, 1)) {
-            let provider = look.text(s, 2).or_else(|| look.text(s, 3)).unwrap_or_else(|| "llm".into());
-            return Some((NodeKind::Llm, format!("llm:{provider}/{model}"), format!("{provider} {model}")));
+            let provider = look.text(s, 2).or_else(|| look.text(s, 3)).unwrap_or(Cow::Borrowed("llm"));
+            return Some(Target { kind: NodeKind::Llm, first: provider, second: Some(model) });
         }
     if callish
         && let Some(system) = look.text(s, 4).or_else(|| look.text(s, 5)) {
             let name = look.text(s, 6).or_else(|| look.text(s, 7)).or_else(|| look.text(s, 8));
-            return Some(match name {
-                Some(n) => (NodeKind::Database, format!("database:{system}/{n}"), format!("{system} db {n}")),
-                None => (NodeKind::Database, format!("database:{system}"), format!("{system} db")),
-            });
+            return Some(Target { kind: NodeKind::Database, first: system, second: name });
         }
     if (callish || kind == SpanKind::Consumer)
         && let Some(system) = look.text(s, 9) {
             let dest = look.text(s, 10).or_else(|| look.text(s, 11));
-            return Some(match dest {
-                Some(d) => (NodeKind::Messaging, format!("messaging:{system}/{d}"), format!("{system} {d}")),
-                None => (NodeKind::Messaging, format!("messaging:{system}"), system.clone()),
-            });
+            return Some(Target { kind: NodeKind::Messaging, first: system, second: dest });
         }
     None
 }
 
 /// Builds the typed dependency graph over one trace (`Some(index)`) or all traces (`None`).
 pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph {
+    dependency_graph_with(set, trace, &mut AttrLookup::new(set, &KEYS))
+}
+
+/// The dependency graph of every trace, in trace order, built when the iterator
+/// reaches it. One attribute lookup serves all traces: its table is as long as the
+/// string table, so building one per trace would cost O(traces × strings).
+pub fn dependency_graphs(set: &TraceSet) -> impl Iterator<Item = DependencyGraph> + '_ {
+    let mut look = AttrLookup::new(set, &KEYS);
+    (0..set.traces.len()).map(move |t| dependency_graph_with(set, Some(t), &mut look))
+}
+
+/// [`dependency_graph`] with a lookup for [`KEYS`] that the caller may reuse.
+fn dependency_graph_with<'a>(set: &'a TraceSet, trace: Option<usize>, look: &mut AttrLookup<'a>) -> DependencyGraph {
     let scope = match trace {
         Some(t) => Scope::Trace(t),
         None => Scope::All,
     };
     let range = scope_range(set, scope);
     let base = range.start;
-    let mut look = AttrLookup::new(set, &KEYS);
 
     struct NodeAcc {
         id: String,
@@ -251,12 +295,17 @@ pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph
     let mut edges: HashMap<(u32, u32), EdgeAcc> = HashMap::new();
     // Per span: the typed node it (or its nearest same-service ancestor) calls.
     let mut inherited: Vec<u32> = vec![u32::MAX; range.len()];
-    let mut node_slot = |nodes: &mut Vec<NodeAcc>, id: String, kind: NodeKind, label: &dyn Fn() -> String| -> u32 {
-        *by_id.entry(id).or_insert_with_key(|id| {
-            nodes.push(NodeAcc { id: id.clone(), kind, label: label(), spans: Vec::new(), errors: 0 });
-            nodes.len() as u32 - 1
-        })
+    // A node by id; the id and label are made into strings only for a new node.
+    let mut node_slot = |nodes: &mut Vec<NodeAcc>, id: &str, kind: NodeKind, label: &dyn Fn() -> String| -> u32 {
+        if let Some(&n) = by_id.get(id) {
+            return n;
+        }
+        nodes.push(NodeAcc { id: id.to_string(), kind, label: label(), spans: Vec::new(), errors: 0 });
+        let n = nodes.len() as u32 - 1;
+        by_id.insert(id.to_string(), n);
+        n
     };
+    let mut id_buf = String::new();
     let add_edge = |edges: &mut HashMap<(u32, u32), EdgeAcc>, key: (u32, u32), s: &Span, i: usize| {
         let e = edges.entry(key).or_default();
         e.durs.push(s.duration_ns);
@@ -273,7 +322,7 @@ pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph
             Some(&n) => n,
             None => {
                 let name = set.service_of(s).to_string();
-                let n = node_slot(&mut nodes, format!("service:{name}"), NodeKind::Service, &|| name.clone());
+                let n = node_slot(&mut nodes, &format!("service:{name}"), NodeKind::Service, &|| name.clone());
                 by_service.insert(sid, n);
                 n
             }
@@ -299,8 +348,9 @@ pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph
             _ => u32::MAX,
         };
         inherited[i - base] = parent_slot;
-        if let Some((kind, id, label)) = typed_target(&mut look, s) {
-            let slot = node_slot(&mut nodes, id, kind, &|| label.clone());
+        if let Some(target) = typed_target(look, s) {
+            target.write_id(&mut id_buf);
+            let slot = node_slot(&mut nodes, &id_buf, target.kind, &|| target.label());
             inherited[i - base] = slot;
             if parent_slot == slot {
                 continue; // An ancestor in this service already made this call.
@@ -386,7 +436,10 @@ pub fn dependency_graph_to_json(g: &DependencyGraph) -> serde_json::Value {
             })
         })
         .collect();
-    json!({"nodes": nodes, "edges": edges})
+    let mut o = serde_json::Map::new();
+    o.insert("nodes".into(), serde_json::Value::Array(nodes));
+    o.insert("edges".into(), serde_json::Value::Array(edges));
+    serde_json::Value::Object(o)
 }
 
 /// The per-trace `dependency_graph` field of `clew analyze --json`.

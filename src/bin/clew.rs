@@ -81,17 +81,15 @@ fn analyze(args: &[String]) -> ExitCode {
     };
     drop(contents);
     let opts = report::ReportOptions::default();
-    let out = if json {
-        match serde_json::to_string(&report::analyze_json(&set, &opts)) {
-            Ok(s) => s + "\n",
-            Err(e) => return fail(&format!("cannot write JSON: {e}")),
-        }
-    } else {
-        report::analyze_text(&set, &opts)
-    };
     let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    if lock.write_all(out.as_bytes()).is_err() {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    // The JSON report is written one trace at a time, never held whole in memory.
+    let written = if json {
+        report::write_analyze_json(&set, &opts, &mut out).and_then(|()| out.write_all(b"\n"))
+    } else {
+        out.write_all(report::analyze_text(&set, &opts).as_bytes())
+    };
+    if written.and_then(|()| out.flush()).is_err() {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS

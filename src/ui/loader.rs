@@ -38,6 +38,7 @@ use crate::model::snapshot;
 use crate::parse::MAX_INPUT_BYTES;
 use crate::ui::context::{Status, Ui};
 use crate::ui::memory::{Prefault, PIECE_BYTES};
+use crate::ui::offload;
 use crate::ui::state::Loaded;
 use crate::ui::util::{js_error_text, now_ms, record_timing, set, yield_to_browser};
 
@@ -64,8 +65,8 @@ impl Input {
 struct WorkerClient {
     worker: Worker,
     ready: bool,
-    /// A message waiting for the worker to be ready, with the buffers it transfers.
-    pending: Option<(Object, Array)>,
+    /// Messages waiting for the worker to be ready, in order, with the buffers they transfer.
+    pending: Vec<(Object, Array)>,
     /// The worker's memory after its last load.
     memory_bytes: f64,
     /// The worker's message and error handlers, owned as long as the worker lives.
@@ -260,19 +261,20 @@ fn send(ui: Ui, msg: Object, transfer: Array) {
                     fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
                 }
             } else {
-                c.pending = Some((msg, transfer));
+                c.pending.push((msg, transfer));
             }
         }
     });
 }
 
-/// Replaces a worker that grew big with a fresh one, which adopts the set from `snapshot`
-/// (transferred: the page has its own copy by then).
-fn hand_over(ui: Ui, snapshot: ArrayBuffer) {
+/// Replaces a worker that grew big with a fresh one, which adopts the set of load `id` from
+/// `snapshot` (transferred: the page has its own copy by then).
+fn hand_over(ui: Ui, id: f64, snapshot: ArrayBuffer) {
     mark("worker_replaced", now_ms());
     stop_worker();
     let msg = Object::new();
     set(&msg, "kind", &"adopt".into());
+    set(&msg, "id", &id.into());
     set(&msg, "snapshot", &snapshot);
     send(ui, msg, Array::of1(&snapshot));
 }
@@ -289,8 +291,12 @@ fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
     let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
         ev.prevent_default();
         // The worker died (out of memory or a crash): start a fresh one next time.
-        stop_worker();
         let detail = ev.message();
+        offload::client::worker_gone(Some(format!(
+            "The background worker stopped{}. Load the file again to see this view.",
+            if detail.is_empty() { String::new() } else { format!(" ({detail})") }
+        )));
+        stop_worker();
         fail(
             ui,
             format!(
@@ -300,12 +306,14 @@ fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
         );
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(WorkerClient { worker, ready: false, pending: None, memory_bytes: 0.0, _on_message: on_message, _on_error: on_error })
+    Ok(WorkerClient { worker, ready: false, pending: Vec::new(), memory_bytes: 0.0, _on_message: on_message, _on_error: on_error })
 }
 
 /// Ends the worker (a new one starts with the next load). Its handlers are kept until
 /// the next load starts, since this may run inside one of them.
 fn stop_worker() {
+    // Analysis requests to it are answered by no one: the views ask the next worker.
+    offload::client::worker_gone(None);
     let stopped = WORKER.with(|w| w.borrow_mut().take());
     if let Some(c) = stopped {
         c.worker.terminate();
@@ -326,10 +334,10 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
             mark("worker_ready", now_ms());
             if let Some(c) = w.borrow_mut().as_mut() {
                 c.ready = true;
-                if let Some((msg, transfer)) = c.pending.take()
-                    && let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer)
-                {
-                    fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
+                for (msg, transfer) in std::mem::take(&mut c.pending) {
+                    if let Err(e) = c.worker.post_message_with_transfer(&msg, &transfer) {
+                        fail(ui, format!("Could not hand the files to the background parser: {e:?}"));
+                    }
                 }
             }
         }),
@@ -375,8 +383,24 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
             set_text(ui, "Opening the trace".into());
             leptos::task::spawn_local(finish(ui, id, buf));
         }
+        // The analysis tabs' answers (ui::offload).
+        "answer" => offload::client::on_answer(&data),
         _ => {}
     }
+}
+
+/// Posts an analysis request to the worker, which keeps the last set it built (queued
+/// while a fresh worker starts, after the set it adopts); `false` when there is no worker.
+pub fn post_to_worker(msg: &Object) -> bool {
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        let Some(c) = w.as_mut() else { return false };
+        if !c.ready {
+            c.pending.push((msg.clone(), Array::new()));
+            return true;
+        }
+        c.worker.post_message(msg).is_ok()
+    })
 }
 
 /// Bytes copied from the snapshot into wasm memory per main-thread task.
@@ -454,7 +478,7 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     let bytes = copy_in_slices(&buf).await;
     mark("copied", now_ms());
     if worker_is_big() {
-        hand_over(ui, buf);
+        hand_over(ui, id, buf);
     }
     if !current(id) {
         return;
@@ -470,7 +494,7 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     mark("decoded", now_ms());
     drop(bytes);
     let names = set.sources.iter().map(|s| s.name.clone()).collect();
-    let loaded = Arc::new(Loaded { set, names });
+    let loaded = Arc::new(Loaded { set, names, load_id: id });
     // Put it on screen in a later task, so decoding and the first layout are two
     // main-thread tasks rather than one long one.
     yield_to_browser().await;

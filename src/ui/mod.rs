@@ -10,7 +10,9 @@
 //! * [`context`]: the shared [`context::Ui`] context; [`state`]: the app's signals;
 //! * [`app`]: the shell (top bar, dialogs, session); [`header`], [`detail`]; [`controls`];
 //! * [`waterfall`], [`analysis`] (critical path, graph, patterns, stats), [`llm`]: the views;
-//! * [`loader`] and [`worker`]: loading; [`embed`]: the embedding options of the query
+//!   [`lists`]: the virtual tables and lists they share;
+//! * [`loader`] and [`worker`]: loading (the worker also keeps the set for the analyses);
+//!   [`offload`]: the analysis tabs' requests to the worker; [`embed`]: the embedding options of the query
 //!   string (`?embed=1`, `?theme=`, ...) and a host page's postMessage calls
 //!   (docs/embedding.md); [`util`]: small browser helpers.
 
@@ -21,9 +23,11 @@ pub mod controls;
 pub mod detail;
 pub mod embed;
 pub mod header;
+pub mod lists;
 pub mod llm;
 pub mod loader;
 pub mod memory;
+pub mod offload;
 pub mod state;
 pub mod util;
 pub mod waterfall;

@@ -14,6 +14,8 @@ pub struct Loaded {
     pub set: TraceSet,
     /// Names of the inputs, for the header.
     pub names: Vec<String>,
+    /// The load that delivered it; the worker's answers carry the same id.
+    pub load_id: f64,
 }
 
 /// Which top-level view is shown.

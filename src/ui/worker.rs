@@ -2,12 +2,14 @@
 //!
 //! ```text
 //! page ──{kind:"load", id, names[], blobs[]}──▶ worker      (Blobs go by reference, not copied)
-//! page ──{kind:"adopt", snapshot}──▶ worker                  (a fresh worker takes over a set)
+//! page ──{kind:"adopt", id, snapshot}──▶ worker              (a fresh worker takes over load id's set)
 //! page ◀──{kind:"ready"}                                     (once, at start)
 //! page ◀──{kind:"progress", id, text, done_bytes}
 //! page ◀──{kind:"done", id, snapshot, spans, traces, ms, memory_bytes, marks}   (snapshot transferred)
 //! page ◀──{kind:"error", id, message}                        (a LoadError's text)
 //! page ◀──{kind:"warm", snapshot}                            (a warm-up set, for the page's decoder)
+//! page ──{kind:"analyze", id, load_id, request}──▶ worker    (an analysis tab's, `ui::offload::host`)
+//! page ◀──{kind:"answer", id, load_id, response, ms}
 //! ```
 //!
 //! The worker reads the files itself, streaming each one straight into its own memory, so
@@ -39,15 +41,16 @@ thread_local! {
     static LATEST: Cell<f64> = const { Cell::new(0.0) };
     /// Whether a load is between its message and its answer (the warm-up waits meanwhile).
     static BUSY: Cell<bool> = const { Cell::new(false) };
-    /// The set of the last load that finished, kept for later requests about it.
-    static SET: RefCell<Option<TraceSet>> = const { RefCell::new(None) };
+    /// The set of the last load that finished, with its load id, kept for later requests
+    /// about it (the analysis tabs', `ui::offload::host`).
+    static SET: RefCell<Option<(f64, TraceSet)>> = const { RefCell::new(None) };
     /// The message handler, owned for the worker's lifetime.
     static HANDLER: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` on the set of the last finished load, if there is one.
-pub fn with_set<T>(f: impl FnOnce(&TraceSet) -> T) -> Option<T> {
-    SET.with(|s| s.borrow().as_ref().map(f))
+/// Runs `f` on the load id and the set of the last finished load, if there is one.
+pub fn with_set<T>(f: impl FnOnce(f64, &TraceSet) -> T) -> Option<T> {
+    SET.with(|s| s.borrow().as_ref().map(|(id, set)| f(*id, set)))
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -106,15 +109,21 @@ impl Marks {
 
 fn handle(ev: MessageEvent) {
     let data = ev.data();
+    // The analysis tabs' requests about the kept set (`ui::offload::host`).
+    if crate::ui::offload::host::handle(&data) {
+        return;
+    }
     let get = |k: &str| Reflect::get(&data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     match get("kind").as_string().as_deref() {
         Some("load") => {}
         Some("adopt") => {
             // The set of a worker the page replaced (it had grown big), decoded from its snapshot.
+            let id = get("id").as_f64().unwrap_or(0.0);
             if let Ok(buf) = get("snapshot").dyn_into::<ArrayBuffer>()
                 && let Ok(set) = snapshot::decode(&Uint8Array::new(&buf).to_vec())
             {
-                SET.with(|s| *s.borrow_mut() = Some(set));
+                crate::ui::offload::host::drop_results();
+                SET.with(|s| *s.borrow_mut() = Some((id, set)));
             }
             return;
         }
@@ -127,8 +136,10 @@ fn handle(ev: MessageEvent) {
     marks.mark("w_received");
     LATEST.with(|l| l.set(id));
     BUSY.with(|b| b.set(true));
-    // The old set goes first: the new one is read and built in the memory it held.
+    // The old set goes first (and what the analyses kept of it): the new one is read and
+    // built in the memory it held.
     SET.with(|s| s.borrow_mut().take());
+    crate::ui::offload::host::drop_results();
     let inputs: Vec<(String, Option<Blob>)> = (0..blobs.length())
         .map(|i| {
             let name = names.get(i).as_string().unwrap_or_else(|| format!("input {}", i + 1));
@@ -258,7 +269,7 @@ fn answer(id: f64, trace_set: TraceSet, t0: f64, marks: &Marks) {
     let bytes = snapshot::encode(&trace_set);
     marks.mark("w_encoded");
     let (spans, traces) = (trace_set.spans.len(), trace_set.traces.len());
-    SET.with(|s| *s.borrow_mut() = Some(trace_set));
+    SET.with(|s| *s.borrow_mut() = Some((id, trace_set)));
     let arr = Uint8Array::new_with_length(bytes.len() as u32);
     arr.copy_from(&bytes);
     drop(bytes);

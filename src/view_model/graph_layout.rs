@@ -22,6 +22,7 @@
 //! Pure and deterministic: the same input always gives the same layout.
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::service_graph::DependencyGraph;
 
@@ -70,7 +71,7 @@ impl Default for LayoutConfig {
 }
 
 /// A node's box. `x_px`/`y_px` are the top-left corner.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NodeBox {
     pub x_px: f64,
     pub y_px: f64,
@@ -93,7 +94,7 @@ impl NodeBox {
 
 /// An edge's polyline, from the source box to the target box (direction kept even
 /// when the edge was reversed to break a cycle).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EdgePath {
     pub from: usize,
     pub to: usize,
@@ -103,7 +104,7 @@ pub struct EdgePath {
 }
 
 /// The laid-out graph. `nodes[i]` is input node `i`; `edges[k]` is input edge `k`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GraphLayout {
     pub nodes: Vec<NodeBox>,
     pub edges: Vec<EdgePath>,

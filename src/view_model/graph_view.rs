@@ -11,6 +11,10 @@ use crate::view_model::graph_layout::GraphLayout;
 
 /// Edges drawn by default; denser graphs show their busiest edges.
 pub const DEFAULT_MAX_EDGES: usize = 60;
+/// Most edges ever drawn, whatever is asked (each edge is four SVG elements).
+pub const MAX_DRAWN_EDGES: usize = 120;
+/// Most nodes drawn; a graph with more shows its busiest (see [`cap_nodes`]).
+pub const MAX_DRAWN_NODES: usize = 60;
 /// Below this zoom the 12 px labels drop under ~8 px on screen; a larger graph opens at
 /// this scale on its root side instead of fitted.
 pub const MIN_READABLE_SCALE: f64 = 0.68;
@@ -171,6 +175,52 @@ pub fn cap_edges(g: &mut DependencyGraph, max_edges: usize) {
         k += 1;
         keep[k - 1]
     });
+}
+
+/// Keeps at most `max_nodes` nodes (at least 1): the services of the trace roots first,
+/// then the nodes with the most spans (then errors, then order). Edges touching a
+/// dropped node go with it; node order is kept and edges and roots are renumbered.
+/// Returns how many nodes were dropped.
+pub fn cap_nodes(g: &mut DependencyGraph, max_nodes: usize) -> usize {
+    let cap = max_nodes.max(1);
+    let n = g.nodes.len();
+    if n <= cap {
+        return 0;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&g.nodes[a], &g.nodes[b]);
+        let (ra, rb) = (g.roots.contains(&a), g.roots.contains(&b));
+        rb.cmp(&ra).then(y.spans.len().cmp(&x.spans.len())).then(y.errors.cmp(&x.errors)).then(a.cmp(&b))
+    });
+    let mut keep = vec![false; n];
+    for &i in order.iter().take(cap) {
+        keep[i] = true;
+    }
+    // New index of each kept node.
+    let mut new_index = vec![usize::MAX; n];
+    let mut next = 0;
+    for (i, k) in keep.iter().enumerate() {
+        if *k {
+            new_index[i] = next;
+            next += 1;
+        }
+    }
+    let mut i = 0;
+    g.nodes.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    g.edges.retain(|e| keep[e.from] && keep[e.to]);
+    for e in &mut g.edges {
+        e.from = new_index[e.from];
+        e.to = new_index[e.to];
+    }
+    g.roots.retain(|&r| keep[r]);
+    for r in &mut g.roots {
+        *r = new_index[*r];
+    }
+    n - next
 }
 
 /// Per node: itself and the nodes an edge joins it to, ascending.

@@ -239,7 +239,7 @@ pub fn group_table(rows: &[GroupRow], by: GroupBy) -> LlmTable {
         })
         .collect::<Vec<_>>();
     let n = body.len();
-    LlmTable { id: format!("by-{}", by.as_str()), title: format!("By {}", by.label()), columns, rows: body, row_spans: vec![None; n] }
+    LlmTable { id: group_id(by), title: group_title(by), columns, rows: body, row_spans: vec![None; n] }
 }
 
 /// Cache hit rate by model.
@@ -259,7 +259,7 @@ pub fn cache_table(rows: &[CacheRow]) -> LlmTable {
         })
         .collect::<Vec<_>>();
     let n = body.len();
-    LlmTable { id: "cache".to_string(), title: "Cache hit rate by model".to_string(), columns, rows: body, row_spans: vec![None; n] }
+    LlmTable { id: CACHE.0.to_string(), title: CACHE.1.to_string(), columns, rows: body, row_spans: vec![None; n] }
 }
 
 /// The finish-reason mix.
@@ -279,7 +279,7 @@ pub fn finish_table(rows: &[FinishRow]) -> LlmTable {
         })
         .collect::<Vec<_>>();
     let n = body.len();
-    LlmTable { id: "finish".to_string(), title: "Finish reasons".to_string(), columns, rows: body, row_spans: vec![None; n] }
+    LlmTable { id: FINISH.0.to_string(), title: FINISH.1.to_string(), columns, rows: body, row_spans: vec![None; n] }
 }
 
 /// Latency percentiles by model.
@@ -310,7 +310,7 @@ pub fn latency_table(rows: &[LatencyRow]) -> LlmTable {
         })
         .collect::<Vec<_>>();
     let n = body.len();
-    LlmTable { id: "latency".to_string(), title: "Latency by model".to_string(), columns, rows: body, row_spans: vec![None; n] }
+    LlmTable { id: LATENCY.0.to_string(), title: LATENCY.1.to_string(), columns, rows: body, row_spans: vec![None; n] }
 }
 
 /// Context spans (agents, tools, wrappers).
@@ -339,6 +339,52 @@ pub fn context_table(ctx: &[LlmContextSpan]) -> LlmTable {
     }
 }
 
+/// (id, title) of the cross-trace tables that are not groupings.
+const CACHE: (&str, &str) = ("cache", "Cache hit rate by model");
+const FINISH: (&str, &str) = ("finish", "Finish reasons");
+const LATENCY: (&str, &str) = ("latency", "Latency by model");
+const ALL_CALLS: (&str, &str) = ("all-calls", "All calls (every loaded trace)");
+
+fn group_id(by: GroupBy) -> String {
+    format!("by-{}", by.as_str())
+}
+
+fn group_title(by: GroupBy) -> String {
+    format!("By {}", by.label())
+}
+
+/// The cross-trace tables one can show, as (id, title) in display order: every call
+/// (when more than one trace is loaded), then those of [`aggregate_tables`].
+pub fn aggregate_choices(traces: usize) -> Vec<(String, String)> {
+    let fixed = |t: (&str, &str)| (t.0.to_string(), t.1.to_string());
+    let mut out: Vec<(String, String)> = Vec::new();
+    if traces > 1 {
+        out.push(fixed(ALL_CALLS));
+    }
+    out.extend(GroupBy::ALL.iter().map(|&by| (group_id(by), group_title(by))));
+    out.extend([CACHE, FINISH, LATENCY].map(fixed));
+    out
+}
+
+/// One cross-trace table by its id (see [`aggregate_choices`]); `None` for an unknown id.
+pub fn aggregate_table(set: &TraceSet, calls: &[LlmCall], id: &str) -> Option<LlmTable> {
+    if let Some(&by) = GroupBy::ALL.iter().find(|&&by| group_id(by) == id) {
+        return Some(group_table(&group_calls(set, calls, by), by));
+    }
+    match id {
+        _ if id == CACHE.0 => Some(cache_table(&cache_by_model(calls))),
+        _ if id == FINISH.0 => Some(finish_table(&finish_reason_mix(calls))),
+        _ if id == LATENCY.0 => Some(latency_table(&latency_by_model(calls))),
+        _ if id == ALL_CALLS.0 => {
+            let mut all = calls_table(set, calls);
+            all.id = ALL_CALLS.0.to_string();
+            all.title = ALL_CALLS.1.to_string();
+            Some(all)
+        }
+        _ => None,
+    }
+}
+
 /// Every cross-trace table, in display order: by model, provider, service, operation,
 /// purpose, user, tenant, conversation, trace; cache; finish reasons; latency.
 pub fn aggregate_tables(set: &TraceSet, calls: &[LlmCall]) -> Vec<LlmTable> {
@@ -351,6 +397,21 @@ pub fn aggregate_tables(set: &TraceSet, calls: &[LlmCall]) -> Vec<LlmTable> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_choice_names_a_table_with_its_title() {
+        use super::{aggregate_choices, aggregate_table};
+        use crate::model::builder::SetBuilder;
+        let set = SetBuilder::new().finish();
+        let choices = aggregate_choices(2);
+        assert_eq!(choices.len(), 13, "all calls, 9 groupings, cache, finish, latency");
+        for (id, title) in &choices {
+            let t = aggregate_table(&set, &[], id);
+            assert_eq!(t.map(|t| (t.id, t.title)), Some((id.clone(), title.clone())));
+        }
+        assert_eq!(aggregate_choices(1).len(), 12, "no all-calls table for one trace");
+        assert!(aggregate_table(&set, &[], "nope").is_none());
+    }
+
     #[test]
     fn a_group_with_only_unpriced_calls_has_unknown_cost() {
         use super::group_table;

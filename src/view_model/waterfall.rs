@@ -5,24 +5,22 @@
 //!
 //! ```text
 //! visible_rows(set, trace, collapsed, filter)  -> Vec<span index>   (O(rows shown))
-//! window(rows.len(), viewport)                 -> first..last + top_px   (O(1))
+//! ROWS.window(rows.len(), viewport)            -> first..last + top_px   (O(1), list_window)
 //! bar(span, time window)                       -> left/width in % of the lane
 //! ```
-//!
-//! Very long lists are scaled: the scroll height is capped at [`MAX_SCROLL_PX`]
-//! (browsers stop laying out taller elements) and the scroll fraction maps to a row.
 
 use std::collections::BTreeSet;
 
 use crate::analysis::tree::children;
 use crate::model::{DurNs, Span, TimeNs, TraceSet};
+use crate::view_model::list_window::ListGeometry;
 
 /// Height of one row in CSS pixels.
 pub const ROW_HEIGHT_PX: f64 = 24.0;
 /// Rows drawn above and below the visible ones.
 pub const MARGIN_ROWS: usize = 10;
-/// The tallest scroll area the browser is given.
-pub const MAX_SCROLL_PX: f64 = 8_000_000.0;
+/// The waterfall's rows as a virtual list.
+pub const ROWS: ListGeometry = ListGeometry { row_px: ROW_HEIGHT_PX, overscan_rows: MARGIN_ROWS };
 
 /// Which spans are collapsed: a default by depth plus per-span exceptions.
 ///
@@ -130,102 +128,6 @@ pub fn reveal(set: &TraceSet, collapsed: &mut Collapsed, span: u32) {
         if collapsed.is_collapsed(a, d) {
             collapsed.set(a, d, false);
         }
-    }
-}
-
-/// The part of the scroll area on screen.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Viewport {
-    pub scroll_top_px: f64,
-    pub height_px: f64,
-}
-
-/// Which rows to put in the DOM and where.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct RowWindow {
-    /// First row drawn (index into the visible rows).
-    pub first: usize,
-    /// One past the last row drawn.
-    pub last: usize,
-    /// Top of row `first` from the top of the scroll content.
-    pub top_px: f64,
-    /// Height of the scroll content.
-    pub total_px: f64,
-}
-
-fn total_px(n_rows: usize) -> f64 {
-    (n_rows as f64 * ROW_HEIGHT_PX).min(MAX_SCROLL_PX)
-}
-
-/// Fractional row index at the top of the viewport.
-fn first_exact(n_rows: usize, vp: Viewport) -> f64 {
-    let full = n_rows as f64 * ROW_HEIGHT_PX;
-    let total = total_px(n_rows);
-    if full <= total {
-        return (vp.scroll_top_px / ROW_HEIGHT_PX).max(0.0);
-    }
-    let max_scroll = (total - vp.height_px).max(1.0);
-    let frac = (vp.scroll_top_px / max_scroll).clamp(0.0, 1.0);
-    let rows_on_screen = vp.height_px / ROW_HEIGHT_PX;
-    frac * (n_rows as f64 - rows_on_screen).max(0.0)
-}
-
-/// The rows to draw for a viewport, with [`MARGIN_ROWS`] extra above and below.
-pub fn window(n_rows: usize, vp: Viewport) -> RowWindow {
-    let total = total_px(n_rows);
-    if n_rows == 0 {
-        return RowWindow { first: 0, last: 0, top_px: 0.0, total_px: 0.0 };
-    }
-    let exact = first_exact(n_rows, vp);
-    let top_row = (exact.floor() as usize).min(n_rows - 1);
-    let on_screen = (vp.height_px.max(0.0) / ROW_HEIGHT_PX).ceil() as usize + 1;
-    let first = top_row.saturating_sub(MARGIN_ROWS);
-    let last = (top_row + on_screen + MARGIN_ROWS).min(n_rows);
-    let top_px = (vp.scroll_top_px + (first as f64 - exact) * ROW_HEIGHT_PX).max(0.0);
-    RowWindow { first, last, top_px, total_px: total }
-}
-
-/// The scroll position that brings `row` into view, or `None` when it already is.
-pub fn scroll_to_show(n_rows: usize, vp: Viewport, row: usize) -> Option<f64> {
-    if row >= n_rows {
-        return None;
-    }
-    let exact = first_exact(n_rows, vp);
-    let rows_on_screen = (vp.height_px / ROW_HEIGHT_PX).floor().max(1.0);
-    let r = row as f64;
-    if r >= exact && r + 1.0 <= exact + rows_on_screen {
-        return None;
-    }
-    // New top row: put the row near the top when going up, near the bottom going down.
-    let new_first = if r < exact { r } else { r + 1.0 - rows_on_screen };
-    let full = n_rows as f64 * ROW_HEIGHT_PX;
-    let total = total_px(n_rows);
-    if full <= total {
-        Some((new_first * ROW_HEIGHT_PX).max(0.0))
-    } else {
-        let max_scroll = (total - vp.height_px).max(1.0);
-        let span_rows = (n_rows as f64 - vp.height_px / ROW_HEIGHT_PX).max(1.0);
-        Some((new_first / span_rows * max_scroll).clamp(0.0, max_scroll))
-    }
-}
-
-/// The scroll position that puts `row` in the middle of the viewport (clamped to the
-/// scroll range), for jumps from other views.
-pub fn scroll_to_center(n_rows: usize, vp: Viewport, row: usize) -> f64 {
-    if n_rows == 0 {
-        return 0.0;
-    }
-    let row = row.min(n_rows - 1) as f64;
-    let rows_on_screen = (vp.height_px / ROW_HEIGHT_PX).max(1.0);
-    let new_first = (row + 0.5 - rows_on_screen / 2.0).max(0.0);
-    let full = n_rows as f64 * ROW_HEIGHT_PX;
-    let total = total_px(n_rows);
-    let max_scroll = (total - vp.height_px).max(0.0);
-    if full <= total {
-        (new_first * ROW_HEIGHT_PX).clamp(0.0, max_scroll)
-    } else {
-        let span_rows = (n_rows as f64 - rows_on_screen).max(1.0);
-        (new_first / span_rows * max_scroll).clamp(0.0, max_scroll)
     }
 }
 
@@ -499,21 +401,6 @@ mod badge_tests {
         let p = badge_place(&b, 300.0, 40.0, 330.0);
         assert_eq!(p.slot, BadgeSlot::BeforeLabel);
         assert!(p.max_px < 300.0 - 40.0, "{p:?}");
-    }
-
-    #[test]
-    fn centering_puts_the_row_mid_screen_and_clamps() {
-        let vp = Viewport { scroll_top_px: 0.0, height_px: 240.0 };
-        // 10 rows on screen; row 50 centered → first row 45.5 → 1092 px.
-        assert_eq!(scroll_to_center(1000, vp, 50), (50.5 - 5.0) * ROW_HEIGHT_PX);
-        assert_eq!(scroll_to_center(1000, vp, 2), 0.0);
-        assert_eq!(scroll_to_center(1000, vp, 999), 1000.0 * ROW_HEIGHT_PX - 240.0);
-        assert_eq!(scroll_to_center(0, vp, 3), 0.0);
-        // Scaled scroll (millions of rows): the window computed from the result shows the row.
-        let n = 2_000_000;
-        let top = scroll_to_center(n, vp, 1_234_567);
-        let w = window(n, Viewport { scroll_top_px: top, height_px: 240.0 });
-        assert!(w.first <= 1_234_567 && 1_234_567 < w.last, "{w:?}");
     }
 
     #[test]

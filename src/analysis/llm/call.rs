@@ -24,6 +24,8 @@
 //!   `session.id`) come from the span, its resource, or the nearest ancestor.
 
 use super::recognize::{context_kind, finish_reasons, is_first_token_event, names_rate_limit, own_inherited, text_of, Inherited, Scan, Slot};
+use rustc_hash::FxHashMap;
+
 use crate::analysis::pricing::{BillableTokens, PriceTable};
 use crate::model::{Span, TraceSet, NO_SPAN};
 
@@ -163,18 +165,39 @@ pub struct LlmAnalysis {
     pub context: Vec<LlmContextSpan>,
 }
 
+/// Price-table matches by model text, each distinct model matched once per analysis
+/// (a match normalizes every table entry: once per call it was the costliest step).
+struct PriceMatch<'a> {
+    prices: &'a PriceTable,
+    seen: FxHashMap<String, Option<usize>>,
+}
+
+impl<'a> PriceMatch<'a> {
+    fn new(prices: &'a PriceTable) -> PriceMatch<'a> {
+        PriceMatch { prices, seen: FxHashMap::default() }
+    }
+    fn index(&mut self, model: &str) -> Option<usize> {
+        if let Some(&i) = self.seen.get(model) {
+            return i;
+        }
+        let i = self.prices.match_index(model);
+        self.seen.insert(model.to_string(), i);
+        i
+    }
+}
+
 /// Builds the call facts of one span from its scan. `inherited` supplies
 /// user/tenant/conversation (already resolved up the tree).
-fn build_call(set: &TraceSet, span_index: u32, span: &Span, scan: &Scan, inh: Inherited, prices: &PriceTable) -> LlmCall {
+fn build_call(set: &TraceSet, span_index: u32, span: &Span, scan: &Scan, inh: Inherited, prices: &mut PriceMatch<'_>) -> LlmCall {
     use Slot::*;
     let response_model = scan.text(set, ResponseModel);
     let request_model = scan.text(set, RequestModel);
     let model = response_model.clone().or_else(|| request_model.clone());
-    let price_index = model.as_deref().and_then(|m| prices.match_index(m)).or_else(|| {
+    let price_index = model.as_deref().and_then(|m| prices.index(m)).or_else(|| {
         // A response model the table does not know: try the request model.
-        request_model.as_deref().and_then(|m| prices.match_index(m))
+        request_model.as_deref().and_then(|m| prices.index(m))
     });
-    let price = price_index.and_then(|i| prices.models.get(i));
+    let price = price_index.and_then(|i| prices.prices.models.get(i));
 
     let provider = scan
         .text(set, Provider)
@@ -326,6 +349,10 @@ fn build_call(set: &TraceSet, span_index: u32, span: &Span, scan: &Scan, inh: In
 
 /// Finds calls and context spans in one trace.
 pub fn analyze_trace(set: &TraceSet, trace: usize, prices: &PriceTable) -> LlmAnalysis {
+    analyze_trace_with(set, trace, &mut PriceMatch::new(prices))
+}
+
+fn analyze_trace_with(set: &TraceSet, trace: usize, prices: &mut PriceMatch<'_>) -> LlmAnalysis {
     let mut out = LlmAnalysis::default();
     let Some(t) = set.traces.get(trace) else { return out };
     let range = t.spans.range();
@@ -419,14 +446,22 @@ fn context_span(set: &TraceSet, idx: u32, s: &Span, scan: &Scan, kind: ContextKi
 /// Calls and context spans of every trace, ordered by span index.
 pub fn analyze_set(set: &TraceSet, prices: &PriceTable) -> LlmAnalysis {
     let mut out = LlmAnalysis::default();
+    let mut prices = PriceMatch::new(prices);
     for t in 0..set.traces.len() {
-        let a = analyze_trace(set, t, prices);
+        let a = analyze_trace_with(set, t, &mut prices);
         out.calls.extend(a.calls);
         out.context.extend(a.context);
     }
     out.calls.sort_by_key(|c| c.span);
     out.context.sort_by_key(|c| c.span);
     out
+}
+
+/// Whether a span is recognized as an LLM call (a model or token usage), without
+/// building its facts: O(attributes), where [`span_call`] also walks up the ancestors
+/// and prices the call. For "does this subtree hold another call" checks.
+pub fn is_call(set: &TraceSet, span: u32) -> bool {
+    set.spans.get(span as usize).is_some_and(|s| Scan::of(set, s).is_llm())
 }
 
 /// The LLM facts of one span on its own (for a detail panel or a waterfall badge):
@@ -451,5 +486,5 @@ pub fn span_call(set: &TraceSet, span: u32, prices: &PriceTable) -> Option<LlmCa
         p = ps.parent;
         steps += 1;
     }
-    Some(build_call(set, span, s, &scan, inh, prices))
+    Some(build_call(set, span, s, &scan, inh, &mut PriceMatch::new(prices)))
 }

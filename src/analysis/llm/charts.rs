@@ -304,6 +304,14 @@ pub fn tokens_scatter_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, 
     let mut models: Vec<&str> = calls.iter().map(|k| k.model.as_deref().unwrap_or(UNKNOWN_MODEL)).collect();
     models.sort_unstable();
     models.dedup();
+    // Each model's points, in call order: one pass with a binary search per call
+    // (not a scan of every call per model).
+    let mut points: Vec<Vec<(f64, f64)>> = vec![Vec::new(); models.len()];
+    for k in calls {
+        if let Ok(i) = models.binary_search(&k.model.as_deref().unwrap_or(UNKNOWN_MODEL)) {
+            points[i].push((k.input_tokens as f64, k.output_tokens as f64));
+        }
+    }
     let x_max = calls.iter().map(|k| k.input_tokens).max().unwrap_or(0).max(1) as f64 * 1.1;
     let y_max = calls.iter().map(|k| k.output_tokens).max().unwrap_or(0).max(1) as f64 * 1.15;
     render(width_px, height_px, &c, title, |root| {
@@ -330,13 +338,8 @@ pub fn tokens_scatter_svg(calls: &[LlmCall], theme: &ChartTheme, width_px: u32, 
             .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&c.fg))
             .draw()
             .map_err(err)?;
-        for (i, m) in models.iter().enumerate() {
+        for (i, (m, pts)) in models.iter().zip(points).enumerate() {
             let color = c.series(i);
-            let pts: Vec<(f64, f64)> = calls
-                .iter()
-                .filter(|k| k.model.as_deref().unwrap_or(UNKNOWN_MODEL) == *m)
-                .map(|k| (k.input_tokens as f64, k.output_tokens as f64))
-                .collect();
             chart
                 .draw_series(pts.into_iter().map(|p| Circle::new(p, 4, color.filled())))
                 .map_err(err)?

@@ -102,7 +102,10 @@ pub fn summarize_trace(set: &TraceSet, trace: usize, calls: &[LlmCall], critical
     let mut intervals: Vec<(u64, u64)> = Vec::with_capacity(mine.len());
     for c in &mine {
         s.totals.add(c);
-        s.by_model.entry(c.model_key().to_string()).or_default().add(c);
+        match s.by_model.get_mut(c.model_key()) {
+            Some(m) => m.add(c),
+            None => s.by_model.entry(c.model_key().to_string()).or_default().add(c),
+        }
         intervals.push((c.start_ns, c.start_ns.saturating_add(c.latency_ns)));
     }
     s.llm_wall_ns = union_len(&mut intervals, t.start_ns, t.start_ns.saturating_add(t.duration_ns));
@@ -110,14 +113,11 @@ pub fn summarize_trace(set: &TraceSet, trace: usize, calls: &[LlmCall], critical
 
     if let Some(cp) = critical_path {
         let total: u64 = cp.iter().map(|(_, ns)| *ns).fold(0u64, |a, b| a.saturating_add(b));
+        let inside = CallSubtrees::of(set, &mine);
         let mut llm_ns = 0u64;
         for (span, ns) in cp {
             // On a call, or inside one's subtree (pre-order: call <= span < subtree_end).
-            let inside = mine.iter().any(|c| {
-                let end = set.spans.get(c.span as usize).map(|x| x.subtree_end).unwrap_or(c.span + 1);
-                *span >= c.span && *span < end
-            });
-            if inside {
+            if inside.contains(*span) {
                 llm_ns = llm_ns.saturating_add(*ns);
             }
         }
@@ -132,6 +132,38 @@ pub fn summarize_trace(set: &TraceSet, trace: usize, calls: &[LlmCall], critical
         .map(|(_, span)| span);
     s.slowest = mine.iter().map(|c| (c.latency_ns, c.span)).max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))).map(|(_, span)| span);
     s
+}
+
+/// The span ranges `[call, subtree_end)` of a set of calls, merged and sorted, so
+/// that "is this span a call or inside one's subtree" is a binary search: built in
+/// O(c log c), each question O(log c) (instead of a scan over every call).
+struct CallSubtrees {
+    /// Disjoint, ascending, non-adjacent `[start, end)` ranges of span indices.
+    ranges: Vec<(u32, u32)>,
+}
+
+impl CallSubtrees {
+    fn of(set: &TraceSet, calls: &[&LlmCall]) -> CallSubtrees {
+        let mut iv: Vec<(u32, u32)> = calls
+            .iter()
+            .map(|c| (c.span, set.spans.get(c.span as usize).map(|x| x.subtree_end).unwrap_or(c.span.saturating_add(1))))
+            .filter(|(start, end)| end > start)
+            .collect();
+        iv.sort_unstable();
+        let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(iv.len());
+        for (start, end) in iv {
+            match ranges.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => ranges.push((start, end)),
+            }
+        }
+        CallSubtrees { ranges }
+    }
+    fn contains(&self, span: u32) -> bool {
+        // The last range starting at or before `span`.
+        let i = self.ranges.partition_point(|r| r.0 <= span);
+        i > 0 && span < self.ranges[i - 1].1
+    }
 }
 
 /// Rounds a USD amount to 1e-10 so that sums print without float noise.

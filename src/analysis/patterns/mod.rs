@@ -223,10 +223,17 @@ pub fn patterns(set: &TraceSet, trace: usize, cfg: &PatternConfig) -> Vec<Findin
 
 /// [`patterns`] for every trace of the set, in trace order.
 pub fn patterns_all(set: &TraceSet, cfg: &PatternConfig) -> Vec<Vec<Finding>> {
+    patterns_each(set, cfg).collect()
+}
+
+/// [`patterns_all`] one trace at a time: the late-start counts of the whole set and
+/// the attribute lookups are made once (O(spans + strings)), then each trace is walked
+/// when the iterator reaches it, so a caller need not hold every trace's findings.
+pub fn patterns_each<'a>(set: &'a TraceSet, cfg: &'a PatternConfig) -> impl Iterator<Item = Vec<Finding>> + 'a {
     let totals = late_counts(set, cfg, None, None);
     let mut look = AttrLookup::new(set, &KEYS);
     let mut look_llm = AttrLookup::new(set, &[K_GEN_AI_MODEL]);
-    (0..set.traces.len()).map(|t| patterns_impl(set, t, cfg, Some(&totals), &mut look, &mut look_llm)).collect()
+    (0..set.traces.len()).map(move |t| patterns_impl(set, t, cfg, Some(&totals), &mut look, &mut look_llm))
 }
 
 /// `totals`: late-start counts over the whole set, when already known.
@@ -257,18 +264,24 @@ fn patterns_impl<'a>(
     ctx.top.finish()
 }
 
-fn findings_json(set: &TraceSet, findings: &[Finding]) -> serde_json::Value {
+/// Findings as the `patterns` field of `clew analyze --json` (see [`patterns_json`]).
+pub fn findings_json(set: &TraceSet, findings: &[Finding]) -> serde_json::Value {
     serde_json::Value::Array(
         findings
             .iter()
             .map(|f| {
-                let ids: Vec<String> = f
+                let ids: Vec<serde_json::Value> = f
                     .spans
                     .iter()
                     .filter_map(|&i| set.spans.get(i as usize))
-                    .map(|s| s.span_id.to_text(&set.strings))
+                    .map(|s| serde_json::Value::String(s.span_id.to_text(&set.strings)))
                     .collect();
-                json!({"kind": f.kind.as_str(), "spans": ids, "impact_ns": f.impact_ns, "message": f.message})
+                let mut o = serde_json::Map::new();
+                o.insert("kind".into(), json!(f.kind.as_str()));
+                o.insert("spans".into(), serde_json::Value::Array(ids));
+                o.insert("impact_ns".into(), json!(f.impact_ns));
+                o.insert("message".into(), json!(f.message));
+                serde_json::Value::Object(o)
             })
             .collect(),
     )

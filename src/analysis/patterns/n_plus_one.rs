@@ -3,6 +3,7 @@
 //! with the wall time one batched call could save.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::{op, spans_capped, Ctx, Finding, PatternKind};
 use crate::analysis::attr_lookup::AttrLookup;
@@ -14,80 +15,73 @@ use crate::model::{Span, SpanKind, TimeNs, TraceSet};
 /// `SELECT * FROM t WHERE id = 42 AND n IN (1, 2,3) AND s='x'` →
 /// `SELECT * FROM t WHERE id = ? AND n IN (?) AND s=?`.
 pub fn normalize_statement(stmt: &str) -> String {
+    // The first 4096 characters.
+    let stmt = stmt.char_indices().nth(4096).map_or(stmt, |(end, _)| &stmt[..end]);
     let mut out = String::with_capacity(stmt.len().min(512));
-    let chars: Vec<char> = stmt.chars().take(4096).collect();
-    let mut i = 0;
+    let mut chars = stmt.chars().peekable();
     let mut prev_ident = false;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(c) = chars.next() {
         if c == '\'' {
             // Quoted string; '' is an escaped quote.
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == '\'' {
-                    if chars.get(i + 1) == Some(&'\'') {
-                        i += 2;
+            while let Some(q) = chars.next() {
+                if q == '\'' {
+                    if chars.peek() == Some(&'\'') {
+                        chars.next();
                         continue;
                     }
                     break;
                 }
-                i += 1;
-            }
-            i += 1;
-            out.push('?');
-            prev_ident = false;
-            continue;
-        }
-        if c.is_ascii_digit() && !prev_ident {
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.' || chars[i] == '_') {
-                i += 1;
             }
             out.push('?');
             prev_ident = false;
-            continue;
-        }
-        if c.is_whitespace() {
+        } else if c.is_ascii_digit() && !prev_ident {
+            while chars.next_if(|&d| d.is_ascii_alphanumeric() || d == '.' || d == '_').is_some() {}
+            out.push('?');
+            prev_ident = false;
+        } else if c.is_whitespace() {
             if !out.ends_with(' ') && !out.is_empty() {
                 out.push(' ');
             }
             prev_ident = false;
-            i += 1;
+        } else {
+            prev_ident = c.is_alphanumeric() || c == '_' || c == '$';
+            out.push(c);
+        }
+    }
+    // Collapse "?, ?, ?" (and "?,?") into "?". Only ASCII bytes are looked at or
+    // skipped, so every slice below starts and ends on a character boundary.
+    let text = out.trim();
+    let b = text.as_bytes();
+    let mut collapsed = String::with_capacity(text.len());
+    let (mut k, mut run) = (0, 0);
+    while k < b.len() {
+        if b[k] != b'?' {
+            k += 1;
             continue;
         }
-        prev_ident = c.is_alphanumeric() || c == '_' || c == '$';
-        out.push(c);
-        i += 1;
-    }
-    // Collapse "?, ?, ?" (and "?,?") into "?".
-    let mut collapsed = String::with_capacity(out.len());
-    let b: Vec<char> = out.trim().chars().collect();
-    let mut k = 0;
-    while k < b.len() {
-        collapsed.push(b[k]);
-        if b[k] == '?' {
-            let mut j = k + 1;
-            loop {
-                let mut m = j;
-                while m < b.len() && b[m] == ' ' {
-                    m += 1;
-                }
-                if m < b.len() && b[m] == ',' {
-                    m += 1;
-                    while m < b.len() && b[m] == ' ' {
-                        m += 1;
-                    }
-                    if m < b.len() && b[m] == '?' {
-                        j = m + 1;
-                        continue;
-                    }
-                }
-                break;
+        collapsed.push_str(&text[run..=k]);
+        let mut j = k + 1;
+        loop {
+            let mut m = j;
+            while m < b.len() && b[m] == b' ' {
+                m += 1;
             }
-            k = j;
-        } else {
-            k += 1;
+            if m < b.len() && b[m] == b',' {
+                m += 1;
+                while m < b.len() && b[m] == b' ' {
+                    m += 1;
+                }
+                if m < b.len() && b[m] == b'?' {
+                    j = m + 1;
+                    continue;
+                }
+            }
+            break;
         }
+        k = j;
+        run = j;
     }
+    collapsed.push_str(&text[run..]);
     collapsed
 }
 
@@ -118,11 +112,15 @@ fn normalize_url(url: &str) -> String {
 }
 
 
-/// The N+1 similarity key of a DB / HTTP / RPC call; `None` for other spans.
-fn similarity_key(set: &TraceSet, look: &mut AttrLookup<'_>, s: &Span) -> Option<String> {
-    let svc = set.service_of(s);
+/// Writes the N+1 similarity key of a DB / HTTP / RPC call into `key` (reused from
+/// span to span); false for other spans.
+fn similarity_key(set: &TraceSet, look: &mut AttrLookup<'_>, s: &Span, key: &mut String) -> bool {
+    key.clear();
+    key.push_str(set.service_of(s));
     if let Some(stmt) = look.text(s, 0).or_else(|| look.text(s, 1)) {
-        return Some(format!("{svc}\u{1}db\u{1}{}", normalize_statement(&stmt)));
+        key.push_str("\u{1}db\u{1}");
+        key.push_str(&normalize_statement(&stmt));
+        return true;
     }
     let is_db = look.has(s, 2) || look.has(s, 3);
     let method = look.text(s, 4).or_else(|| look.text(s, 5));
@@ -131,16 +129,18 @@ fn similarity_key(set: &TraceSet, look: &mut AttrLookup<'_>, s: &Span) -> Option
     let is_http = method.is_some() || route.is_some() || url.is_some();
     let is_rpc = look.has(s, 12);
     if !(is_db || is_http || is_rpc || s.kind == SpanKind::Client) {
-        return None;
+        return false;
     }
     let m = method.unwrap_or_default();
     if let Some(r) = route {
-        return Some(format!("{svc}\u{1}http\u{1}{m} {r}"));
+        let _ = write!(key, "\u{1}http\u{1}{m} {r}");
+    } else if let Some(u) = url {
+        let _ = write!(key, "\u{1}http\u{1}{m} {}", normalize_url(&u));
+    } else {
+        key.push_str("\u{1}name\u{1}");
+        key.push_str(set.name_of(s));
     }
-    if let Some(u) = url {
-        return Some(format!("{svc}\u{1}http\u{1}{m} {}", normalize_url(&u)));
-    }
-    Some(format!("{svc}\u{1}name\u{1}{}", set.name_of(s)))
+    true
 }
 
 impl Ctx<'_, '_> {
@@ -150,12 +150,19 @@ impl Ctx<'_, '_> {
             return;
         }
         let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        let mut key = String::new();
         for &c in kids {
             if retried.binary_search(&c).is_ok() {
                 continue;
             }
-            if let Some(k) = similarity_key(set, self.look, &set.spans[c as usize]) {
-                groups.entry(k).or_default().push(c);
+            if similarity_key(set, self.look, &set.spans[c as usize], &mut key) {
+                // A key is copied only for a new group.
+                match groups.get_mut(key.as_str()) {
+                    Some(g) => g.push(c),
+                    None => {
+                        groups.insert(key.clone(), vec![c]);
+                    }
+                }
             }
         }
         for (key, g) in groups {

@@ -1,10 +1,13 @@
 //! The analysis views (wasm32 only): the loaded set and selected trace (from
 //! [`AppState`]) in; four tabs out — [`critical_path::CriticalPathView`],
-//! [`graph::GraphView`], [`patterns::PatternsView`], [`stats::StatsView`]. Every
-//! fact comes from `analysis` and every position from `view_model::graph_layout` and
-//! `view_model::graph_view`; these files render and wire events. This file holds what
-//! the views share.
+//! [`graph::GraphView`], [`patterns::PatternsView`], [`stats::StatsView`]. Their data
+//! comes from the worker (`ui::offload`) as display-ready rows, a window at a
+//! time; these files render and wire events. This file holds what the views share:
+//! the container with the test contract, the progress and error lines, jumps and
+//! filters into the waterfall.
 //!
+//! * Each view's container is `[data-testid="view-<tab>"]`; it carries `data-ready="1"`
+//!   once its content for the current set has painted, and none while it computes.
 //! * User-derived text (service and span names, messages) is always a text node.
 //!   Only the chart SVG from `analysis::charts` (plotters, labels escaped) is
 //!   set with `inner_html`.
@@ -21,20 +24,48 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::TraceSet;
+use crate::ui::offload::client;
 use crate::ui::state::{AppState, Tab};
+use crate::view_model::tabs::{Request, Response};
 
-/// Most table rows a view draws.
-pub const MAX_ROWS: usize = 2_000;
-
-pub fn no_data(testid: &'static str) -> AnyView {
-    view! { <div class="an-view view-pane" data-testid=testid><p class="an-note">"Load a trace to see this view."</p></div> }.into_any()
+/// The container of a tab's view: `data-testid="view-<tab>"`, `data-ready="1"` when
+/// `ready()`, and `aria-busy` while not.
+pub fn view_pane(tab: Tab, class: &'static str, ready: impl Fn() -> bool + Send + Sync + Copy + 'static, children: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <div class=class data-testid=format!("view-{}", tab.name()) data-ready=move || ready().then_some("1")
+            aria-busy=move || (!ready()).then_some("true")>
+            {children}
+        </div>
+    }
 }
 
-pub fn op_name(set: &TraceSet, span: u32) -> (String, String) {
-    set.spans
-        .get(span as usize)
-        .map(|s| (set.service_of(s).to_string(), set.name_of(s).to_string()))
-        .unwrap_or_default()
+/// A "Computing …" line while new data is on its way, or the error that stopped it.
+pub fn progress_line(
+    text: &'static str,
+    computing: impl Fn() -> bool + Send + Sync + 'static,
+    error: impl Fn() -> Option<String> + Send + Sync + 'static,
+) -> impl IntoView {
+    move || {
+        if let Some(e) = error() {
+            view! { <p class="an-error" role="alert" data-testid="view-error">{e}</p> }.into_any()
+        } else if computing() {
+            view! { <p class="an-progress" role="status" data-testid="view-progress"><span class="spinner" aria-hidden="true"></span>{text}</p> }.into_any()
+        } else {
+            ().into_any()
+        }
+    }
+}
+
+/// Asks the worker once about the loaded set and runs `then` with the answer (errors
+/// and answers about another set are dropped).
+pub fn ask_once(app: AppState, req: Request, then: impl FnOnce(Response) + 'static) {
+    let Some(load_id) = app.loaded.with_untracked(|l| l.as_ref().map(|l| l.load_id)) else { return };
+    client::ask(client::new_id(), load_id, &req, move |res| {
+        match res {
+            Ok(Response::Error(e)) | Err(e) => web_sys::console::warn_1(&e.into()),
+            Ok(r) => then(r),
+        }
+    });
 }
 
 /// Filters the waterfall to `spans` (kept to one trace: the current one when it has
@@ -55,4 +86,11 @@ pub fn filter_waterfall(app: AppState, set: &TraceSet, spans: &[u32], label: Str
     app.span_filter.set(Some(Arc::new(keep)));
     app.span_filter_label.set(label);
     app.tab.set(Tab::Waterfall);
+}
+
+/// [`filter_waterfall`] over the set on the page.
+pub fn filter_loaded(app: AppState, spans: &[u32], label: String) {
+    if let Some(l) = app.loaded.get_untracked() {
+        filter_waterfall(app, &l.set, spans, label);
+    }
 }

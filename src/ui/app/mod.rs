@@ -85,8 +85,11 @@ fn Main() -> impl IntoView {
             <TraceHeader/>
             <div class="main" class:with-detail=detail_shown>
                 <div class="view">
+                    // The waterfall stays mounted (hidden on other tabs): its scroll,
+                    // zoom, expansion and selection are there when it comes back.
+                    <Waterfall/>
                     {move || match ui.app.tab.get() {
-                        Tab::Waterfall => view! { <Waterfall/> }.into_any(),
+                        Tab::Waterfall => ().into_any(),
                         Tab::CriticalPath => view! { <CriticalPathView/> }.into_any(),
                         Tab::Graph => view! { <GraphView/> }.into_any(),
                         Tab::Patterns => view! { <PatternsView/> }.into_any(),

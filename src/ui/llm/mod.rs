@@ -2,10 +2,11 @@
 //! [`AppState`](crate::ui::state::AppState)) and the price table in; the per-trace
 //! summary, the per-call table, cross-trace tables (sortable, CSV export), four
 //! charts, the prices dialog, and the LLM section of the span detail panel out.
-//! Every fact comes from `analysis::llm`; these files render and wire events only.
+//! Every fact comes from `analysis::llm`, through the worker for the tab
+//! (`view_model::tabs::llm`); these files render and wire events only.
 //!
 //! * [`prices`]: the price table in use, one global signal persisted in localStorage;
-//! * [`view`]: the LLM tab; [`table`]: one sortable table with CSV export;
+//! * [`view`]: the LLM tab; [`table`]: one sortable virtual table with CSV export;
 //! * [`prices_dialog`]: edit, import (paste or drop; no `<input type=file>`), export, reset;
 //! * [`span_section`]: the call's facts and chat text in the detail panel.
 //!

@@ -17,6 +17,8 @@
 //! * Find is debounced on big traces ([`find::FIND_DEBOUNCE_MS`]) and searched in
 //!   slices that yield to the browser ([`search`]), so typing stays responsive at a
 //!   million spans.
+//! * On other tabs the view stays mounted but hidden (`.off-tab`), so coming back is
+//!   instant; its scroll offset is put back then.
 //! * [`follow_selection`] keeps the selection on screen; after
 //!   `AppState::jump_to_span` it also opens the detail panel and centers the row.
 
@@ -38,11 +40,13 @@ use wasm_bindgen::JsCast;
 
 use crate::format;
 use crate::ui::context::{use_ui, Ui};
+use crate::ui::state::Tab;
 use crate::ui::util::Listener;
 use crate::ui::waterfall::minimap::Minimap;
 use crate::ui::waterfall::row::{row_data, Row, RowCtx, RowData};
 use crate::ui::waterfall::toolbar::{change_window, finish_drag, frac_at, GridLines, Legend, Ruler, Toolbar};
-use crate::view_model::waterfall::{self as wf, Viewport};
+use crate::view_model::list_window::Viewport;
+use crate::view_model::waterfall::{self as wf};
 use crate::view_model::waterfall_nav::{wheel_window, WheelMode};
 
 /// The view's resize observer and the callback it holds (dropped with the view).
@@ -55,10 +59,17 @@ pub fn Waterfall() -> impl IntoView {
     let scroller = NodeRef::<html::Div>::new();
     let lane_head = NodeRef::<html::Div>::new();
 
-    // Measure the viewport on mount and on resize.
+    // Measure the viewport on mount and on resize; not while hidden on another tab
+    // (nothing is laid out then, and the last sizes are the ones to come back to).
     let measure = move || {
         if let Some(el) = scroller.get_untracked() {
-            ui.wf.viewport_h.set(el.client_height().max(50) as f64);
+            if el.client_height() <= 0 {
+                return;
+            }
+            let h = el.client_height().max(50) as f64;
+            if h != ui.wf.viewport_h.get_untracked() {
+                ui.wf.viewport_h.set(h);
+            }
         }
         // The lane header has the same width as the row lanes plus their 64 px right margin.
         if let Some(h) = lane_head.get_untracked() {
@@ -145,14 +156,29 @@ pub fn Waterfall() -> impl IntoView {
     });
 
     let on_scroll = move |_| {
-        if let Some(el) = scroller.get_untracked() {
-            ui.wf.scroll_top.set(el.scroll_top() as f64);
-        }
+        if let Some(el) = scroller.get_untracked()
+            && el.client_height() > 0 {
+                ui.wf.scroll_top.set(el.scroll_top() as f64);
+            }
     };
+    // Back on the waterfall tab: the browser dropped the scroll offset of the hidden
+    // rows; put it back where it was.
+    let shown = Memo::new(move |_| ui.app.tab.get() == Tab::Waterfall);
+    Effect::new(move |prev: Option<bool>| {
+        let now = shown.get();
+        if now && prev == Some(false) {
+            let top = ui.wf.scroll_top.get_untracked();
+            if let Some(el) = scroller.get_untracked() {
+                el.set_scroll_top(top.round() as i32);
+            }
+            request_animation_frame(measure);
+        }
+        now
+    });
 
     let row_window = Memo::new(move |_| {
         let n = ui.derived.rows.with(|r| r.len());
-        wf::window(n, Viewport { scroll_top_px: ui.wf.scroll_top.get(), height_px: ui.wf.viewport_h.get() })
+        wf::ROWS.window(n, Viewport { scroll_top_px: ui.wf.scroll_top.get(), height_px: ui.wf.viewport_h.get() })
     });
 
     let drawn = move || {
@@ -193,7 +219,7 @@ pub fn Waterfall() -> impl IntoView {
     };
 
     view! {
-        <section class="waterfall" data-testid="waterfall" aria-label="Waterfall">
+        <section class="waterfall" class:off-tab=move || !shown.get() data-testid="waterfall" aria-label="Waterfall" aria-hidden=move || (!shown.get()).then_some("true")>
             <Toolbar/>
             <Legend/>
             {filter_label}
@@ -263,8 +289,8 @@ fn follow(ui: Ui, jumped: bool) {
     let n = ui.derived.rows.with_untracked(|r| r.len());
     let vp = Viewport { scroll_top_px: ui.wf.scroll_top.get_untracked(), height_px: ui.wf.viewport_h.get_untracked() };
     if jumped {
-        ui.wf.scroll_to.set(Some(wf::scroll_to_center(n, vp, row)));
-    } else if let Some(top) = wf::scroll_to_show(n, vp, row) {
+        ui.wf.scroll_to.set(Some(wf::ROWS.scroll_to_center(n, vp, row)));
+    } else if let Some(top) = wf::ROWS.scroll_to_show(n, vp, row) {
         ui.wf.scroll_to.set(Some(top));
     }
 }

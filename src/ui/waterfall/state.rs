@@ -1,19 +1,20 @@
 //! Waterfall state: the loaded set and the app state in; [`WfState`] (the view's
 //! signals) and [`WfDerived`] (memos over them: the shown trace, matches, rows, time
-//! window, critical path, LLM badges) out. No DOM here.
+//! window, critical path (from the worker), LLM badges) out. No DOM here.
 
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use crate::analysis::critical_path;
 use crate::ui::llm::prices::{llm_badges, prices};
+use crate::ui::offload::channel::channel;
 use crate::ui::state::AppState;
 use crate::ui::util::{timed, Shared};
 use crate::ui::waterfall::badges::{Badges, BADGES_FULL_SCAN_SPANS};
 use crate::ui::waterfall::search::start_find;
 use crate::ui::waterfall::trace_view::{trace_view, TraceView};
 use crate::view_model::find;
+use crate::view_model::tabs::{Request, Response};
 use crate::view_model::waterfall::{self as wf, Collapsed, TimeWindow};
 
 /// Signals of the waterfall view.
@@ -124,15 +125,20 @@ impl WfDerived {
             let bounds = view.with(|v| v.as_ref().map(|v| v.bounds())).unwrap_or(TimeWindow { start_ns: 0.0, end_ns: 1.0 });
             s.zoom.get().map(|z| z.clamped(bounds)).unwrap_or(bounds)
         });
+        // The path comes from the worker (it can take long on a big trace).
+        let path = channel(
+            app,
+            move || app.show_critical_path.get().then(|| Request::CriticalHighlight { trace: app.trace.get() }),
+            |r| if let Response::CriticalHighlight(h) = r { Some(h) } else { None },
+        );
         let crit = Memo::new(move |_| {
             if !app.show_critical_path.get() {
                 return None;
             }
-            let v = view.get()?;
-            let cp = critical_path::critical_path(v.set(), v.trace);
+            let segments = path.data.get()?;
             let mut m: CritMap = BTreeMap::new();
-            for seg in &cp.segments {
-                m.entry(seg.span).or_default().push((seg.start_ns, seg.end_ns));
+            for &(span, start_ns, end_ns) in segments.iter() {
+                m.entry(span).or_default().push((start_ns, end_ns));
             }
             Some(Shared::new(m))
         });

@@ -1,28 +1,23 @@
 //! The graph's SVG: [`GraphState`] in; edges and nodes (hover emphasis, click to
-//! filter the waterfall) out, with the wheel zooming at the pointer and a drag panning.
-//! A new graph opens fitted, or at a readable scale (`ViewBox::opening`).
+//! filter the waterfall: the worker sends the clicked node's or edge's spans) out,
+//! with the wheel zooming at the pointer and a drag panning. A new graph opens fitted,
+//! or at a readable scale (`ViewBox::opening`).
 
 use leptos::ev;
 use leptos::prelude::*;
 
+use std::sync::Arc;
+
 use crate::format;
-use crate::analysis::service_graph::NodeKind;
-use crate::ui::analysis::filter_waterfall;
-use crate::ui::analysis::graph::tooltip::{edge_title, node_title};
 use crate::ui::analysis::graph::state::GraphState;
+use crate::ui::analysis::graph::tooltip::{edge_title, node_title};
+use crate::ui::analysis::{ask_once, filter_loaded};
 use crate::view_model::graph_layout::edge_path_d;
 use crate::view_model::graph_view::{
     edge_emphasis, edge_width_px, is_drag, node_emphasis, wheel_factor, Canvas, Emphasis, Hover, ViewBox,
 };
-
-fn kind_class(k: NodeKind) -> &'static str {
-    match k {
-        NodeKind::Service => "kind-service",
-        NodeKind::Database => "kind-database",
-        NodeKind::Llm => "kind-llm",
-        NodeKind::Messaging => "kind-messaging",
-    }
-}
+use crate::view_model::tabs::graph::GraphTarget;
+use crate::view_model::tabs::{Request, Response};
 
 /// Where the SVG element is on the page.
 fn measure(svg: NodeRef<leptos::svg::Svg>) -> Option<Canvas> {
@@ -33,7 +28,8 @@ fn measure(svg: NodeRef<leptos::svg::Svg>) -> Option<Canvas> {
 /// The graph drawing; `max_label_chars` bounds the node labels (as the layout sized them).
 #[component]
 pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
-    let GraphState { app, data, hover, view: vb, .. } = st;
+    let GraphState { app, graph, hover, view: vb, .. } = st;
+    let data = graph.data;
     // A press: where it started, the view box then and the screen scale.
     let drag = RwSignal::new(None::<(f64, f64, ViewBox, f64)>);
     let moved = RwSignal::new(false);
@@ -50,7 +46,7 @@ pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
             return;
         };
         let r = el.get_bounding_client_rect();
-        vb.set(data.with(|d| d.as_ref().and_then(|(_, gd)| ViewBox::opening(&gd.layout, r.width(), r.height()))));
+        vb.set(data.with(|d| d.as_ref().and_then(|gd| ViewBox::opening(&gd.layout, r.width(), r.height()))));
     });
     let on_wheel = move |ev: ev::WheelEvent| {
         ev.prevent_default();
@@ -79,34 +75,43 @@ pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
     };
     let on_up = move |_| drag.set(None);
 
+    // A click asks the worker for the spans, then filters the waterfall to them.
+    let show_spans = move |target: GraphTarget, label: String| {
+        let req = Request::GraphSpans { scope: st.scope_untracked(), target };
+        ask_once(app, req, move |r| {
+            if let Response::Spans(spans) = r {
+                filter_loaded(app, &spans, label);
+            }
+        });
+    };
     let click_node = move |i: usize| {
         if moved.get_untracked() {
             return;
         }
-        let Some((loaded, gd)) = data.get_untracked() else { return };
-        let Some(n) = gd.g.nodes.get(i) else { return };
-        filter_waterfall(app, &loaded.set, &n.spans, format!("{} {}", n.kind.as_str(), n.label));
+        let Some(gd) = data.get_untracked() else { return };
+        let Some(n) = gd.nodes.get(i) else { return };
+        show_spans(GraphTarget::Node(n.id.clone()), format!("{} {}", n.kind, n.label));
     };
     let click_edge = move |k: usize| {
         if moved.get_untracked() {
             return;
         }
-        let Some((loaded, gd)) = data.get_untracked() else { return };
-        let Some(e) = gd.g.edges.get(k) else { return };
-        let label = format!("edge {} → {}", gd.g.nodes[e.from].label, gd.g.nodes[e.to].label);
-        filter_waterfall(app, &loaded.set, &e.spans, label);
+        let Some(gd) = data.get_untracked() else { return };
+        let (Some(e), nodes) = (gd.edges.get(k), &gd.nodes) else { return };
+        let (Some(a), Some(b)) = (nodes.get(e.from), nodes.get(e.to)) else { return };
+        show_spans(GraphTarget::Edge(a.id.clone(), b.id.clone()), format!("edge {} → {}", a.label, b.label));
     };
 
     move || {
-        let Some((_, gd)) = data.get() else {
-            return view! { <p class="an-note">"Load a trace to see its dependency graph."</p> }.into_any();
+        let Some(gd) = data.get() else {
+            return ().into_any();
         };
-        if gd.g.nodes.is_empty() {
+        if gd.nodes.is_empty() {
             return view! { <p class="an-note">"No spans in this scope."</p> }.into_any();
         }
-        let max_calls = gd.g.edges.iter().map(|e| e.calls).max().unwrap_or(1);
+        let ends = Arc::new(gd.ends());
+        let max_calls = gd.edges.iter().map(|e| e.calls).max().unwrap_or(1);
         let edges = gd
-            .g
             .edges
             .iter()
             .enumerate()
@@ -120,11 +125,11 @@ pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
                 view! {
                     <g class="graph-edge" class:err=has_err class:back=back
                         class:hi=move || state() == Emphasis::Highlight class:dim=move || state() == Emphasis::Dim
-                        data-testid="graph-edge" data-from=gd.g.nodes[from].id.clone() data-to=gd.g.nodes[to].id.clone()
+                        data-testid="graph-edge" data-from=gd.nodes.get(from).map(|n| n.id.clone()) data-to=gd.nodes.get(to).map(|n| n.id.clone())
                         on:mouseenter=move |_| hover.set(Some(Hover::Edge(k)))
                         on:mouseleave=move |_| hover.set(None)
                         on:click=move |_| click_edge(k)>
-                        <title>{edge_title(&gd.g, e)}</title>
+                        <title>{edge_title(&gd.nodes, e)}</title>
                         <path class="line" d=path.clone() stroke-width=width marker-end="url(#clew-arrow)"></path>
                         <path class="hit" d=path></path>
                     </g>
@@ -132,22 +137,21 @@ pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
             })
             .collect_view();
         let nodes = gd
-            .g
             .nodes
             .iter()
             .enumerate()
             .map(|(i, n)| {
-                let b = gd.layout.nodes[i];
-                let near_i = gd.near[i].clone();
-                let ends = gd.ends.clone();
+                let b = gd.layout.nodes.get(i).copied().unwrap_or_default();
+                let near_i = gd.near.get(i).cloned().unwrap_or_default();
+                let ends = ends.clone();
                 let state = Memo::new(move |_| node_emphasis(hover.get(), i, &near_i, &ends));
                 let label = format::ellipsis(&n.label, max_label_chars);
-                let cls = format!("graph-node {}", kind_class(n.kind));
+                let cls = format!("graph-node kind-{}", n.kind);
                 let has_err = n.errors > 0;
                 view! {
                     <g class=cls class:err=has_err
                         class:hi=move || state.get() == Emphasis::Highlight class:dim=move || state.get() == Emphasis::Dim
-                        data-testid="graph-node" data-id=n.id.clone() data-kind=n.kind.as_str()
+                        data-testid="graph-node" data-id=n.id.clone() data-kind=n.kind.clone()
                         transform=format!("translate({:.1},{:.1})", b.x_px, b.y_px)
                         on:mouseenter=move |_| hover.set(Some(Hover::Node(i)))
                         on:mouseleave=move |_| hover.set(None)

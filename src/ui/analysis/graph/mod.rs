@@ -3,15 +3,15 @@
 //! highlights neighbours, click filters the waterfall, wheel zooms and drag pans.
 //!
 //! ```text
-//! state::GraphState (scope, filters, data memo, hover, view box)
+//! state::GraphState (scope, filters, the worker's graph, hover, view box)
 //!   ├─ toolbar::GraphToolbar   scope and edge filters, counts, legend
 //!   ├─ canvas::GraphCanvas     the SVG: edges, nodes, wheel and drag
 //!   ├─ tooltip::GraphTooltip   what is hovered, as text
 //!   └─ toolbar::ZoomTools      + / − / Fit
 //! ```
 //!
-//! The arithmetic (view box, zoom, pan, edge capping, emphasis) is in
-//! `view_model::graph_view`.
+//! The worker thins and lays out the graph (`view_model::tabs::graph`); the arithmetic
+//! of the view box, zoom, pan and emphasis is in `view_model::graph_view`.
 
 pub mod canvas;
 pub mod state;
@@ -24,8 +24,8 @@ use crate::ui::analysis::graph::canvas::GraphCanvas;
 use crate::ui::analysis::graph::state::GraphState;
 use crate::ui::analysis::graph::toolbar::{GraphToolbar, ZoomTools};
 use crate::ui::analysis::graph::tooltip::GraphTooltip;
-use crate::ui::analysis::no_data;
-use crate::ui::state::AppState;
+use crate::ui::analysis::{progress_line, view_pane};
+use crate::ui::state::{AppState, Tab};
 use crate::view_model::graph_layout::LayoutConfig;
 
 /// The dependency graph: services, databases, LLM models and messaging destinations,
@@ -33,20 +33,19 @@ use crate::view_model::graph_layout::LayoutConfig;
 /// wheel zooms and drag pans.
 #[component]
 pub fn GraphView() -> impl IntoView {
-    let Some(app) = use_context::<AppState>() else { return no_data("graph-view") };
-    let cfg = LayoutConfig::default();
-    let max_label_chars = cfg.max_label_chars;
-    let st = GraphState::new(app, cfg);
-    view! {
-        <div class="an-view view-pane" data-testid="graph-view">
-            <GraphToolbar st=st/>
-            <div class="an-graph-wrap">
-                <GraphCanvas st=st max_label_chars=max_label_chars/>
-                <GraphTooltip st=st/>
-                <ZoomTools st=st/>
-            </div>
-            <p class="an-note">"Hover to highlight neighbours; click a node or edge to show its spans in the waterfall. Wheel zooms, drag pans, Fit shows the whole graph."</p>
+    let app = expect_context::<AppState>();
+    let max_label_chars = LayoutConfig::default().max_label_chars;
+    let st = GraphState::new(app);
+    let g = st.graph;
+    let content = view! {
+        <GraphToolbar st=st/>
+        {progress_line("Laying out the dependency graph…", move || g.computing(), move || g.error())}
+        <div class="an-graph-wrap" class:stale=move || g.computing()>
+            <GraphCanvas st=st max_label_chars=max_label_chars/>
+            <GraphTooltip st=st/>
+            <ZoomTools st=st/>
         </div>
-    }
-    .into_any()
+        <p class="an-note">"Hover to highlight neighbours; click a node or edge to show its spans in the waterfall. Wheel zooms, drag pans, Fit shows the whole graph."</p>
+    };
+    view_pane(Tab::Graph, "an-view view-pane", move || g.painted(), content)
 }

@@ -5,20 +5,22 @@ use leptos::prelude::*;
 
 use crate::ui::analysis::graph::state::GraphState;
 use crate::ui::controls::{checkbox, count_input};
+use crate::view_model::graph_view::MAX_DRAWN_EDGES;
 
 /// The bar above the graph.
 #[component]
 pub fn GraphToolbar(st: GraphState) -> impl IntoView {
     let counts = move || {
-        st.data.with(|d| {
+        st.graph.data.with(|d| {
             d.as_ref()
-                .map(|(_, gd)| {
-                    let hidden = gd.total_edges.saturating_sub(gd.g.edges.len());
+                .map(|gd| {
+                    let hidden = gd.total_edges.saturating_sub(gd.edges.len());
                     format!(
-                        "{} nodes, {} edges{}, {} crossings",
-                        gd.g.nodes.len(),
-                        gd.g.edges.len(),
+                        "{} nodes, {} edges{}{}, {} crossings",
+                        gd.nodes.len(),
+                        gd.edges.len(),
                         if hidden > 0 { format!(" ({hidden} quieter edges hidden)") } else { String::new() },
+                        if gd.hidden_nodes > 0 { format!(" ({} quieter nodes hidden)", gd.hidden_nodes) } else { String::new() },
                         gd.layout.crossings
                     )
                 })
@@ -36,7 +38,7 @@ pub fn GraphToolbar(st: GraphState) -> impl IntoView {
                 "Min calls "
                 {count_input(st.min_calls, "graph-min-calls")}
             </label>
-            <label title="Draw at most this many edges, the busiest first (dense graphs stay readable)">
+            <label title=format!("Draw at most this many edges, the busiest first (dense graphs stay readable; never more than {MAX_DRAWN_EDGES})")>
                 "Max edges "
                 {count_input(st.max_edges, "graph-max-edges")}
             </label>

@@ -1,0 +1,138 @@
+//! A view's link to the worker: a tracked request in; the latest answer and
+//! where it is ([`Phase`]) out, as signals. A new request supersedes the one in flight
+//! (its answer is dropped); a new set asks again. Once an answer is on the page and a
+//! frame has painted it, the phase is [`Phase::Painted`]: the view's `data-ready`.
+//! A request that differs only in its row window (a scroll) keeps the phase, so a
+//! table being scrolled stays ready while its rows arrive.
+
+use leptos::prelude::*;
+
+use crate::ui::offload::client;
+use crate::ui::state::AppState;
+use crate::ui::util::Shared;
+use crate::view_model::tabs::{Request, Response};
+
+/// Where a channel's data is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    /// Nothing to ask (no set loaded).
+    Idle,
+    /// A request with new parameters is on its way.
+    Computing,
+    /// Its answer is on the page, not yet painted.
+    Answered,
+    /// The answer has painted.
+    Painted,
+    Failed(String),
+}
+
+/// One kind of request of a view, and its answers.
+pub struct Channel<T: Send + Sync + 'static> {
+    /// The latest answer (kept, dimmed, while new parameters compute).
+    pub data: RwSignal<Option<Shared<T>>>,
+    pub phase: RwSignal<Phase>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Channel<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Channel<T> {}
+
+impl<T: Send + Sync + 'static> Channel<T> {
+    /// The answer has painted (tracked).
+    pub fn painted(&self) -> bool {
+        self.phase.with(|p| *p == Phase::Painted)
+    }
+    /// New parameters are computing (tracked).
+    pub fn computing(&self) -> bool {
+        self.phase.with(|p| matches!(p, Phase::Computing))
+    }
+    /// Why there is no answer (tracked).
+    pub fn error(&self) -> Option<String> {
+        self.phase.with(|p| if let Phase::Failed(e) = p { Some(e.clone()) } else { None })
+    }
+}
+
+/// Sends `request()` (tracked; `None` asks nothing) for the loaded set whenever it or
+/// the set changes; `pick` takes the data out of the matching response.
+pub fn channel<T: Send + Sync + 'static>(
+    app: AppState,
+    request: impl Fn() -> Option<Request> + 'static,
+    pick: fn(Response) -> Option<T>,
+) -> Channel<T> {
+    let ch = Channel { data: RwSignal::new(None), phase: RwSignal::new(Phase::Idle) };
+    // The request in flight, for dropping its answer when a newer one is sent.
+    let in_flight = StoredValue::new(None::<u64>);
+    on_cleanup(move || {
+        if let Some(id) = in_flight.try_get_value().flatten() {
+            client::forget(id);
+        }
+    });
+    Effect::new(move |prev: Option<Option<(f64, Request)>>| {
+        let load_id = app.loaded.with(|l| l.as_ref().map(|l| l.load_id));
+        let req = request();
+        let (Some(load_id), Some(req)) = (load_id, req) else {
+            if let Some(id) = in_flight.get_value() {
+                client::forget(id);
+                in_flight.set_value(None);
+            }
+            ch.data.set(None);
+            ch.phase.set(Phase::Idle);
+            return None;
+        };
+        let prev = prev.flatten();
+        let phase = ch.phase.get_untracked();
+        // The same request again (another signal it reads moved): nothing to do.
+        let settled = !matches!(phase, Phase::Idle | Phase::Failed(_));
+        if settled && prev.as_ref().is_some_and(|(l, r)| *l == load_id && *r == req) {
+            return prev;
+        }
+        if let Some(id) = in_flight.get_value() {
+            client::forget(id);
+            in_flight.set_value(None);
+        }
+        let scroll_only = phase == Phase::Painted && prev.as_ref().is_some_and(|(l, r)| *l == load_id && r.params() == req.params());
+        if !scroll_only {
+            ch.phase.set(Phase::Computing);
+        }
+        let id = client::new_id();
+        in_flight.set_value(Some(id));
+        client::ask(id, load_id, &req, move |res| {
+            // Only the latest request's answer is used (older ones are forgotten too).
+            if in_flight.try_get_value().flatten() != Some(id) {
+                return;
+            }
+            in_flight.try_set_value(None);
+            let data = res.and_then(|r| match r {
+                Response::Error(e) => Err(e),
+                r => pick(r).ok_or_else(|| "The worker sent an answer of another kind.".to_string()),
+            });
+            match data {
+                Ok(v) => {
+                    ch.data.try_set(Some(Shared::new(v)));
+                    if ch.phase.try_get_untracked() != Some(Phase::Painted) {
+                        ch.phase.try_set(Phase::Answered);
+                        after_paint(move || {
+                            if ch.phase.try_get_untracked() == Some(Phase::Answered) {
+                                ch.phase.try_set(Phase::Painted);
+                            }
+                        });
+                    }
+                }
+                Err(e) => {
+                    ch.phase.try_set(Phase::Failed(e));
+                }
+            }
+        });
+        Some((load_id, req))
+    });
+    ch
+}
+
+/// Runs `f` after the next frame has painted (two animation frames).
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || request_animation_frame(f));
+}

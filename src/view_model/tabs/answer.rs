@@ -1,0 +1,257 @@
+//! Answers the tabs' requests over one `TraceSet`: a [`Request`] in, a [`Response`] out.
+//! The [`Answerer`] keeps the last full results (a trace's critical path, a scope's
+//! graph, findings, sorted stats rows, the priced LLM calls, built and sorted LLM
+//! tables), so a request that differs only in its row window, or returns to a recent
+//! sort, costs only the rows it sends. One `Answerer` per loaded set.
+
+use std::rc::Rc;
+
+use crate::analysis::chart_theme::ChartTheme;
+use crate::analysis::critical_path::{critical_path, CriticalPath};
+use crate::analysis::llm::call::{analyze_set, LlmAnalysis, LlmCall, LlmContextSpan};
+use crate::analysis::llm::summary::{summarize_trace, TraceLlmSummary};
+use crate::analysis::patterns::{patterns, Finding, PatternConfig};
+use crate::analysis::pricing::PriceTable;
+use crate::analysis::service_graph::{dependency_graph, DependencyGraph};
+use crate::analysis::stats::{self, GroupBy, StatRow};
+use crate::model::TraceSet;
+use crate::view_model::graph_layout::LayoutConfig;
+use crate::view_model::llm_table::{aggregate_choices, aggregate_table, calls_table, context_table, LlmTable};
+use crate::view_model::tabs::llm::{
+    call_link, cards, sorted, table_window, totals_text, AllPart, LlmAllData, LlmAllRequest, LlmTraceData, LlmTraceRequest, LlmTraceSummary,
+};
+use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest};
+use crate::view_model::tabs::{critical_path as cp, graph, llm_charts, patterns as pat, stats as st, Request, Response};
+
+/// A few recent results, the most recent last.
+struct Recent<K, V> {
+    items: Vec<(K, Rc<V>)>,
+    cap: usize,
+}
+
+impl<K: PartialEq, V> Recent<K, V> {
+    fn new(cap: usize) -> Recent<K, V> {
+        Recent { items: Vec::new(), cap: cap.max(1) }
+    }
+    /// The value for `key`, made by `make` unless it is held.
+    fn get(&mut self, key: K, make: impl FnOnce() -> V) -> Rc<V> {
+        if let Some(pos) = self.items.iter().position(|(k, _)| *k == key) {
+            let item = self.items.remove(pos);
+            let v = item.1.clone();
+            self.items.push(item);
+            return v;
+        }
+        let v = Rc::new(make());
+        if self.items.len() >= self.cap {
+            self.items.remove(0);
+        }
+        self.items.push((key, v.clone()));
+        v
+    }
+}
+
+/// The LLM side of one trace.
+struct TraceLlm {
+    calls: Vec<LlmCall>,
+    context: Vec<LlmContextSpan>,
+    summary: TraceLlmSummary,
+}
+
+/// Where an LLM table comes from: the calls or context of one trace, or the whole set.
+#[derive(Clone, Debug, PartialEq)]
+struct TableKey {
+    id: String,
+    trace: Option<usize>,
+    prices: PriceTable,
+}
+
+/// Computes responses for one set, keeping recent results.
+pub struct Answerer {
+    layout: LayoutConfig,
+    critical: Recent<usize, CriticalPath>,
+    graphs: Recent<Option<usize>, DependencyGraph>,
+    findings: Recent<(usize, PatternConfig), Vec<Finding>>,
+    stat_rows: Recent<(Option<usize>, bool), Vec<StatRow>>,
+    stat_sorted: Recent<(Option<usize>, bool, usize, bool), Vec<StatRow>>,
+    stat_charts: Recent<StatsChartsRequest, StatsCharts>,
+    llm: Recent<PriceTable, LlmAnalysis>,
+    llm_traces: Recent<(usize, PriceTable), TraceLlm>,
+    llm_tables: Recent<TableKey, LlmTable>,
+    llm_sorted: Recent<(TableKey, Option<(usize, bool)>), LlmTable>,
+}
+
+impl Default for Answerer {
+    fn default() -> Self {
+        Answerer::new()
+    }
+}
+
+impl Answerer {
+    pub fn new() -> Answerer {
+        Answerer {
+            layout: LayoutConfig::default(),
+            critical: Recent::new(2),
+            graphs: Recent::new(2),
+            findings: Recent::new(2),
+            stat_rows: Recent::new(3),
+            stat_sorted: Recent::new(3),
+            stat_charts: Recent::new(2),
+            llm: Recent::new(1),
+            llm_traces: Recent::new(2),
+            llm_tables: Recent::new(4),
+            llm_sorted: Recent::new(4),
+        }
+    }
+
+    /// The response to `req` over `set` (the set this answerer was made for).
+    pub fn answer(&mut self, set: &TraceSet, req: &Request) -> Response {
+        match req {
+            Request::CriticalPath(r) => {
+                let path = self.critical.get(r.trace, || critical_path(set, r.trace));
+                Response::CriticalPath(cp::answer(set, &path, r))
+            }
+            Request::CriticalHighlight { trace } => {
+                let path = self.critical.get(*trace, || critical_path(set, *trace));
+                Response::CriticalHighlight(cp::highlight(&path))
+            }
+            Request::Graph(r) => {
+                let g = self.graphs.get(r.scope, || dependency_graph(set, r.scope));
+                Response::Graph(graph::answer(&g, r, &self.layout))
+            }
+            Request::GraphSpans { scope, target } => {
+                let g = self.graphs.get(*scope, || dependency_graph(set, *scope));
+                Response::Spans(graph::spans_of(&g, target))
+            }
+            Request::Patterns(r) => {
+                let f = self.findings.get((r.trace, r.config.clone()), || patterns(set, r.trace, &r.config));
+                Response::Patterns(pat::answer(&f, r))
+            }
+            Request::Stats(r) => {
+                let rows = self.sorted_stats(set, r.scope, r.by_operation, r.sort, r.ascending);
+                Response::Stats(st::answer(&rows, r))
+            }
+            Request::StatsCharts(r) => {
+                let rows = self.sorted_stats(set, r.scope, r.by_operation, r.sort, r.ascending);
+                let stat_rows = &mut self.stat_rows;
+                let charts = self.stat_charts.get(r.clone(), || {
+                    let by_op = || {
+                        let all = stat_rows.get((r.scope, true), || stats::stats(set, st::scope(r.scope), GroupBy::Operation));
+                        all.first().map(|r| (r.service.clone(), r.operation.clone()))
+                    };
+                    st::charts(set, r, &rows, by_op)
+                });
+                Response::StatsCharts((*charts).clone())
+            }
+            Request::LlmTrace(r) => Response::LlmTrace(self.llm_trace(set, r)),
+            Request::LlmAll(r) => Response::LlmAll(self.llm_all(set, r)),
+            Request::LlmCsv(r) => {
+                let key = Self::table_key(&r.id, r.trace, &r.prices);
+                let t = self.llm_table(set, key, r.sort);
+                Response::Text(t.map(|t| t.to_csv()).unwrap_or_default())
+            }
+        }
+    }
+
+    fn sorted_stats(&mut self, set: &TraceSet, scope: Option<usize>, by_op: bool, sort: usize, asc: bool) -> Rc<Vec<StatRow>> {
+        let group = if by_op { GroupBy::Operation } else { GroupBy::Service };
+        let base = self.stat_rows.get((scope, by_op), || stats::stats(set, st::scope(scope), group));
+        self.stat_sorted.get((scope, by_op, sort, asc), || {
+            let (col, dir) = st::sort_of(sort, asc);
+            let mut v = (*base).clone();
+            stats::sort_rows(&mut v, col, dir);
+            v
+        })
+    }
+
+    fn analysis(&mut self, set: &TraceSet, prices: &PriceTable) -> Rc<LlmAnalysis> {
+        self.llm.get(prices.clone(), || analyze_set(set, prices))
+    }
+
+    fn trace_llm(&mut self, set: &TraceSet, trace: usize, prices: &PriceTable) -> Rc<TraceLlm> {
+        let a = self.analysis(set, prices);
+        let critical = self.critical.get(trace, || critical_path(set, trace));
+        self.llm_traces.get((trace, prices.clone()), || {
+            let calls: Vec<LlmCall> = a.calls.iter().filter(|c| c.trace as usize == trace).cloned().collect();
+            let context: Vec<LlmContextSpan> = a.context.iter().filter(|c| c.trace as usize == trace).cloned().collect();
+            let cpv: Vec<(u32, u64)> = critical.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
+            let summary = summarize_trace(set, trace, &calls, Some(&cpv));
+            TraceLlm { calls, context, summary }
+        })
+    }
+
+    /// The key of table `id`: the trace's own for `calls` and `context`, else the set's.
+    fn table_key(id: &str, trace: usize, prices: &PriceTable) -> TableKey {
+        let own = id == "calls" || id == "context";
+        TableKey { id: id.to_string(), trace: own.then_some(trace), prices: prices.clone() }
+    }
+
+    /// Table `key` sorted as asked; `None` for an unknown table.
+    fn llm_table(&mut self, set: &TraceSet, key: TableKey, sort: Option<(usize, bool)>) -> Option<Rc<LlmTable>> {
+        let base = match key.trace {
+            Some(trace) => {
+                let tl = self.trace_llm(set, trace, &key.prices);
+                let calls = key.id == "calls";
+                self.llm_tables.get(key.clone(), || if calls { calls_table(set, &tl.calls) } else { context_table(&tl.context) })
+            }
+            None => {
+                if !aggregate_choices(set.traces.len()).iter().any(|(id, _)| *id == key.id) {
+                    return None;
+                }
+                let a = self.analysis(set, &key.prices);
+                let id = key.id.clone();
+                self.llm_tables.get(key.clone(), || aggregate_table(set, &a.calls, &id).unwrap_or_else(|| calls_table(set, &[])))
+            }
+        };
+        Some(self.llm_sorted.get((key, sort), || sorted(&base, sort)))
+    }
+
+    fn llm_trace(&mut self, set: &TraceSet, r: &LlmTraceRequest) -> LlmTraceData {
+        let Some(t) = set.traces.get(r.trace) else { return LlmTraceData::default() };
+        let trace_id = Some(t.trace_id.to_text(&set.strings));
+        let tl = self.trace_llm(set, r.trace, &r.prices);
+        let summary = if tl.calls.is_empty() {
+            None
+        } else {
+            let key = Self::table_key("calls", r.trace, &r.prices);
+            let table = self.llm_table(set, key, r.calls.sort);
+            Some(LlmTraceSummary {
+                cards: cards(&tl.summary),
+                most_expensive: call_link(&tl.calls, tl.summary.most_expensive),
+                slowest: call_link(&tl.calls, tl.summary.slowest),
+                calls: table.map(|t| table_window(&t, r.calls.rows)).unwrap_or_default(),
+            })
+        };
+        let context = if tl.context.is_empty() {
+            None
+        } else {
+            let key = Self::table_key("context", r.trace, &r.prices);
+            self.llm_table(set, key, r.context.sort).map(|t| table_window(&t, r.context.rows))
+        };
+        LlmTraceData { trace_id, summary, context }
+    }
+
+    fn llm_all(&mut self, set: &TraceSet, r: &LlmAllRequest) -> LlmAllData {
+        let a = self.analysis(set, &r.prices);
+        let mut out = LlmAllData {
+            traces: set.traces.len(),
+            calls: a.calls.len(),
+            totals: totals_text(&a.calls),
+            tables: aggregate_choices(set.traces.len()),
+            ..LlmAllData::default()
+        };
+        if a.calls.is_empty() {
+            return out;
+        }
+        match &r.part {
+            AllPart::Charts { dark } => {
+                let theme = if *dark { ChartTheme::dark() } else { ChartTheme::light() };
+                out.charts = llm_charts::llm_charts(set, &a.calls, &theme);
+            }
+            AllPart::Table(q) => {
+                let key = Self::table_key(&q.id, 0, &r.prices);
+                out.table = self.llm_table(set, key, q.sort).map(|t| table_window(&t, q.rows));
+            }
+        }
+        out
+    }
+}

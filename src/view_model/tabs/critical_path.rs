@@ -1,0 +1,94 @@
+//! The critical-path tab's data: a trace's [`CriticalPath`] and the row windows asked
+//! for in; the summary line and the rows of the contributions and segments tables out
+//! (display text, and the span each row jumps to). Also the waterfall's highlight:
+//! the path's segments by span.
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::critical_path::{CriticalPath, Segment};
+use crate::analysis::intervals::percent_of;
+use crate::format;
+use crate::model::TraceSet;
+use crate::view_model::list_window::RowRange;
+use crate::view_model::tabs::table::{window_of, TableCell, TableColumn, TableRow, TableWindow};
+
+/// What the critical-path tab asks for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CpRequest {
+    pub trace: usize,
+    pub contributions: RowRange,
+    pub segments: RowRange,
+}
+
+/// What it gets back.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CpData {
+    /// "N spans on the path, M segments, trace D"; `None` when the trace does not exist.
+    pub summary: Option<String>,
+    pub contributions: TableWindow,
+    pub segments: TableWindow,
+}
+
+/// Columns of the contributions table.
+pub fn contribution_columns() -> Vec<TableColumn> {
+    vec![
+        TableColumn::new("service", false, 160),
+        TableColumn::new("operation", false, 280),
+        TableColumn::new("on the path", true, 100),
+        TableColumn::new("% of trace", false, 190),
+    ]
+}
+
+/// Columns of the segments table.
+pub fn segment_columns() -> Vec<TableColumn> {
+    vec![
+        TableColumn::new("start", true, 100),
+        TableColumn::new("service", false, 160),
+        TableColumn::new("operation", false, 280),
+        TableColumn::new("duration", true, 100),
+        TableColumn::new("% of trace", true, 90),
+    ]
+}
+
+fn names(set: &TraceSet, span: u32) -> (TableCell, TableCell) {
+    let (svc, name) = set.spans.get(span as usize).map(|s| (set.service_of(s), set.name_of(s))).unwrap_or_default();
+    (TableCell::name(svc), TableCell::name(name))
+}
+
+/// The tab's answer for `req` from the path of its trace.
+pub fn answer(set: &TraceSet, cp: &CriticalPath, req: &CpRequest) -> CpData {
+    let Some(t) = set.traces.get(cp.trace) else { return CpData::default() };
+    let t0 = t.start_ns;
+    let summary = format!(
+        "{} spans on the path, {} segments, trace {}",
+        cp.contributions.len(),
+        cp.segments.len(),
+        format::duration(cp.trace_duration_ns)
+    );
+    let contributions = window_of(&cp.contributions, req.contributions, |_, c| {
+        let (svc, name) = names(set, c.span);
+        let share = TableCell { bar_px: Some((c.percent * 1.2).clamp(0.0, 120.0)), ..TableCell::new(format!("{:.1}%", c.percent), "") };
+        TableRow { cells: vec![svc, name, TableCell::num(format::duration(c.contribution_ns)), share], span: Some(c.span), key: Vec::new() }
+    });
+    let segments = window_of(&cp.segments, req.segments, |_, g| {
+        let (svc, name) = names(set, g.span);
+        let pct = percent_of(g.duration_ns(), cp.trace_duration_ns);
+        TableRow {
+            cells: vec![
+                TableCell::num(format!("+{}", format::duration(g.start_ns.saturating_sub(t0)))),
+                svc,
+                name,
+                TableCell::num(format::duration(g.duration_ns())),
+                TableCell::num(format!("{pct:.1}%")),
+            ],
+            span: Some(g.span),
+            key: Vec::new(),
+        }
+    });
+    CpData { summary: Some(summary), contributions, segments }
+}
+
+/// The path's segments as `(span, start_ns, end_ns)`, for the waterfall's highlight.
+pub fn highlight(cp: &CriticalPath) -> Vec<(u32, u64, u64)> {
+    cp.segments.iter().map(|&Segment { span, start_ns, end_ns }| (span, start_ns, end_ns)).collect()
+}
