@@ -240,3 +240,12 @@ impl<E: FromWasmAbi + 'static> Drop for Listener<E> {
         let _ = self.target.remove_event_listener_with_callback(self.name, self.closure.as_ref().unchecked_ref());
     }
 }
+
+/// Runs `f` once the next frame has painted: a task queued from the frame's animation
+/// callback runs after that frame's rendering (a second animation frame would wait a
+/// whole frame longer).
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    leptos::prelude::request_animation_frame(move || {
+        let _ = gloo_timers::callback::Timeout::new(0, f).forget();
+    });
+}

@@ -11,6 +11,7 @@ use crate::ui::context::{Status, Ui};
 use crate::ui::embed;
 use crate::ui::loader;
 use crate::ui::state::{Loaded, Tab};
+use crate::ui::util::after_paint;
 use crate::view_model::deeplink::DeepLink;
 use crate::view_model::waterfall as wf;
 
@@ -79,13 +80,11 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
         *n += 1;
         *n
     });
-    request_animation_frame(move || {
-        request_animation_frame(move || {
-            let latest = INSTALLS.with(|n| *n.borrow()) == generation;
-            if latest && ui.load.status.get_untracked() == Status::Idle {
-                ui.load.painted.set(Some((spans, traces)));
-            }
-        })
+    after_paint(move || {
+        let latest = INSTALLS.with(|n| *n.borrow()) == generation;
+        if latest && ui.load.status.get_untracked() == Status::Idle {
+            ui.load.painted.set(Some((spans, traces)));
+        }
     });
 }
 

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::ui::offload::client;
 use crate::ui::state::AppState;
-use crate::ui::util::Shared;
+use crate::ui::util::{after_paint, Shared};
 use crate::view_model::tabs::{Request, Response};
 
 /// Where a channel's data is.
@@ -130,9 +130,4 @@ pub fn channel<T: Send + Sync + 'static>(
         Some((load_id, req))
     });
     ch
-}
-
-/// Runs `f` after the next frame has painted (two animation frames).
-pub fn after_paint(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || request_animation_frame(f));
 }
