@@ -10,10 +10,9 @@
 //!
 //! The page never reads the files: the worker does, so the main thread only decodes the
 //! snapshot. The worker starts with the first load (or the first fetch) and stays, keeping
-//! the last set. One whose memory grew past [`RESTART_WORKER_ABOVE_BYTES`] (wasm memory
-//! never shrinks) is replaced once the page has its copy of the snapshot: a fresh worker
-//! adopts the set from the snapshot, so the tab gives the parse's peak memory back. On the page the snapshot is copied into
-//! wasm memory in 16 MB slices, then decoded with a resumable [`snapshot::Decoder`] in
+//! the last set, which the analysis tabs ask about. One whose memory grew past
+//! [`RESTART_WORKER_ABOVE_BYTES`] (wasm memory never shrinks) is replaced at the next load.
+//! On the page the snapshot is copied into wasm memory in 16 MB slices, then decoded with a resumable [`snapshot::Decoder`] in
 //! slices of about [`DECODE_SLICE_MS`], yielding between them.
 //!
 //! The inputs of the current set stay on the page as `Blob`s (a dropped `File` is
@@ -42,8 +41,7 @@ use crate::ui::offload;
 use crate::ui::state::Loaded;
 use crate::ui::util::{js_error_text, now_ms, record_timing, set, yield_to_browser};
 
-/// A worker whose memory grew past this (it never shrinks) is replaced by a fresh one that
-/// adopts the set from its snapshot.
+/// A worker whose memory grew past this (it never shrinks) is replaced at the next load.
 pub const RESTART_WORKER_ABOVE_BYTES: f64 = 256e6;
 
 /// Everything loaded at once must fit in the tab; beyond this the load is refused.
@@ -267,18 +265,6 @@ fn send(ui: Ui, msg: Object, transfer: Array) {
     });
 }
 
-/// Replaces a worker that grew big with a fresh one, which adopts the set of load `id` from
-/// `snapshot` (transferred: the page has its own copy by then).
-fn hand_over(ui: Ui, id: f64, snapshot: ArrayBuffer) {
-    mark("worker_replaced", now_ms());
-    stop_worker();
-    let msg = Object::new();
-    set(&msg, "kind", &"adopt".into());
-    set(&msg, "id", &id.into());
-    set(&msg, "snapshot", &snapshot);
-    send(ui, msg, Array::of1(&snapshot));
-}
-
 fn worker_url() -> String {
     // Trunk names the worker's loader after the binary; it sits next to index.html.
     "./clew-worker_loader.js".to_string()
@@ -477,9 +463,6 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     mark("copy_start", now_ms());
     let bytes = copy_in_slices(&buf).await;
     mark("copied", now_ms());
-    if worker_is_big() {
-        hand_over(ui, id, buf);
-    }
     if !current(id) {
         return;
     }

@@ -2,7 +2,6 @@
 //!
 //! ```text
 //! page ──{kind:"load", id, names[], blobs[]}──▶ worker      (Blobs go by reference, not copied)
-//! page ──{kind:"adopt", id, snapshot}──▶ worker              (a fresh worker takes over load id's set)
 //! page ◀──{kind:"ready"}                                     (once, at start)
 //! page ◀──{kind:"progress", id, text, done_bytes}
 //! page ◀──{kind:"done", id, snapshot, spans, traces, ms, memory_bytes, marks}   (snapshot transferred)
@@ -116,17 +115,6 @@ fn handle(ev: MessageEvent) {
     let get = |k: &str| Reflect::get(&data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     match get("kind").as_string().as_deref() {
         Some("load") => {}
-        Some("adopt") => {
-            // The set of a worker the page replaced (it had grown big), decoded from its snapshot.
-            let id = get("id").as_f64().unwrap_or(0.0);
-            if let Ok(buf) = get("snapshot").dyn_into::<ArrayBuffer>()
-                && let Ok(set) = snapshot::decode(&Uint8Array::new(&buf).to_vec())
-            {
-                crate::ui::offload::host::drop_results();
-                SET.with(|s| *s.borrow_mut() = Some((id, set)));
-            }
-            return;
-        }
         _ => return,
     }
     let id = get("id").as_f64().unwrap_or(0.0);
