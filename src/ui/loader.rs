@@ -87,7 +87,7 @@ thread_local! {
 
 /// Stamps a step of the load in flight in `window.__clewLoadMarks[name]` (page ms, as
 /// `performance.now()`), for the benchmark and for people profiling in the console.
-fn mark(name: &str, page_ms: f64) {
+pub(crate) fn mark(name: &str, page_ms: f64) {
     let Some(w) = web_sys::window() else { return };
     let key = JsValue::from_str("__clewLoadMarks");
     let obj = match Reflect::get(&w, &key) {

@@ -80,7 +80,9 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
         *n += 1;
         *n
     });
+    loader::mark("installed", crate::ui::util::now_ms());
     after_paint(move || {
+        loader::mark("painted", crate::ui::util::now_ms());
         let latest = INSTALLS.with(|n| *n.borrow()) == generation;
         if latest && ui.load.status.get_untracked() == Status::Idle {
             ui.load.painted.set(Some((spans, traces)));
