@@ -1,8 +1,9 @@
 //! Remote services in the dependency graph: crafted OTLP, Jaeger and Zipkin traces
 //! (and corpus files) in; the nodes and edges that calls to uninstrumented services
 //! add out — each naming source and its order, the node kinds, the child-SERVER rule
-//! (a call is drawn once), PRODUCER/CONSUMER edges through the broker, and both the
-//! per-trace and set-wide `dependency_graph` of `clew analyze --json`.
+//! (a call is drawn once), PRODUCER/CONSUMER edges through the broker, both the
+//! per-trace and set-wide `dependency_graph` of `clew analyze --json`, and the list of
+//! a remote node's client spans that the graph tab shows.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test or benchmark fails by panicking; clippy.toml already exempts #[test] bodies, and this covers their helpers")]
 
@@ -12,6 +13,7 @@ use clew::analysis::service_graph::{dependency_graph, DependencyGraph, NodeKind}
 use clew::model::TraceSet;
 use clew::parse::{load, Format};
 use clew::report::{self, ReportOptions};
+use clew::view_model::graph_spans::{node_span_list, MAX_LISTED_SPANS};
 
 /// A crafted span: its service, id, parent id (0: a root), kind (upper case), name and
 /// attributes. Times: span `id` starts `id` ms after T0 and lasts `100 - id` ms, so
@@ -475,4 +477,40 @@ fn corpus_zipkin_traces_gain_their_remote_services() {
     let e = edges(&dependency_graph(&set, Some(0)));
     assert!(e.contains(&"service:bookie>database:bookie (120)".to_string()), "{e:?}");
     assert!(e.contains(&"service:pusher>external:archiver.st.internal (1)".to_string()), "{e:?}");
+    // Their spans are named "\n": listed as "(no name)" with the query they ran.
+    let g = dependency_graph(&set, Some(0));
+    let n = &g.nodes[g.node_index("database:bookie").unwrap()];
+    let list = node_span_list(&set, &n.spans, &n.label, n.kind.as_str(), MAX_LISTED_SPANS);
+    assert_eq!((list.total, list.rows.len()), (120, 120));
+    assert!(list.rows.iter().all(|r| r.name == "(no name)" && !r.detail.is_empty()), "{:?}", list.rows[0]);
+}
+
+// ───────────────────────────── the list under the graph ─────────────────────────────
+
+#[test]
+fn a_remote_node_lists_its_client_spans() {
+    let mut spans = Vec::new();
+    for t in 1..=2u32 {
+        spans.push(sp("frontend", 1, 0, "SERVER").trace(t));
+        spans.push(sp("frontend", 2, 1, "CLIENT").trace(t).attr("zipkin.remote", "memcache").attr("http.path", "/get   session"));
+        spans.push(sp("catalog", 3, 1, "CLIENT").trace(t).attr("zipkin.remote", "memcache").attr("error", "timeout"));
+    }
+    let set = zipkin(&spans);
+    let g = dependency_graph(&set, None);
+    let n = &g.nodes[g.node_index("database:memcache").unwrap()];
+    let list = node_span_list(&set, &n.spans, &n.label, n.kind.as_str(), MAX_LISTED_SPANS);
+    // Two client spans per trace, two traces.
+    assert_eq!(list.total, 4);
+    assert_eq!(list.heading, "4 client spans call memcache db (database), in 2 traces");
+    let rows: Vec<(&str, &str, &str, &str, bool)> =
+        list.rows.iter().map(|r| (r.service.as_str(), r.name.as_str(), r.detail.as_str(), r.duration.as_str(), r.error)).collect();
+    // Span 2 lasts 98 ms, span 3 97 ms (`Sp::duration_us`); the catalog call has an error
+    // tag; the detail is the first of the statement / URL / path keys, spaces squeezed.
+    assert_eq!(rows[0], ("frontend", "op2", "/get session", "98 ms", false));
+    assert_eq!(rows[1], ("catalog", "op3", "", "97 ms", true));
+    assert_eq!(rows.len(), 4);
+    // Cut to one row; an index out of range is skipped.
+    let cut = node_span_list(&set, &[n.spans[0], u32::MAX], "memcache db", "database", 1);
+    assert_eq!((cut.rows.len(), cut.total), (1, 1));
+    assert_eq!(cut.heading, "1 client span calls memcache db (database)");
 }
