@@ -157,7 +157,7 @@ export const tests = [
     },
   },
   {
-    name: 'graph view: typed nodes; clicking a node or edge filters the waterfall',
+    name: 'graph view: typed nodes; clicking a service or edge filters the waterfall, a database lists its spans',
     fn: async (page, { base }) => {
       await open(page, base);
       await tab(page, 'graph');
@@ -194,9 +194,13 @@ export const tests = [
       await page.waitForSelector('[data-testid="span-filter"]', { state: 'detached' });
       eq(await rowCount(page), 19, 'clearing restores every row');
 
-      // A database node.
+      // A database node lists its client spans under the graph; "Show in waterfall" filters.
       await tab(page, 'graph');
       await node(page, 'database:postgresql/chat').click();
+      await page.waitForSelector('[data-testid="graph-node-spans"][data-node="database:postgresql/chat"]');
+      const listed = await page.$$eval('[data-testid="graph-node-span"] td.name', tds => tds.map(td => td.textContent));
+      eq(JSON.stringify(listed.slice().sort()), JSON.stringify(['INSERT messages', 'SELECT context', 'SELECT messages', 'SELECT sessions']), 'listed client spans');
+      await page.click('[data-testid="graph-node-spans-filter"]');
       await onWaterfall(page);
       ok((await page.textContent('[data-testid="span-filter"]')).includes('postgresql'), 'database label');
       const db = await rowNames(page);

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Takes headless-Chromium screenshots of the served release build into a folder
 // (default /tmp/shots): demo waterfall, detail panel, dark theme, each tab (and the LLM
-// tab's three parts), and the same tabs on a big trace when a generated file is given.
+// tab's three parts), the same tabs on a big trace when a generated file is given, and
+// the graph of a Zipkin corpus trace with uninstrumented services (remote nodes), with
+// the client spans of one listed under it.
 // Each analysis tab is shot once its view is ready (data-ready="1", docs/testing.md).
 // Usage: node scripts/screenshots.mjs [outdir] [big-trace.json]
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, waitLoaded } from '../e2e/lib.mjs';
+import { ROOT, serve, launch, waitLoaded } from '../e2e/lib.mjs';
 
 const out = process.argv[2] || '/tmp/shots';
 const big = process.argv[3];
@@ -59,6 +61,22 @@ if (big) {
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(out, 'big-middle.png') });
   await tabs('big');
+}
+// SmartThings (MANIFEST #35, 1041 spans): bookie's SQL queries and pusher's archiver call
+// name services that emit no spans.
+const zipkin = path.join(ROOT, 'tests/corpus/zipkin/smartthings-mobile-web-install-1041spans.json');
+await page.setViewportSize({ width: 1400, height: 1300 });
+await page.setInputFiles('[data-testid="file-input"]', zipkin);
+await page.waitForFunction(() => document.querySelector('[data-testid="app"]')?.getAttribute('data-loaded-spans') === '1041');
+await page.click('[data-testid="tab-graph"]');
+await page.waitForSelector('[data-testid="view-graph"][data-ready="1"]', { state: 'attached' });
+await page.screenshot({ path: path.join(out, 'zipkin-graph.png') });
+for (const [id, name] of [['external:archiver.st.internal', 'external'], ['database:bookie', 'database']]) {
+  await page.click(`[data-testid="graph-node"][data-id="${id}"]`);
+  await page.waitForSelector(`[data-testid="graph-node-spans"][data-node="${id}"]`);
+  await page.mouse.move(5, 5); // no hover dimming: the picked node shows as picked
+  await page.waitForFunction(() => !document.querySelector('[data-testid="graph-node"].dim'));
+  await page.screenshot({ path: path.join(out, `zipkin-graph-${name}.png`) });
 }
 await close();
 server.close();

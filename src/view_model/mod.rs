@@ -7,6 +7,7 @@ pub mod deeplink;
 pub mod embed;
 pub mod find;
 pub mod graph_layout;
+pub mod graph_spans;
 pub mod graph_view;
 pub mod list_window;
 pub mod llm_table;

@@ -24,7 +24,7 @@ pub struct GraphRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GraphNode {
     pub id: String,
-    /// `NodeKind::as_str`: service, database, llm, messaging.
+    /// `NodeKind::as_str`: service, database, llm, messaging, external.
     pub kind: String,
     pub label: String,
     pub spans: usize,

@@ -1,6 +1,7 @@
-//! The graph's SVG: [`GraphState`] in; edges and nodes (hover emphasis, click to
-//! filter the waterfall: the worker sends the clicked node's or edge's spans) out,
-//! with the wheel zooming at the pointer and a drag panning. A new graph opens fitted,
+//! The graph's SVG: [`GraphState`] in; edges and nodes (hover emphasis; a click on a
+//! service or an edge filters the waterfall to the spans the worker sends, a click on
+//! a remote node picks it for the list of its client spans) out, with the wheel
+//! zooming at the pointer and a drag panning. A new graph opens fitted,
 //! or at a readable scale (`ViewBox::opening`).
 
 use leptos::ev;
@@ -8,8 +9,9 @@ use leptos::prelude::*;
 
 use std::sync::Arc;
 
+use crate::analysis::service_graph::NodeKind;
 use crate::format;
-use crate::ui::analysis::graph::state::GraphState;
+use crate::ui::analysis::graph::state::{GraphState, PickedNode};
 use crate::ui::analysis::graph::tooltip::{edge_title, node_title};
 use crate::ui::analysis::{ask_once, filter_loaded};
 use crate::view_model::graph_layout::edge_path_d;
@@ -84,13 +86,25 @@ pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
             }
         });
     };
+    // A service filters the waterfall to its spans; a remote node (database, broker,
+    // LLM, external service) lists the client spans that call it under the graph.
     let click_node = move |i: usize| {
         if moved.get_untracked() {
             return;
         }
         let Some(gd) = data.get_untracked() else { return };
         let Some(n) = gd.nodes.get(i) else { return };
-        show_spans(GraphTarget::Node(n.id.clone()), format!("{} {}", n.kind, n.label));
+        if n.kind == NodeKind::Service.as_str() {
+            show_spans(GraphTarget::Node(n.id.clone()), format!("{} {}", n.kind, n.label));
+            return;
+        }
+        let (id, kind, label) = (n.id.clone(), n.kind.clone(), n.label.clone());
+        let req = Request::GraphSpans { scope: st.scope_untracked(), target: GraphTarget::Node(id.clone()) };
+        ask_once(app, req, move |r| {
+            if let Response::Spans(spans) = r {
+                st.picked.set(Some(PickedNode { id, kind, label, spans: Arc::new(spans) }));
+            }
+        });
     };
     let click_edge = move |k: usize| {
         if moved.get_untracked() {
@@ -148,8 +162,10 @@ pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
                 let label = format::ellipsis(&n.label, max_label_chars);
                 let cls = format!("graph-node kind-{}", n.kind);
                 let has_err = n.errors > 0;
+                let id = n.id.clone();
+                let picked = move || st.picked.with(|p| p.as_ref().is_some_and(|p| p.id == id));
                 view! {
-                    <g class=cls class:err=has_err
+                    <g class=cls class:err=has_err class:picked=picked
                         class:hi=move || state.get() == Emphasis::Highlight class:dim=move || state.get() == Emphasis::Dim
                         data-testid="graph-node" data-id=n.id.clone() data-kind=n.kind.clone()
                         transform=format!("translate({:.1},{:.1})", b.x_px, b.y_px)

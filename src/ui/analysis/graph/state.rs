@@ -1,6 +1,8 @@
 //! The graph tab's state: the app state and the scope and filter signals in; the
-//! graph of that scope (thinned and laid out by the worker), what is hovered
-//! and the view box out.
+//! graph of that scope (thinned and laid out by the worker), what is hovered,
+//! the view box and the remote node whose client spans are listed out.
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -9,6 +11,16 @@ use crate::ui::state::AppState;
 use crate::view_model::graph_view::{Hover, ViewBox, DEFAULT_MAX_EDGES};
 use crate::view_model::tabs::graph::{GraphData, GraphRequest};
 use crate::view_model::tabs::{Request, Response};
+
+/// A clicked remote node (database, broker, LLM, external service) and the client spans
+/// that call it (indices into the loaded set, ascending).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PickedNode {
+    pub id: String,
+    pub kind: String,
+    pub label: String,
+    pub spans: Arc<Vec<u32>>,
+}
 
 /// The graph tab's state, shared by its parts.
 #[derive(Clone, Copy)]
@@ -25,6 +37,8 @@ pub struct GraphState {
     pub hover: RwSignal<Option<Hover>>,
     /// The view box; `None` shows the whole graph.
     pub view: RwSignal<Option<ViewBox>>,
+    /// The remote node whose client spans are listed under the graph.
+    pub picked: RwSignal<Option<PickedNode>>,
 }
 
 impl GraphState {
@@ -37,8 +51,8 @@ impl GraphState {
             move || Some(Request::Graph(GraphRequest { scope: st_scope(app, all_traces), min_calls: min_calls.get(), max_edges: max_edges.get() })),
             |r| if let Response::Graph(g) = r { Some(g) } else { None },
         );
-        let (hover, view) = (RwSignal::new(None), RwSignal::new(None));
-        GraphState { app, all_traces, min_calls, max_edges, graph, hover, view }
+        let (hover, view, picked) = (RwSignal::new(None), RwSignal::new(None), RwSignal::new(None));
+        GraphState { app, all_traces, min_calls, max_edges, graph, hover, view, picked }
     }
 
     /// The scope asked for: the selected trace, or every trace (tracked).

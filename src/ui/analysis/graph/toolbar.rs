@@ -49,6 +49,7 @@ pub fn GraphToolbar(st: GraphState) -> impl IntoView {
                 <span><span class="sw" style="border-color:#2b8a3e"></span>"database"</span>
                 <span><span class="sw" style="border-color:#8250df"></span>"LLM"</span>
                 <span><span class="sw" style="border-color:#d9480f"></span>"messaging"</span>
+                <span><span class="sw" style="border-color:#b08800"></span>"external"</span>
                 <span class="an-note">"red: errors · dashed: closes a cycle"</span>
             </div>
         </div>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::analysis::service_graph::NodeKind;
 use crate::format;
 use crate::ui::analysis::graph::state::GraphState;
 use crate::view_model::graph_view::Hover;
@@ -37,7 +38,8 @@ pub fn edge_title(nodes: &[GraphNode], e: &GraphEdge) -> String {
 pub fn node_title(n: &GraphNode) -> String {
     let errors = if n.errors > 0 { format!(", {} with errors", n.errors) } else { String::new() };
     let spans = count_text(n.spans as u64, "span");
-    format!("{} ({})\n{spans}{errors}\nclick: show in the waterfall", n.label, n.kind)
+    let click = if n.kind == NodeKind::Service.as_str() { "show in the waterfall" } else { "list the client spans that call it" };
+    format!("{} ({})\n{spans}{errors}\nclick: {click}", n.label, n.kind)
 }
 
 /// The info line of what is hovered; `None` for an index out of range.

@@ -4,29 +4,52 @@
 //!   parent→child span pair whose services differ (no edge where the parent is
 //!   missing); `errors` counts pairs whose child has error status.
 //! * [`dependency_graph`]: a typed graph for one trace or all traces. Nodes are
-//!   services plus what spans call: databases (`db.system` + `db.name` /
-//!   `db.namespace` / `server.address`), LLM providers and models (`gen_ai.provider.name`
-//!   or `gen_ai.system` + the model), and messaging destinations (`messaging.system` +
-//!   `messaging.destination.name`). Edges carry calls, errors, p50/p95 latency and the
-//!   span indices they came from (so a click can filter the waterfall).
+//!   services plus what spans call ([`target`] names them): LLM providers and models,
+//!   databases (`db.system` + `db.name` / `db.namespace` / `server.address`), messaging
+//!   destinations (`messaging.system` + `messaging.destination.name`), and remote
+//!   services that emit no spans of their own, named on the calling side by
+//!   `peer.service`, `server.address`, `net.peer.name`, `peer.hostname` or the HTTP host
+//!   (kinds `database`, `messaging`, `llm` or `external`). Edges carry calls, errors,
+//!   p50/p95 latency and the span indices they came from (so a click can filter the
+//!   waterfall).
 //!
 //! ```text
 //!   api-gateway ──▶ context-service ──▶ [database] postgresql db chat
 //!        │                 (parent→child spans in different services: service edge;
-//!        ▼                  CLIENT/PRODUCER span with db.*/gen_ai.*/messaging.*: typed edge)
+//!        ▼                  CLIENT/PRODUCER span naming what it calls: typed edge)
 //!   llm-orchestrator ──▶ llm-router ──▶ [llm] anthropic claude-3-5-sonnet
 //!   audit-service ──▶ [messaging] kafka chat.events ──▶ consumer-service (CONSUMER spans)
+//!   checkout ──▶ [external] payments.example.com   (peer.service / server.address / host)
 //! ```
 //!
 //! Which spans make a typed edge: CLIENT, PRODUCER and kind-less spans with db.* or
 //! messaging.* attributes; CLIENT, PRODUCER, INTERNAL and kind-less spans that name a
-//! `gen_ai` model (in-process model calls are often INTERNAL); CONSUMER spans with
-//! messaging.* attributes make an edge from the destination to their service. A
-//! span whose ancestor in the same service already made an edge to the same node is
-//! not counted again (framework wrapper + HTTP client instrumentation of one call).
+//! `gen_ai` model (in-process model calls are often INTERNAL); CLIENT and PRODUCER spans
+//! naming a remote service; CONSUMER spans with messaging.* attributes or a named remote
+//! (the broker) make an edge from it to their service. A span whose ancestor in the
+//! same service already made an edge to the same node is not counted again (framework
+//! wrapper + HTTP client instrumentation of one call).
+//!
+//! A call is drawn once:
+//!
+//! * a remote-service call that instrumented spans answer — a child SERVER or CONSUMER
+//!   span, or any child span in another service, under the calling span or under a
+//!   client span it wraps in its own service — is the service edge to that child, not a
+//!   remote node;
+//! * a remote-named client span under a client span of its own service that already
+//!   drew the call (the HTTP request of an LLM call) adds nothing;
+//! * a remote named like another service of the scope is that service's node; one named
+//!   like the caller's own service is drawn only as a database, broker or LLM (a store
+//!   named after its application), never as a call to itself;
+//! * a CONSUMER span that names its broker is drawn broker → consumer, without the
+//!   parent → child service edge (the producer's own edge goes to the broker); only a
+//!   producer or client parent that named no broker keeps the direct edge.
 
-use std::borrow::Cow;
+pub mod target;
+
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use serde_json::json;
 
@@ -34,6 +57,7 @@ use super::attr_lookup::AttrLookup;
 use super::percentile::nearest_rank;
 use super::stats::{scope_range, Scope};
 use crate::model::{DurNs, Span, SpanKind, TraceSet, NO_SPAN};
+use target::{target, KEYS, PREFIXES};
 
 /// A service-to-service edge.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -92,6 +116,33 @@ fn parent_of<'a>(set: &'a TraceSet, s: &Span) -> Option<&'a Span> {
     }
 }
 
+/// Per span of `range`: whether instrumented spans answer its call — a child SERVER or
+/// CONSUMER span, or any child span in another service, under it or under a client span
+/// it wraps in its own service. A CONSUMER child that names its broker does not answer:
+/// that call is drawn through the broker. One backward pass: a child comes after its
+/// parent, so every child is seen before its parent.
+fn answered_calls<'a>(set: &'a TraceSet, range: Range<usize>, look: &mut AttrLookup<'a>) -> Vec<bool> {
+    let base = range.start;
+    let mut answered = vec![false; range.len()];
+    for i in range.rev() {
+        let s = &set.spans[i];
+        let p = s.parent as usize;
+        if s.parent == NO_SPAN || p < base || p >= i {
+            continue;
+        }
+        let same_service = set.service_id(&set.spans[p]) == set.service_id(s);
+        let answers = if !same_service || matches!(s.kind, SpanKind::Server | SpanKind::Consumer) {
+            !(s.kind == SpanKind::Consumer && target(look, s).is_some())
+        } else {
+            answered[i - base] && matches!(s.kind, SpanKind::Client | SpanKind::Producer | SpanKind::Unspecified)
+        };
+        if answers {
+            answered[p - base] = true;
+        }
+    }
+    answered
+}
+
 /// What a dependency-graph node stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeKind {
@@ -99,6 +150,8 @@ pub enum NodeKind {
     Database,
     Llm,
     Messaging,
+    /// A remote service that is not a database, broker or LLM (an API, a backend).
+    External,
 }
 
 impl NodeKind {
@@ -108,21 +161,23 @@ impl NodeKind {
             NodeKind::Database => "database",
             NodeKind::Llm => "llm",
             NodeKind::Messaging => "messaging",
+            NodeKind::External => "external",
         }
     }
 }
 
-/// A node: a service, database, LLM model or messaging destination.
+/// A node: a service, database, LLM model, messaging destination or remote service.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DepNode {
     /// Stable id: `service:<name>`, `database:<system>/<name>`, `llm:<provider>/<model>`,
-    /// `messaging:<system>/<destination>`.
+    /// `messaging:<system>/<destination>`, or `<kind>:<name>` for a remote service
+    /// (`external:payments-api`, `database:mysql`, `messaging:rabbitmq`).
     pub id: String,
     pub kind: NodeKind,
     /// Display text, e.g. "postgresql db chat".
     pub label: String,
-    /// Spans of the node (for a service: its spans; otherwise the spans that call it),
-    /// ascending indices into `set.spans`.
+    /// Spans of the node (for a service: its spans; otherwise the client spans that call
+    /// it), ascending indices into `set.spans`.
     pub spans: Vec<u32>,
     /// Spans in `spans` with error status.
     pub errors: u64,
@@ -179,95 +234,20 @@ impl DependencyGraph {
     }
 }
 
-/// Attribute keys the typed targets read (indices used by [`typed_target`]).
-const KEYS: [&str; 12] = [
-    "gen_ai.request.model",
-    "gen_ai.response.model",
-    "gen_ai.provider.name",
-    "gen_ai.system",
-    "db.system",
-    "db.system.name",
-    "db.name",
-    "db.namespace",
-    "server.address",
-    "messaging.system",
-    "messaging.destination.name",
-    "messaging.destination",
-];
-
-/// The typed node a span calls: its kind and the two parts of its id and label
-/// (provider + model, system + database name, system + destination), borrowed from
-/// the span's attributes where they are text, so most spans allocate nothing.
-struct Target<'a> {
-    kind: NodeKind,
-    first: Cow<'a, str>,
-    second: Option<Cow<'a, str>>,
-}
-
-impl Target<'_> {
-    /// Writes the node id (`llm:<provider>/<model>`, `database:<system>[/<name>]`,
-    /// `messaging:<system>[/<destination>]`) into `buf`.
-    fn write_id(&self, buf: &mut String) {
-        buf.clear();
-        buf.push_str(self.kind.as_str());
-        buf.push(':');
-        buf.push_str(&self.first);
-        if let Some(second) = &self.second {
-            buf.push('/');
-            buf.push_str(second);
-        }
-    }
-    /// Display text: "anthropic claude-3-5-sonnet", "postgresql db chat", "kafka events".
-    fn label(&self) -> String {
-        let mut out = self.first.to_string();
-        if self.kind == NodeKind::Database {
-            out.push_str(" db");
-        }
-        if let Some(second) = &self.second {
-            out.push(' ');
-            out.push_str(second);
-        }
-        out
-    }
-}
-
-/// The typed node a span calls, if any.
-fn typed_target<'a>(look: &mut AttrLookup<'a>, s: &Span) -> Option<Target<'a>> {
-    let kind = s.kind;
-    let callish = matches!(kind, SpanKind::Client | SpanKind::Producer | SpanKind::Unspecified);
-    // LLM model calls.
-    if matches!(kind, SpanKind::Client | SpanKind::Producer | SpanKind::Internal | SpanKind::Unspecified)
-        && let Some(model) = look.text(s, 0).or_else(|| look.text(s, 1)) {
-            let provider = look.text(s, 2).or_else(|| look.text(s, 3)).unwrap_or(Cow::Borrowed("llm"));
-            return Some(Target { kind: NodeKind::Llm, first: provider, second: Some(model) });
-        }
-    if callish
-        && let Some(system) = look.text(s, 4).or_else(|| look.text(s, 5)) {
-            let name = look.text(s, 6).or_else(|| look.text(s, 7)).or_else(|| look.text(s, 8));
-            return Some(Target { kind: NodeKind::Database, first: system, second: name });
-        }
-    if (callish || kind == SpanKind::Consumer)
-        && let Some(system) = look.text(s, 9) {
-            let dest = look.text(s, 10).or_else(|| look.text(s, 11));
-            return Some(Target { kind: NodeKind::Messaging, first: system, second: dest });
-        }
-    None
-}
-
 /// Builds the typed dependency graph over one trace (`Some(index)`) or all traces (`None`).
 pub fn dependency_graph(set: &TraceSet, trace: Option<usize>) -> DependencyGraph {
-    dependency_graph_with(set, trace, &mut AttrLookup::new(set, &KEYS))
+    dependency_graph_with(set, trace, &mut AttrLookup::with_prefixes(set, &KEYS, &PREFIXES))
 }
 
 /// The dependency graph of every trace, in trace order, built when the iterator
 /// reaches it. One attribute lookup serves all traces: its table is as long as the
 /// string table, so building one per trace would cost O(traces × strings).
 pub fn dependency_graphs(set: &TraceSet) -> impl Iterator<Item = DependencyGraph> + '_ {
-    let mut look = AttrLookup::new(set, &KEYS);
+    let mut look = AttrLookup::with_prefixes(set, &KEYS, &PREFIXES);
     (0..set.traces.len()).map(move |t| dependency_graph_with(set, Some(t), &mut look))
 }
 
-/// [`dependency_graph`] with a lookup for [`KEYS`] that the caller may reuse.
+/// [`dependency_graph`] with a lookup for [`KEYS`] and [`PREFIXES`] that the caller may reuse.
 fn dependency_graph_with<'a>(set: &'a TraceSet, trace: Option<usize>, look: &mut AttrLookup<'a>) -> DependencyGraph {
     let scope = match trace {
         Some(t) => Scope::Trace(t),
@@ -315,54 +295,86 @@ fn dependency_graph_with<'a>(set: &'a TraceSet, trace: Option<usize>, look: &mut
         e.spans.push(i as u32);
     };
 
+    // Every service of the scope is a node first, so that a remote named like a service
+    // finds it wherever that service's spans come.
+    let mut service_by_name: HashMap<&str, u32> = HashMap::new();
     for i in range.clone() {
         let s = &set.spans[i];
-        let sid = set.service_id(s).0;
-        let me = match by_service.get(&sid) {
-            Some(&n) => n,
-            None => {
-                let name = set.service_of(s).to_string();
-                let n = node_slot(&mut nodes, &format!("service:{name}"), NodeKind::Service, &|| name.clone());
-                by_service.insert(sid, n);
-                n
-            }
-        };
+        if let Entry::Vacant(slot) = by_service.entry(set.service_id(s).0) {
+            let name = set.service_of(s);
+            id_buf.clear();
+            id_buf.push_str("service:");
+            id_buf.push_str(name);
+            let n = node_slot(&mut nodes, &id_buf, NodeKind::Service, &|| name.to_string());
+            slot.insert(n);
+            service_by_name.insert(name, n);
+        }
+    }
+    let answered = answered_calls(set, range.clone(), look);
+
+    for i in range.clone() {
+        let s = &set.spans[i];
+        let Some(&me) = by_service.get(&set.service_id(s).0) else { continue };
         let node = &mut nodes[me as usize];
         node.spans.push(i as u32);
         if s.is_error() {
             node.errors += 1;
         }
-        let parent = parent_of(set, s);
-        // Service → service (the parent is in scope: spans of a trace are contiguous).
+        // The parent is in scope: spans of a trace are contiguous, a parent before its children.
+        let parent = parent_of(set, s).filter(|_| (s.parent as usize) >= base && (s.parent as usize) < i);
+        let callee = target(look, s);
+        // Service → service, unless this CONSUMER names its broker: then the call goes
+        // producer → broker → consumer — but a producer (or client) span that named no
+        // broker keeps its direct edge, the only one its call has.
         if let Some(p) = parent
-            && let Some(&pn) = by_service.get(&set.service_id(p).0)
-                && pn != me {
+            && let Some(&pn) = by_service.get(&set.service_id(p).0) {
+                let unnamed_call = matches!(p.kind, SpanKind::Producer | SpanKind::Client | SpanKind::Unspecified)
+                    && inherited[s.parent as usize - base] == u32::MAX;
+                let via_broker = s.kind == SpanKind::Consumer && callee.is_some() && !unnamed_call;
+                if pn != me && !via_broker {
                     add_edge(&mut edges, (pn, me), s, i);
                 }
+            }
         // Typed targets; inherited only within one service, so a call made again by
         // another service counts.
         let parent_slot = match parent {
-            Some(p) if (s.parent as usize) >= base && (s.parent as usize) < i && set.service_id(p) == set.service_id(s) => {
-                inherited[s.parent as usize - base]
-            }
+            Some(p) if set.service_id(p) == set.service_id(s) => inherited[s.parent as usize - base],
             _ => u32::MAX,
         };
         inherited[i - base] = parent_slot;
-        if let Some(target) = typed_target(look, s) {
-            target.write_id(&mut id_buf);
-            let slot = node_slot(&mut nodes, &id_buf, target.kind, &|| target.label());
-            inherited[i - base] = slot;
-            if parent_slot == slot {
-                continue; // An ancestor in this service already made this call.
+        let Some(t) = callee else { continue };
+        let slot = if t.remote {
+            if s.kind != SpanKind::Consumer && answered[i - base] {
+                continue; // Instrumented spans answer it: the service edge to them is the call.
             }
-            let n = &mut nodes[slot as usize];
+            if parent_slot != u32::MAX && parent.is_some_and(|p| matches!(p.kind, SpanKind::Client | SpanKind::Producer)) {
+                continue; // The transport of its parent's call (an HTTP span under an LLM call).
+            }
+            match service_by_name.get(t.first.as_ref()) {
+                Some(&n) if n != me => n,
+                Some(_) if t.kind == NodeKind::External => continue, // A call to its own service.
+                _ => {
+                    t.write_id(&mut id_buf);
+                    node_slot(&mut nodes, &id_buf, t.kind, &|| t.label())
+                }
+            }
+        } else {
+            t.write_id(&mut id_buf);
+            node_slot(&mut nodes, &id_buf, t.kind, &|| t.label())
+        };
+        inherited[i - base] = slot;
+        if parent_slot == slot {
+            continue; // An ancestor in this service already made this call.
+        }
+        let n = &mut nodes[slot as usize];
+        if n.kind != NodeKind::Service {
             n.spans.push(i as u32);
             if s.is_error() {
                 n.errors += 1;
             }
-            let key = if s.kind == SpanKind::Consumer { (slot, me) } else { (me, slot) };
-            add_edge(&mut edges, key, s, i);
         }
+        let key = if s.kind == SpanKind::Consumer { (slot, me) } else { (me, slot) };
+        add_edge(&mut edges, key, s, i);
     }
 
     // Services of the trace roots in scope.
