@@ -106,4 +106,26 @@ export const tests = [
       eq(await page.getAttribute('[data-testid="tab-waterfall"]', 'aria-selected'), 'true', 'waterfall shown');
     },
   },
+  {
+    name: 'a long client-span list keeps only the rows on screen in the DOM and scrolls to the others',
+    fn: async (page, { base, root }) => {
+      // MANIFEST: the 1,041-span SmartThings trace; bookie's 120 SQL calls name bookie itself.
+      const file = corpus(root, 'zipkin/smartthings-mobile-web-install-1041spans.json');
+      await load(page, base, file, 1041);
+      await graphTab(page);
+      await node(page, 'database:bookie').click();
+      await page.waitForSelector('[data-testid="graph-node-spans"][data-node="database:bookie"]');
+      eq(await page.getAttribute('[data-testid="graph-node-spans"]', 'data-total'), '120', '120 client spans');
+      const drawn = async () => page.$$eval('[data-testid="graph-node-span"]', trs => trs.map(tr => Number(tr.getAttribute('data-span'))));
+      const first = await drawn();
+      ok(first.length > 0 && first.length <= 20, `only the rows on screen are drawn (${first.length})`);
+      // Scrolled to the bottom, the last rows are drawn instead of the first.
+      await page.$eval('[data-testid="graph-node-spans"] .an-table-wrap', el => { el.scrollTop = el.scrollHeight; el.dispatchEvent(new Event('scroll')); });
+      await page.waitForFunction((f) => {
+        const ids = [...document.querySelectorAll('[data-testid="graph-node-span"]')].map(tr => Number(tr.getAttribute('data-span')));
+        return ids.length > 0 && !ids.includes(f);
+      }, first[0]);
+      ok((await drawn()).length <= 20, 'still only a window of rows');
+    },
+  },
 ];
