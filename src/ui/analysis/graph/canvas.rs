@@ -10,14 +10,21 @@ use std::sync::Arc;
 
 use crate::format;
 use crate::ui::analysis::graph::state::GraphState;
-use crate::ui::analysis::graph::tooltip::{edge_title, node_title};
+use crate::ui::analysis::graph::tooltip::{edge_title, graph_summary, node_name, node_title};
+use crate::ui::focus::focus_element;
 use crate::ui::analysis::{ask_once, filter_loaded};
+use crate::view_model::graph_keys::{step, Arrow};
 use crate::view_model::graph_layout::edge_path_d;
 use crate::view_model::graph_view::{
     edge_emphasis, edge_width_px, is_drag, node_emphasis, wheel_factor, Canvas, Emphasis, Hover, ViewBox,
 };
 use crate::view_model::tabs::graph::GraphTarget;
 use crate::view_model::tabs::{Request, Response};
+
+/// The id of node `i`'s element (arrow keys move focus by it).
+fn node_id(i: usize) -> String {
+    format!("graph-node-{i}")
+}
 
 /// Where the SVG element is on the page.
 fn measure(svg: NodeRef<leptos::svg::Svg>) -> Option<Canvas> {
@@ -102,6 +109,29 @@ pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
         show_spans(GraphTarget::Edge(a.id.clone(), b.id.clone()), format!("edge {} → {}", a.label, b.label));
     };
 
+    // Keyboard: one node is in the Tab order (roving tabindex); arrows move to a
+    // neighbour (`view_model::graph_keys`), Enter or Space does what a click does.
+    let focused = RwSignal::new(0usize);
+    let on_node_key = move |i: usize, ev: ev::KeyboardEvent| {
+        let key = ev.key();
+        if key == "Enter" || key == " " {
+            ev.prevent_default();
+            click_node(i);
+            return;
+        }
+        let Some(dir) = Arrow::from_key(&key) else { return };
+        ev.prevent_default();
+        let Some(to) = data.with_untracked(|d| d.as_ref().and_then(|gd| step(&gd.layout.nodes, gd.near.get(i).map(|n| n.as_slice()).unwrap_or(&[]), i, dir)))
+        else {
+            return;
+        };
+        focused.set(to);
+        let node = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&node_id(to)));
+        if let Some(el) = node {
+            focus_element(&el);
+        }
+    };
+
     move || {
         let Some(gd) = data.get() else {
             return ().into_any();
@@ -110,6 +140,9 @@ pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
             return view! { <p class="an-note">"No spans in this scope."</p> }.into_any();
         }
         let ends = Arc::new(gd.ends());
+        if focused.get_untracked() >= gd.nodes.len() {
+            focused.set(0);
+        }
         let max_calls = gd.edges.iter().map(|e| e.calls).max().unwrap_or(1);
         let edges = gd
             .edges
@@ -153,10 +186,15 @@ pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
                         class:hi=move || state.get() == Emphasis::Highlight class:dim=move || state.get() == Emphasis::Dim
                         data-testid="graph-node" data-id=n.id.clone() data-kind=n.kind.clone()
                         transform=format!("translate({:.1},{:.1})", b.x_px, b.y_px)
+                        role="button" id=node_id(i) aria-label=node_name(n) tabindex=move || if focused.get() == i { "0" } else { "-1" }
                         on:mouseenter=move |_| hover.set(Some(Hover::Node(i)))
                         on:mouseleave=move |_| hover.set(None)
+                        on:focus=move |_| { focused.set(i); hover.set(Some(Hover::Node(i))) }
+                        on:blur=move |_| hover.set(None)
+                        on:keydown=move |ev| on_node_key(i, ev)
                         on:click=move |_| click_node(i)>
                         <title>{node_title(n)}</title>
+                        <rect class="focus-ring" x="-4" y="-4" width=format!("{:.1}", b.width_px + 8.0) height=format!("{:.1}", b.height_px + 8.0) rx="9"></rect>
                         <rect width=format!("{:.1}", b.width_px) height=format!("{:.1}", b.height_px) rx="6"></rect>
                         <text x=format!("{:.1}", b.width_px / 2.0) y=format!("{:.1}", b.height_px / 2.0 + 4.0) text-anchor="middle">{label}</text>
                     </g>
@@ -165,16 +203,18 @@ pub fn GraphCanvas(st: GraphState, max_label_chars: usize) -> impl IntoView {
             .collect_view();
         view! {
             <svg class="an-graph" class:dragging=move || drag.get().is_some() && moved.get() node_ref=svg_ref
-                viewBox=move || st.view_box().attr() preserveAspectRatio="xMidYMid meet" role="img" aria-label="Dependency graph"
+                viewBox=move || st.view_box().attr() preserveAspectRatio="xMidYMid meet" role="group"
+                aria-label="Dependency graph: arrow keys move between nodes, Enter shows a node's spans" aria-describedby="graph-summary"
                 on:wheel=on_wheel on:mousedown=on_down on:mousemove=on_move on:mouseup=on_up on:mouseleave=on_up>
                 <defs>
                     <marker id="clew-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
                         <path d="M0,0 L10,5 L0,10 z"></path>
                     </marker>
                 </defs>
-                <g class="edges">{edges}</g>
+                <g class="edges" aria-hidden="true">{edges}</g>
                 <g class="nodes">{nodes}</g>
             </svg>
+            <p class="visually-hidden" id="graph-summary">{graph_summary(&gd)}</p>
         }
         .into_any()
     }

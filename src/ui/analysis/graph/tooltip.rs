@@ -40,6 +40,17 @@ pub fn node_title(n: &GraphNode) -> String {
     format!("{} ({})\n{spans}{errors}\nclick: show in the waterfall", n.label, n.kind)
 }
 
+/// A node's accessible name: label, kind, spans and errors.
+pub fn node_name(n: &GraphNode) -> String {
+    format!("{}, {}, {}, {}", n.label, n.kind, count_text(n.spans as u64, "span"), count_text(n.errors, "error"))
+}
+
+/// The graph as text, for screen readers: its nodes and every edge drawn.
+pub fn graph_summary(g: &GraphData) -> String {
+    let edges: Vec<String> = g.edges.iter().map(|e| edge_parts(&g.nodes, e)[..3].join(", ")).collect();
+    format!("{}, {}. {}", count_text(g.nodes.len() as u64, "node"), count_text(g.edges.len() as u64, "edge"), edges.join("; "))
+}
+
 /// The info line of what is hovered; `None` for an index out of range.
 fn hover_text(g: &GraphData, h: Hover) -> Option<String> {
     Some(match h {
