@@ -1,9 +1,12 @@
 //! Keyboard moves in the dependency graph: the laid-out node boxes, a node's
-//! neighbours and an arrow key in; the node that the key moves focus to out.
+//! neighbours and an arrow key in; the node that the key moves focus to out. Also a
+//! node's edges, in the order the keyboard walks them, and the step along that list.
 //!
 //! A move goes to the nearest neighbour that lies in the key's direction (within 45°
 //! of it); when no neighbour does, to the nearest node of all on that side, so that
 //! every node can be reached (nodes of one layer are rarely neighbours of each other).
+//! Tab on a node enters its edges: those leaving it, then those entering it; arrows
+//! walk them, Shift+Tab or Esc goes back to the node.
 
 use crate::view_model::graph_layout::NodeBox;
 
@@ -63,6 +66,26 @@ pub fn step(boxes: &[NodeBox], near: &[usize], from: usize, dir: Arrow) -> Optio
     best(&mut near.iter().copied(), true).or_else(|| best(&mut (0..boxes.len()), false))
 }
 
+/// The edges of `node`, as the keyboard walks them: those leaving it, then those
+/// entering it, each in edge order. `ends` is each edge's (from, to) (`GraphData::ends`);
+/// an edge from a node to itself is listed once.
+pub fn node_edges(ends: &[(usize, usize)], node: usize) -> Vec<usize> {
+    let out = ends.iter().enumerate().filter(|&(_, &(a, _))| a == node).map(|(k, _)| k);
+    let inc = ends.iter().enumerate().filter(|&(_, &(a, b))| b == node && a != node).map(|(k, _)| k);
+    out.chain(inc).collect()
+}
+
+/// The edge an arrow key moves to from `edge` in `list` (a node's edges, [`node_edges`]):
+/// Down or Right the next, Up or Left the one before. `None` at either end or when
+/// `edge` is not in the list.
+pub fn edge_step(list: &[usize], edge: usize, dir: Arrow) -> Option<usize> {
+    let at = list.iter().position(|&k| k == edge)?;
+    match dir {
+        Arrow::Down | Arrow::Right => list.get(at + 1).copied(),
+        Arrow::Up | Arrow::Left => at.checked_sub(1).and_then(|i| list.get(i).copied()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +123,23 @@ mod tests {
         assert_eq!(step(&b, &[0, 3], 3, Arrow::Down), None);
         // An index out of range moves nowhere.
         assert_eq!(step(&b, &[], 9, Arrow::Up), None);
+    }
+
+    #[test]
+    fn a_nodes_edges_are_walked_outgoing_first() {
+        // 0 → 1, 2 → 0, 0 → 3, 0 → 0, 1 → 3.
+        let ends = [(0, 1), (2, 0), (0, 3), (0, 0), (1, 3)];
+        let list = node_edges(&ends, 0);
+        assert_eq!(list, vec![0, 2, 3, 1]);
+        assert_eq!(node_edges(&ends, 3), vec![2, 4]);
+        assert_eq!(node_edges(&ends, 9), Vec::<usize>::new());
+        assert_eq!(edge_step(&list, 0, Arrow::Down), Some(2));
+        assert_eq!(edge_step(&list, 3, Arrow::Right), Some(1));
+        assert_eq!(edge_step(&list, 1, Arrow::Down), None);
+        assert_eq!(edge_step(&list, 2, Arrow::Up), Some(0));
+        assert_eq!(edge_step(&list, 0, Arrow::Left), None);
+        // An edge not of this node moves nowhere.
+        assert_eq!(edge_step(&list, 4, Arrow::Down), None);
     }
 
     #[test]
