@@ -61,7 +61,7 @@ pub fn HelpDialog() -> impl IntoView {
         ("Shift + wheel", "pan the time axis"),
         ("drag on ruler or minimap", "zoom to a range"),
         ("0", "reset the zoom"),
-        ("Tab / Shift+Tab", "move between controls; in the graph, arrows move between nodes"),
+        ("Tab / Shift+Tab", "move between controls; in the graph, arrows move between nodes, Tab enters a node's edges"),
         ("?", "this help"),
     ];
     view! {

@@ -45,7 +45,8 @@ pub fn GraphView() -> impl IntoView {
             <GraphTooltip st=st/>
             <ZoomTools st=st/>
         </div>
-        <p class="an-note">"Hover to highlight neighbours; click a node or edge to show its spans in the waterfall. Wheel zooms, drag pans, Fit shows the whole graph."</p>
+        <p class="an-note">"Hover to highlight neighbours; click a node or edge to show its spans in the waterfall. Wheel zooms, drag pans, Fit shows the whole graph. \
+            Keyboard: arrows move between nodes, Tab enters a node's edges (arrows walk them, Esc goes back), Enter shows the spans."</p>
     };
     view_pane(Tab::Graph, "an-view view-pane", move || g.painted(), content)
 }
