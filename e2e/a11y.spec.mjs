@@ -1,8 +1,10 @@
 // Accessibility (issue 15): axe-core (tools/node_modules/axe-core, injected into the page)
 // audits every tab of the demo and of a multi-trace load, with the detail panel and a
 // dialog open, in the light and the dark theme, and fails on any serious or critical
-// violation. A keyboard-only test loads the demo, opens a span's detail, moves in the
-// graph, uses a dialog and switches every tab without the mouse.
+// violation; the graph also with a node focused and with an edge focused (the rest
+// dimmed, labels still AA). A keyboard-only test loads the demo, opens a span's detail,
+// moves in the graph and along a node's edges, uses a dialog and switches every tab
+// without the mouse.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { eq, ok, open, ready } from './assert.mjs';
@@ -26,6 +28,57 @@ async function audit(page, where) {
   return violations.map((v) => `${where}: ${v.id} (${v.impact}) ×${v.count}\n    ${v.nodes.join('\n    ')}`);
 }
 
+/** Findings on dimmed graph labels: a dimmed node must not fade its label (opacity 1 up
+ *  to the SVG) and the label's colour must meet AA (4.5:1) on its box. */
+async function dimmedLabels(page, where) {
+  const bad = await page.evaluate(() => {
+    const rgb = (c) => {
+      const v = (c.match(/[\d.]+/g) || []).map(Number).slice(0, 3);
+      return c.startsWith('color(') ? v.map((x) => x * 255) : v;
+    };
+    const lum = (c) => {
+      const [r, g, b] = rgb(c).map((x) => { const s = x / 255; return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const out = [];
+    for (const n of document.querySelectorAll('[data-testid="graph-node"].dim')) {
+      let opacity = 1;
+      for (let el = n.querySelector('text'); el && el.tagName !== 'svg'; el = el.parentElement) opacity *= Number(getComputedStyle(el).opacity);
+      const fg = getComputedStyle(n.querySelector('text')).fill;
+      const bg = getComputedStyle(n.querySelector('rect:not(.focus-ring)')).fill;
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      if (opacity < 1 || ratio < 4.5) out.push(`${n.dataset.id}: opacity ${opacity}, ${fg} on ${bg} ${ratio.toFixed(2)}`);
+    }
+    return out;
+  });
+  return bad.map((b) => `${where}: dimmed label ${b}`);
+}
+
+/** On the graph tab: audits it with a node focused (the first with an outgoing edge, or
+ *  the first) and, after Tab, with one of its edges focused; then Esc back to the node.
+ *  A graph without edges (a trace of one service) has only the first. */
+async function auditGraphFocus(page, label) {
+  const found = [];
+  const [id, hasEdge] = await page.evaluate(() => {
+    const froms = new Set([...document.querySelectorAll('[data-testid="graph-edge"]')].map((e) => e.dataset.from));
+    const nodes = [...document.querySelectorAll('[data-testid="graph-node"]')];
+    const n = nodes.find((g) => froms.has(g.dataset.id)) || nodes[0];
+    n?.focus();
+    return [n?.dataset.id, froms.size > 0];
+  });
+  if (!id) return found;
+  eq(await page.evaluate(() => document.activeElement?.dataset.id), id, `${label}: node focused`);
+  found.push(...await audit(page, `${label} graph, node focused`), ...await dimmedLabels(page, `${label} graph, node focused`));
+  if (!hasEdge) return found;
+  await page.keyboard.press('Tab');
+  eq(await focusedTestid(page), 'graph-edge', `${label}: Tab moves into the node's edges`);
+  found.push(...await audit(page, `${label} graph, edge focused`), ...await dimmedLabels(page, `${label} graph, edge focused`));
+  await page.keyboard.press('Escape');
+  eq(await page.evaluate(() => document.activeElement?.dataset.id), id, `${label}: Esc back to the node`);
+  return found;
+}
+
 /** Audits the waterfall (with a span's detail open), each analysis tab, the LLM tab's
  *  parts and the help dialog; returns every finding. */
 async function auditTabs(page, label) {
@@ -41,6 +94,7 @@ async function auditTabs(page, label) {
     await page.click(`[data-testid="tab-${tab}"]`);
     await ready(page, tab);
     found.push(...await audit(page, `${label} ${tab}`));
+    if (tab === 'graph') found.push(...await auditGraphFocus(page, label));
   }
   for (const part of ['charts', 'tables']) {
     await page.click(`[data-testid="llm-part-${part}"]`);
@@ -82,7 +136,7 @@ export const tests = [
   { name: 'axe: no serious or critical violation on any tab, light theme', fn: (page, { base }) => auditTheme(page, base, 'light') },
   { name: 'axe: no serious or critical violation on any tab, dark theme', fn: (page, { base }) => auditTheme(page, base, 'dark') },
   {
-    name: 'keyboard only: detail, dialog focus trap and return, graph nodes, every tab',
+    name: 'keyboard only: detail, dialog focus trap and return, graph nodes and edges, every tab',
     fn: async (page, { base }) => {
       await open(page, base);
       // The rows: Tab reaches the tree grid, arrows select, Enter opens the detail.
@@ -136,6 +190,36 @@ export const tests = [
       ok(second && second !== first, `ArrowRight moved from ${first} to another node (${second})`);
       await page.keyboard.press('Enter');
       await page.waitForSelector('[data-testid="span-filter"]');
+      // Back to the graph: Tab from the node enters its edges, arrows walk them, Shift+Tab
+      // goes back to the node, Enter on an edge filters the waterfall to the edge's spans.
+      await tabTo(page, '[data-testid="tab-graph"]', true);
+      await page.keyboard.press('Enter');
+      await ready(page, 'graph');
+      await tabTo(page, '[data-testid="graph-node"]');
+      const at = await page.evaluate(() => document.activeElement.dataset.id);
+      await page.keyboard.press('Tab');
+      const edge = () => page.evaluate(() => {
+        const e = document.activeElement;
+        return { testid: e.dataset.testid, from: e.dataset.from, to: e.dataset.to, name: e.getAttribute('aria-label'), role: e.getAttribute('role') };
+      });
+      const e1 = await edge();
+      eq(e1.testid, 'graph-edge', 'Tab on a node moves to one of its edges');
+      eq(e1.role, 'button', 'an edge is a button');
+      ok(e1.from === at || e1.to === at, `the edge ${e1.from} → ${e1.to} touches ${at}`);
+      ok(/^.+ → .+, \d+ calls?, \d+ errors?, p95 \S+/.test(e1.name), `edge name: ${e1.name}`);
+      const touching = await page.$$eval('[data-testid="graph-edge"]', (els, id) => els.filter((e) => e.dataset.from === id || e.dataset.to === id).length, at);
+      if (touching > 1) {
+        await page.keyboard.press('ArrowDown');
+        const e2 = await edge();
+        ok(e2.testid === 'graph-edge' && `${e2.from}>${e2.to}` !== `${e1.from}>${e1.to}`, `ArrowDown moved to another edge of ${at}`);
+        await page.keyboard.press('ArrowUp');
+        eq(JSON.stringify(await edge()), JSON.stringify(e1), 'ArrowUp back to the first edge');
+      }
+      await page.keyboard.press('Shift+Tab');
+      eq(await page.evaluate(() => document.activeElement.dataset.id), at, 'Shift+Tab goes back to the node');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('[data-testid="span-filter"]')?.textContent.includes('→'));
       // Sorting a table by its header, by keyboard.
       await tabTo(page, '[data-testid="tab-stats"]', true);
       await page.keyboard.press('Enter');
