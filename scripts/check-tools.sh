@@ -13,4 +13,7 @@ wasm-opt --version | grep -q "version 132" || fail "wasm-opt 132 required, found
 [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium missing"
 [ -x /usr/bin/chromedriver ] || fail "/usr/bin/chromedriver missing"
 [ -d tools/node_modules/playwright-core ] || fail "playwright-core missing in tools/node_modules"
-echo "check-tools: ok (trunk 0.21.14, wasm-bindgen 0.2.130, wasm-opt 132 from npm, chromium, playwright-core)"
+AXE_WANT=$(node -p 'require("./tools/package.json").dependencies["axe-core"]')
+AXE_HAVE=$(node -p 'require("./tools/node_modules/axe-core/package.json").version' 2>/dev/null || echo none)
+[ "$AXE_HAVE" = "$AXE_WANT" ] || fail "axe-core $AXE_WANT required in tools/node_modules (the e2e accessibility audit), found: $AXE_HAVE"
+echo "check-tools: ok (trunk 0.21.14, wasm-bindgen 0.2.130, wasm-opt 132 from npm, chromium, playwright-core, axe-core $AXE_HAVE)"

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Takes headless-Chromium screenshots of the served release build into a folder
 // (default /tmp/shots): demo waterfall, detail panel, dark theme, each tab (and the LLM
-// tab's three parts), the same tabs on a big trace when a generated file is given, and
-// the graph of a Zipkin corpus trace with uninstrumented services (remote nodes), with
-// the client spans of one listed under it.
+// tab's three parts), the keyboard focus ring (focus-waterfall, focus-graph, focus-edge, focus-dialog),
+// the same tabs on a big trace when a generated file is given, and the graph of a Zipkin
+// corpus trace with uninstrumented services (remote nodes), with the client spans of one
+// listed under it.
 // Each analysis tab is shot once its view is ready (data-ready="1", docs/testing.md).
 // Usage: node scripts/screenshots.mjs [outdir] [big-trace.json]
 import fs from 'node:fs';
@@ -48,6 +49,35 @@ async function tabs(prefix) {
 await tabs('tab');
 await page.keyboard.press('?');
 await page.screenshot({ path: path.join(out, 'help.png') });
+await page.keyboard.press('Escape');
+
+// The keyboard focus ring, reached with Tab only: on the rows (a selected row), on a
+// graph node, on one of its edges (Tab from the node), and on a dialog's control.
+/** Presses Tab (Shift+Tab when `back`) until the focused element matches `selector`. */
+async function tabTo(selector, back = false) {
+  for (let i = 0; i < 80 && !(await page.evaluate((s) => document.activeElement?.matches(s), selector)); i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+}
+await page.goto(base);
+await waitLoaded(page);
+await tabTo('[data-testid="rows"]');
+await page.keyboard.press('ArrowDown');
+await page.keyboard.press('ArrowDown');
+await page.screenshot({ path: path.join(out, 'focus-waterfall.png') });
+await tabTo('[data-testid="tab-graph"]', true);
+await page.keyboard.press('Enter');
+await page.waitForSelector('[data-testid="view-graph"][data-ready="1"]', { state: 'attached' });
+await tabTo('[data-testid="graph-node"]');
+await page.keyboard.press('ArrowRight');
+await page.screenshot({ path: path.join(out, 'focus-graph.png') });
+await page.keyboard.press('Tab');
+await page.screenshot({ path: path.join(out, 'focus-edge.png') });
+await tabTo('[data-testid="paste-json"]', true);
+await page.keyboard.press('Enter');
+await page.waitForSelector('[data-testid="paste-dialog"]');
+await page.keyboard.press('Tab');
+await page.screenshot({ path: path.join(out, 'focus-dialog.png') });
 await page.keyboard.press('Escape');
 if (big) {
   await page.setInputFiles('[data-testid="file-input"]', big);

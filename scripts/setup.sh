@@ -42,11 +42,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# 5. node tools: binaryen (wasm-opt) and playwright-core, pinned in tools/package.json
+# 5. node tools: binaryen (wasm-opt), playwright-core and axe-core, pinned in tools/package.json
 if [ ! -x "$ROOT/tools/node_modules/.bin/wasm-opt" ] || \
    ! "$ROOT/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}" || \
-   [ ! -d "$ROOT/tools/node_modules/playwright-core" ]; then
-  log "installing node tools (binaryen $BINARYEN_VERSION, playwright-core)"
+   [ ! -d "$ROOT/tools/node_modules/playwright-core" ] || \
+   [ "$(node -p 'require(process.argv[1]).version' "$ROOT/tools/node_modules/axe-core/package.json" 2>/dev/null)" != \
+     "$(node -p 'require(process.argv[1]).dependencies["axe-core"]' "$ROOT/tools/package.json")" ]; then
+  log "installing node tools (binaryen $BINARYEN_VERSION, playwright-core, axe-core)"
   (cd "$ROOT/tools" && npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error)
 fi
 log "toolchain ready"

@@ -7,6 +7,7 @@ use crate::analysis::stats;
 use crate::format;
 use crate::model::{span_flags, Attr, LinkKind, TraceSet, NO_SPAN};
 use crate::ui::context::use_ui;
+use crate::ui::focus;
 use crate::ui::llm::span_section::LlmSpanSection;
 use crate::ui::util::copy_text;
 
@@ -187,10 +188,13 @@ pub fn DetailPanel() -> impl IntoView {
 
         Some(view! {
             <div class="detail-head">
-                <span class="svc-dot big" style=format!("background:{color}")></span>
-                <h3 data-testid="detail-name" class:error=s.is_error()>{name}</h3>
+                <span class="svc-dot big" aria-hidden="true" style=format!("background:{color}")></span>
+                <h2 data-testid="detail-name" class:error=s.is_error()>{name}</h2>
                 <button class="close" data-testid="detail-close" title="Close (Esc)" aria-label="Close details"
-                    on:click=move |_| ui.wf.detail_open.set(false)>"×"</button>
+                    on:click=move |_| {
+                        ui.wf.detail_open.set(false);
+                        focus::focus_by_id("wf-rows");
+                    }>"×"</button>
             </div>
             <table class="fields">{field_rows}{parent_row}</table>
             {warn_view}

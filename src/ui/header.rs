@@ -52,14 +52,14 @@ pub fn TracePicker() -> impl IntoView {
     view! {
         <Show when=move || { count() > 1 }>
             <div class="picker" data-testid="trace-picker-wrap">
-                <button title="Previous trace" data-testid="trace-prev" on:click=move |_| { let c = ui.app.trace.get_untracked(); if c > 0 { choose(c - 1) } }>"‹"</button>
+                <button title="Previous trace" aria-label="Previous trace" data-testid="trace-prev" on:click=move |_| { let c = ui.app.trace.get_untracked(); if c > 0 { choose(c - 1) } }>"‹"</button>
                 <select data-testid="trace-picker" aria-label="Trace"
                     on:change=move |ev| { if let Ok(i) = event_target_value(&ev).parse::<usize>() { choose(i) } }>
                     {move || options().into_iter().map(|(i, label, sel)| view! {
                         <option value=i.to_string() selected=sel>{label}</option>
                     }).collect_view()}
                 </select>
-                <button title="Next trace" data-testid="trace-next" on:click=move |_| { let c = ui.app.trace.get_untracked(); if c + 1 < count() { choose(c + 1) } }>"›"</button>
+                <button title="Next trace" aria-label="Next trace" data-testid="trace-next" on:click=move |_| { let c = ui.app.trace.get_untracked(); if c + 1 < count() { choose(c + 1) } }>"›"</button>
                 <span class="muted">{move || format!("{} traces", format::thousands(count() as u64))}</span>
             </div>
         </Show>
@@ -83,7 +83,7 @@ pub fn TraceHeader() -> impl IntoView {
         let root_color = root.map(|_| v.color(t.root)).unwrap_or("#888");
         Some(view! {
             <div class="trace-title">
-                <span class="svc-dot big" style=format!("background:{root_color}")></span>
+                <span class="svc-dot big" aria-hidden="true" style=format!("background:{root_color}")></span>
                 <span class="root-svc" data-testid="root-service">{root_service}</span>
                 <span class="root-op" data-testid="root-operation">{root_name}</span>
                 <span class="trace-id muted" title="Trace ID">{t.trace_id.to_text(&set.strings)}</span>
@@ -116,5 +116,5 @@ pub fn TraceHeader() -> impl IntoView {
             </Show>
         })
     };
-    view! { <header class="trace-header">{info}</header> }
+    view! { <div class="trace-header">{info}</div> }
 }

@@ -14,7 +14,8 @@
 //! * [`loader`] and [`worker`]: loading (the worker also keeps the set for the analyses);
 //!   [`offload`]: the analysis tabs' requests to the worker; [`embed`]: the embedding options of the query
 //!   string (`?embed=1`, `?theme=`, ...) and a host page's postMessage calls
-//!   (docs/embedding.md); [`util`]: small browser helpers.
+//!   (docs/embedding.md); [`focus`]: keyboard focus (dialogs trap it and give it back);
+//!   [`util`]: small browser helpers.
 
 pub mod analysis;
 pub mod app;
@@ -22,6 +23,7 @@ pub mod context;
 pub mod controls;
 pub mod detail;
 pub mod embed;
+pub mod focus;
 pub mod header;
 pub mod lists;
 pub mod llm;

@@ -1,11 +1,14 @@
 //! UI-shaped geometry from the model: a [`crate::model::TraceSet`] plus view
 //! state in, rows, bars, ticks, colors and grids out. Pure and natively tested.
 
+pub mod a11y;
 pub mod axis;
+pub mod contrast;
 pub mod csv;
 pub mod deeplink;
 pub mod embed;
 pub mod find;
+pub mod graph_keys;
 pub mod graph_layout;
 pub mod graph_spans;
 pub mod graph_view;

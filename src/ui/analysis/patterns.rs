@@ -90,7 +90,12 @@ pub fn PatternsView() -> impl IntoView {
         let spans = f.spans.clone();
         view! {
             <li class="pattern-item" data-testid="pattern-item" data-kind=f.kind.clone() data-row=i title="Jump to the first span"
-                on:click=move |_| if let Some(s) = first { app.jump_to_span(s) }>
+                tabindex="0" aria-label=format!("{}, {}: {}", f.kind, f.impact, f.message)
+                on:click=move |_| if let Some(s) = first { app.jump_to_span(s) }
+                on:keydown=move |ev| if ev.key() == "Enter" && ev.target() == ev.current_target() {
+                    ev.prevent_default();
+                    if let Some(s) = first { app.jump_to_span(s) }
+                }>
                 <span class="kind">{f.kind.clone()}</span>
                 <span class="impact">{f.impact.clone()}</span>
                 <span class="msg" title=f.message.clone()>{f.message.clone()}</span>
@@ -114,7 +119,7 @@ pub fn PatternsView() -> impl IntoView {
     let list = view! {
         <Show when=move || has_data() && !empty()
             fallback=move || empty().then(|| view! { <p class="an-note" data-testid="patterns-empty">"No findings with these thresholds."</p> })>
-            <div class="an-findings-scroll" node_ref=sw.scroller style=format!("max-height:{}px", FINDINGS_SHOWN as f64 * FINDING_PX)
+            <div class="an-findings-scroll" node_ref=sw.scroller tabindex="0" role="region" aria-label="Findings" style=format!("max-height:{}px", FINDINGS_SHOWN as f64 * FINDING_PX)
                 on:scroll=move |_| sw.measure()>
                 <div class="vt-spacer" style=move || format!("height:{}px", win.get().total_px)>
                     <ol class="an-findings" data-testid="patterns-list" style=move || format!("top:{}px", win.get().top_px)>

@@ -75,8 +75,12 @@ pub fn StatsView() -> impl IntoView {
         charts.data.get().map(|c| {
             view! {
                 <div class="an-charts">
-                    <div class="an-chart" data-testid="stats-chart-self-time" inner_html=c.self_time_svg.clone()></div>
-                    {c.histogram_svg.clone().map(|h| view! { <div class="an-chart" data-testid="stats-chart-histogram" inner_html=h></div> })}
+                    <div class="an-chart" data-testid="stats-chart-self-time" role="img"
+                        aria-label="Bar chart of self time by group; the table above lists the same numbers" inner_html=c.self_time_svg.clone()></div>
+                    {c.histogram_svg.clone().map(|h| view! {
+                        <div class="an-chart" data-testid="stats-chart-histogram" role="img"
+                            aria-label="Latency histogram of the chosen operation; its row in the table gives the percentiles" inner_html=h></div>
+                    })}
                 </div>
             }
         })

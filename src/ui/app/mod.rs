@@ -20,6 +20,7 @@ use crate::ui::app::dialogs::{HelpDialog, PasteDialog};
 use crate::ui::context::{use_ui, Dialog, LoadCtx, Status, Theme, Ui};
 use crate::ui::detail::DetailPanel;
 use crate::ui::embed;
+use crate::ui::focus;
 use crate::ui::header::{TraceHeader, TracePicker};
 use crate::ui::llm::view::LlmView;
 use crate::ui::loader;
@@ -63,14 +64,34 @@ fn StatusBanner() -> impl IntoView {
 #[component]
 fn Tabs() -> impl IntoView {
     let ui = use_ui();
+    // Left / right (and Home / End) move between the tabs, as in the ARIA tabs pattern;
+    // Tab reaches each of them too.
+    let on_key = move |ev: ev::KeyboardEvent| {
+        let cur = Tab::ALL.iter().position(|&t| t == ui.app.tab.get_untracked()).unwrap_or(0);
+        let n = Tab::ALL.len();
+        let next = match ev.key().as_str() {
+            "ArrowRight" => (cur + 1) % n,
+            "ArrowLeft" => (cur + n - 1) % n,
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        ev.stop_propagation();
+        let t = Tab::ALL[next];
+        ui.app.tab.set(t);
+        focus::focus_by_id(&format!("tab-{}", t.name()));
+    };
     view! {
-        <nav class="tabs" role="tablist" aria-label="Views">
-            {Tab::ALL.into_iter().map(|t| view! {
-                <button role="tab" data-testid=format!("tab-{}", t.name())
-                    aria-selected=move || if ui.app.tab.get() == t { "true" } else { "false" }
-                    class:active=move || ui.app.tab.get() == t
-                    on:click=move |_| ui.app.tab.set(t)>{t.label()}</button>
-            }).collect_view()}
+        <nav class="tabs" aria-label="Views">
+            <div role="tablist" aria-label="Views" on:keydown=on_key>
+                {Tab::ALL.into_iter().map(|t| view! {
+                    <button role="tab" id=format!("tab-{}", t.name()) data-testid=format!("tab-{}", t.name())
+                        aria-selected=move || if ui.app.tab.get() == t { "true" } else { "false" }
+                        class:active=move || ui.app.tab.get() == t
+                        on:click=move |_| ui.app.tab.set(t)>{t.label()}</button>
+                }).collect_view()}
+            </div>
         </nav>
     }
 }
@@ -82,6 +103,7 @@ fn Main() -> impl IntoView {
     let detail_shown = move || ui.wf.detail_open.get() && ui.app.selected.get().is_some() && ui.app.tab.get() == Tab::Waterfall;
     view! {
         <Show when=has fallback=move || view! { <Welcome/> }>
+            <h1 class="visually-hidden">"Clew trace viewer"</h1>
             <TraceHeader/>
             <div class="main" class:with-detail=detail_shown>
                 <div class="view">
@@ -237,6 +259,17 @@ pub fn App() -> impl IntoView {
         _ => None,
     };
     let loading = move || matches!(ui.load.status.get(), Status::Loading { .. }).then_some("true");
+    let announce = move || {
+        ui.load.painted.get().map(|(spans, traces)| {
+            format!(
+                "Loaded {} span{} in {} trace{}",
+                format::thousands(spans as u64),
+                if spans == 1 { "" } else { "s" },
+                format::thousands(traces as u64),
+                if traces == 1 { "" } else { "s" }
+            )
+        })
+    };
     let sources = move || {
         ui.app.loaded.with(|l| {
             l.as_ref().map(|l| {
@@ -254,9 +287,6 @@ pub fn App() -> impl IntoView {
             on:dragover=move |ev: ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
             on:dragleave=move |ev: ev::DragEvent| { if ev.related_target().is_none() { dragging.set(false) } }
             on:drop=on_drop>
-            // The one file input stays in the page in every mode (the test contract).
-            <input type="file" multiple accept=".json,.jsonl,.ndjson,.txt,application/json" class="visually-hidden"
-                node_ref=file_input data-testid="file-input" aria-label="Trace files" tabindex="-1" on:change=on_file_change />
             {show_topbar.then(|| view! {
                 <header class="topbar" data-testid="topbar">
                     {(!embed).then(|| view! {
@@ -277,8 +307,15 @@ pub fn App() -> impl IntoView {
                     <button class="icon" data-testid="help" title="Keyboard shortcuts (?)" aria-label="Help" on:click=move |_| ui.dialog.set(Dialog::Help)>"?"</button>
                 </header>
             })}
-            <StatusBanner/>
-            <Main/>
+            <main class="content">
+                // The one file input stays in the page in every mode (the test contract).
+                <input type="file" multiple accept=".json,.jsonl,.ndjson,.txt,application/json" class="visually-hidden"
+                    node_ref=file_input data-testid="file-input" aria-label="Trace files" tabindex="-1" on:change=on_file_change />
+                <StatusBanner/>
+                <Main/>
+                // Read out by screen readers when a load finishes (errors are an alert in the banner).
+                <p class="visually-hidden" role="status" data-testid="load-announce">{announce}</p>
+            </main>
             {move || match ui.dialog.get() {
                 Dialog::None => ().into_any(),
                 Dialog::Paste => view! { <PasteDialog/> }.into_any(),

@@ -40,18 +40,19 @@ impl ScrollWindow {
         sw
     }
 
-    /// Reads the scroller's position and height (on scroll and once mounted).
+    /// Reads the scroller's position and height (on scroll and once mounted). The
+    /// list may be gone by the frame this runs in (its tab left at once): then nothing.
     pub fn measure(&self) {
-        let Some(el) = self.scroller.get_untracked() else { return };
+        let Some(el) = self.scroller.try_get_untracked().flatten() else { return };
         let (top, h) = (el.scroll_top() as f64, el.client_height() as f64);
         if h <= 0.0 {
             return; // not laid out (hidden)
         }
-        if (top - self.scroll_top.get_untracked()).abs() >= 0.5 {
-            self.scroll_top.set(top);
+        if self.scroll_top.try_get_untracked().is_some_and(|t| (top - t).abs() >= 0.5) {
+            self.scroll_top.try_set(top);
         }
-        if (h - self.height.get_untracked()).abs() >= 0.5 {
-            self.height.set(h);
+        if self.height.try_get_untracked().is_some_and(|old| (h - old).abs() >= 0.5) {
+            self.height.try_set(h);
         }
     }
 

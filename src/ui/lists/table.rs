@@ -126,8 +126,11 @@ pub fn VirtualTable(
             })
             .collect_view();
         let title = clickable.then_some(row_title).flatten();
+        let keyed = r.clone();
         view! {
             <tr data-testid=row_testid data-row=i class:clickable=clickable class:sel=is_sel title=title
+                tabindex=clickable.then_some("0")
+                on:keydown=move |ev| if let (true, Some(f), "Enter") = (clickable, on_row, ev.key().as_str()) { f.run(keyed.clone()) }
                 on:click=move |_| if let (true, Some(f)) = (clickable, on_row) { f.run(r.clone()) }>
                 {cells}
             </tr>
@@ -135,9 +138,12 @@ pub fn VirtualTable(
         .into_any()
     };
     let on_scroll = move |_| sw.measure();
+    // The scroller is in the Tab order (arrow keys scroll it) and named after the table.
+    let region = testid.replace('-', " ");
     view! {
         <div class="vt" data-testid=testid data-total=move || rows.with(|r| r.as_ref().map(|r| r.total))>
-            <div class="vt-scroll" node_ref=sw.scroller style=format!("max-height:{max_px}px") on:scroll=on_scroll>
+            <div class="vt-scroll" node_ref=sw.scroller style=format!("max-height:{max_px}px") on:scroll=on_scroll
+                tabindex="0" role="region" aria-label=region>
                 <div class="vt-spacer" style=move || format!("height:{}px;width:{}px", TABLE_HEAD_PX + win.get().total_px, width_px())>
                     <table class="vt-table" data-testid=table_testid
                         style=move || format!("top:{}px;width:{}px", win.get().top_px, width_px())>

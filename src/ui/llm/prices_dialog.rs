@@ -6,6 +6,7 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::analysis::pricing::{ModelPrice, PriceTable};
+use crate::ui::focus::{dialog_keydown, dialog_opened};
 use crate::ui::llm::prices::{prices, set_prices};
 use crate::ui::util::download;
 
@@ -33,6 +34,8 @@ pub fn PricesDialog(open: RwSignal<bool>) -> impl IntoView {
     let paste = RwSignal::new(String::new());
     let dragging = RwSignal::new(false);
     let close = move || open.set(false);
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    dialog_opened(dialog);
 
     let import = move |text: String, from: String| match PriceTable::from_json(&text) {
         Ok(t) => {
@@ -188,13 +191,13 @@ pub fn PricesDialog(open: RwSignal<bool>) -> impl IntoView {
     view! {
         <div class="dialog-backdrop" on:click=move |_| close()>
             <div class="dialog prices-dialog" class:dragging=move || dragging.get() role="dialog" aria-modal="true"
-                aria-label="LLM prices" data-testid="prices-dialog"
+                aria-labelledby="prices-title" data-testid="prices-dialog" node_ref=dialog
                 on:click=|ev| ev.stop_propagation()
-                on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { ev.stop_propagation(); close() }
+                on:keydown=move |ev: ev::KeyboardEvent| if let Some(d) = dialog.get_untracked() { dialog_keydown(&d, &ev, close) }
                 on:dragover=move |ev: ev::DragEvent| { ev.prevent_default(); ev.stop_propagation(); dragging.set(true); }
                 on:dragleave=move |ev: ev::DragEvent| { ev.stop_propagation(); if ev.related_target().is_none() { dragging.set(false) } }
                 on:drop=on_drop>
-                <h2>"LLM prices"</h2>
+                <h2 id="prices-title">"LLM prices"</h2>
                 <p class="llm-note">
                     "USD per 1 million tokens. Prices as of "<strong data-testid="prices-as-of">{as_of}</strong>
                     " · "{count}" models. Verify before relying on them; edits are kept in this browser."

@@ -174,7 +174,13 @@ pub fn LlmView() -> impl IntoView {
         }
         let body = if part.get() == Part::Charts {
             let svgs = charts.get().unwrap_or_default();
-            let items = svgs.into_iter().map(|(id, svg)| view! { <div class="llm-chart" data-testid=id inner_html=svg></div> }).collect_view();
+            let items = svgs
+                .into_iter()
+                .map(|(id, svg)| {
+                    let label = format!("Chart: {}; the Tables part lists the same numbers", id.trim_start_matches("llm-chart-").replace('-', " "));
+                    view! { <div class="llm-chart" data-testid=id role="img" aria-label=label inner_html=svg></div> }
+                })
+                .collect_view();
             view! { <div class="llm-charts" data-testid="llm-charts">{items}</div> }.into_any()
         } else {
             let options = tables

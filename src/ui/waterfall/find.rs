@@ -125,7 +125,7 @@ pub fn FindBar() -> impl IntoView {
                     } else if ev.key() == "Escape"
                         && let Some(el) = input.get() { let _ = el.blur(); }
                 } />
-            <span class="find-count" data-testid="find-count" aria-live="polite">{count}</span>
+            <span class="find-count" data-testid="find-count" role="status" aria-live="polite">{count}</span>
             <button data-testid="find-prev" title="Previous match (Shift+Enter)" on:click=move |_| step_match(ui, -1)>"↑"</button>
             <button data-testid="find-next" title="Next match (Enter)" on:click=move |_| step_match(ui, 1)>"↓"</button>
             <label class="only" title="Show only matching spans and their ancestors">

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::ui::context::{Dialog, Ui};
+use crate::ui::focus;
 use crate::ui::state::Tab;
 use crate::ui::util::typing_in_field;
 use crate::ui::waterfall::find::{apply_find, step_match};
@@ -13,7 +14,7 @@ use crate::view_model::waterfall_nav::{navigate, NavAction, NavKey};
 /// Global keyboard shortcuts.
 pub fn on_key(ui: Ui, ev: web_sys::KeyboardEvent) {
     let key = ev.key();
-    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || focus::in_dialog() {
         return;
     }
     if key == "Escape" {
@@ -26,6 +27,8 @@ pub fn on_key(ui: Ui, ev: web_sys::KeyboardEvent) {
                 }
         } else if ui.wf.detail_open.get_untracked() {
             ui.wf.detail_open.set(false);
+            // Focus goes back to the rows (it may have been in the panel that closes).
+            focus::focus_by_id("wf-rows");
         } else if !ui.wf.find.get_untracked().is_empty() || !ui.wf.find_text.get_untracked().is_empty() {
             ui.wf.find_text.set(String::new());
             apply_find(ui);
@@ -44,6 +47,10 @@ pub fn on_key(ui: Ui, ev: web_sys::KeyboardEvent) {
         return;
     }
     if ui.dialog.get_untracked() != Dialog::None || ui.app.tab.get_untracked() != Tab::Waterfall {
+        return;
+    }
+    // Enter, Space and the arrows belong to a focused button, tab or link.
+    if focus::on_control() && matches!(key.as_str(), "Enter" | " " | "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" | "Home" | "End") {
         return;
     }
     let Some(v) = ui.derived.view.get_untracked() else { return };

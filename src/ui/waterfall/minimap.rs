@@ -67,7 +67,7 @@ pub fn Minimap() -> impl IntoView {
     };
     view! {
         <div class="minimap" node_ref=wrap data-testid="minimap" on:mousedown=on_down title="Whole trace — drag to zoom">
-            <canvas node_ref=canvas aria-label="Minimap of the whole trace"></canvas>
+            <canvas node_ref=canvas role="img" aria-label="Minimap of the whole trace; the rows list every span"></canvas>
             {window_box}
             {drag_selection(ui, true)}
         </div>

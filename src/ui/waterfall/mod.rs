@@ -43,7 +43,7 @@ use crate::ui::context::{use_ui, Ui};
 use crate::ui::state::Tab;
 use crate::ui::util::Listener;
 use crate::ui::waterfall::minimap::Minimap;
-use crate::ui::waterfall::row::{row_data, Row, RowCtx, RowData};
+use crate::ui::waterfall::row::{row_data, row_id, Row, RowCtx, RowData};
 use crate::ui::waterfall::toolbar::{change_window, finish_drag, frac_at, GridLines, Legend, Ruler, Toolbar};
 use crate::view_model::list_window::Viewport;
 use crate::view_model::waterfall::{self as wf};
@@ -198,6 +198,14 @@ pub fn Waterfall() -> impl IntoView {
         })
     };
 
+    // The selected row, for screen readers, while it is drawn.
+    let active_row = move || {
+        let span = ui.app.selected.get()?;
+        let w = row_window.get();
+        let k = ui.derived.rows.with(|r| wf::row_of(r, span))?;
+        (k >= w.first && k < w.last).then(|| row_id(span))
+    };
+
     let empty = move || {
         let has_view = ui.derived.view.with(|v| v.is_some());
         let n = ui.derived.rows.with(|r| r.len());
@@ -220,6 +228,7 @@ pub fn Waterfall() -> impl IntoView {
 
     view! {
         <section class="waterfall" class:off-tab=move || !shown.get() data-testid="waterfall" aria-label="Waterfall" aria-hidden=move || (!shown.get()).then_some("true")>
+            <h2 class="visually-hidden">"Waterfall"</h2>
             <Toolbar/>
             <Legend/>
             {filter_label}
@@ -234,8 +243,8 @@ pub fn Waterfall() -> impl IntoView {
             </div>
             <div class="wf-body-wrap">
                 <div class="wf-grid-overlay"><div class="wf-name-pad"></div><GridLines/></div>
-                <div class="wf-body" node_ref=scroller role="treegrid" tabindex="0" data-testid="rows"
-                    aria-label="Spans" aria-rowcount=move || ui.derived.rows.with(|r| r.len())
+                <div class="wf-body" node_ref=scroller role="treegrid" tabindex="0" data-testid="rows" id="wf-rows"
+                    aria-label="Spans" aria-rowcount=move || ui.derived.rows.with(|r| r.len()) aria-activedescendant=active_row
                     on:scroll=on_scroll>
                     <div class="wf-spacer" style=move || format!("height:{}px", row_window.get().total_px)>
                         <div class="wf-rows" style=move || format!("transform:translateY({}px)", row_window.get().top_px)>

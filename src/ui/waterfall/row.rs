@@ -11,6 +11,7 @@ use crate::ui::context::use_ui;
 use crate::ui::waterfall::badges::Badges;
 use crate::ui::waterfall::state::CritMap;
 use crate::ui::waterfall::trace_view::TraceView;
+use crate::view_model::{a11y, contrast};
 use crate::view_model::waterfall::{self as wf, Collapsed, TimeWindow};
 
 
@@ -40,6 +41,8 @@ pub struct RowData {
     bar: wf::Bar,
     duration: String,
     error: bool,
+    /// The accessible name: "service, operation, duration, status".
+    spoken: String,
     skew: Option<String>,
     cover: Vec<(f64, f64)>,
     ticks: Vec<f64>,
@@ -100,6 +103,8 @@ pub fn row_data(v: &TraceView, span: u32, row: usize, cx: &RowCtx) -> Option<Row
                 .collect()
         })
         .unwrap_or_default();
+    let (name, service) = (set.name_of(s).to_string(), set.service_of(s).to_string());
+    let spoken = a11y::row_name(&service, &name, &duration, s.status);
     Some(RowData {
         key: RowKey {
             span,
@@ -113,12 +118,13 @@ pub fn row_data(v: &TraceView, span: u32, row: usize, cx: &RowCtx) -> Option<Row
             lane_px: lane_px.round() as u32,
         },
         depth: s.depth,
-        name: set.name_of(s).to_string(),
-        service: set.service_of(s).to_string(),
+        name,
+        service,
         color: v.color(span),
         bar,
         duration,
         error: s.is_error(),
+        spoken,
         skew,
         cover,
         ticks: wf::event_ticks(set, span, 16),
@@ -126,6 +132,11 @@ pub fn row_data(v: &TraceView, span: u32, row: usize, cx: &RowCtx) -> Option<Row
         child_count: s.child_count,
         badge_place,
     })
+}
+
+/// The id of a span's row element (the tree grid's `aria-activedescendant`).
+pub fn row_id(span: u32) -> String {
+    format!("wf-row-{span}")
 }
 
 /// Indentation in px for a depth (deep chains stop indenting and show the depth).
@@ -165,8 +176,10 @@ pub fn Row(r: RowData) -> impl IntoView {
         class.push_str(" crit");
     }
     let bar_style = format!("left:{:.4}%;width:{:.4}%;--svc:{}", r.bar.left_pct, r.bar.width_pct, r.color);
+    // A label inside the bar sits on the bar's colour, in black or white by contrast.
     let label_style = if r.bar.label_inside {
-        format!("right:{:.4}%", (100.0 - r.bar.left_pct - r.bar.width_pct).max(0.0))
+        let right = (100.0 - r.bar.left_pct - r.bar.width_pct).max(0.0);
+        format!("right:{right:.4}%;background:{};color:{}", r.color, contrast::text_on(r.color))
     } else if r.bar.label_left {
         format!("right:{:.4}%", (100.0 - r.bar.left_pct).max(0.0))
     } else {
@@ -218,14 +231,14 @@ pub fn Row(r: RowData) -> impl IntoView {
         }
     }
     view! {
-        <div role="row" class=class data-testid="span-row" data-span=span
+        <div role="row" class=class data-testid="span-row" data-span=span id=row_id(span) aria-label=r.spoken
             aria-expanded={expanded.map(|e| e.to_string())}
             aria-selected=if r.key.selected { "true" } else { "false" } aria-rowindex={r.key.row + 1}
             on:click=on_click>
             <div role="gridcell" class="wf-name" style=format!("padding-left:{}px", indent_px(depth) + 4) title=title>
                 {toggle}
                 {deep}
-                <span class="svc-dot" style=format!("background:{}", r.color)></span>
+                <span class="svc-dot" aria-hidden="true" style=format!("background:{}", r.color)></span>
                 <span class="svc">{r.service}</span>
                 <span class="op">{r.name}</span>
             </div>

@@ -43,10 +43,10 @@ pub fn Toolbar() -> impl IntoView {
                     </select>
                 </label>
                 <span class="sep"></span>
-                <button data-testid="zoom-in" title="Zoom in (Ctrl+wheel)" on:click=move |_| zoom_by(0.5)>"+"</button>
-                <button data-testid="zoom-out" title="Zoom out" on:click=move |_| zoom_by(2.0)>"−"</button>
-                <button data-testid="pan-left" title="Pan left (Shift+wheel)" on:click=move |_| pan_by(-0.25)>"◀"</button>
-                <button data-testid="pan-right" title="Pan right (Shift+wheel)" on:click=move |_| pan_by(0.25)>"▶"</button>
+                <button data-testid="zoom-in" aria-label="Zoom in" title="Zoom in (Ctrl+wheel)" on:click=move |_| zoom_by(0.5)>"+"</button>
+                <button data-testid="zoom-out" aria-label="Zoom out" title="Zoom out" on:click=move |_| zoom_by(2.0)>"−"</button>
+                <button data-testid="pan-left" aria-label="Pan left" title="Pan left (Shift+wheel)" on:click=move |_| pan_by(-0.25)>"◀"</button>
+                <button data-testid="pan-right" aria-label="Pan right" title="Pan right (Shift+wheel)" on:click=move |_| pan_by(0.25)>"▶"</button>
                 <button data-testid="zoom-reset" title="Show the whole trace (0)" disabled=move || !zoomed() on:click=move |_| ui.wf.zoom.set(None)>"Reset zoom"</button>
                 <span class="sep"></span>
                 <label class="crit-toggle" title="Highlight the critical path">
@@ -63,7 +63,7 @@ pub fn Toolbar() -> impl IntoView {
 pub fn Legend() -> impl IntoView {
     let ui = use_ui();
     view! {
-        <div class="legend" data-testid="legend">
+        <div class="legend" data-testid="legend" role="group" aria-label="Services: find the spans of one">
             {move || ui.derived.view.with(|v| v.as_ref().map(|v| {
                 v.legend.iter().map(|(name, slot)| {
                     let name = name.clone();
@@ -74,7 +74,7 @@ pub fn Legend() -> impl IntoView {
                             ui.wf.find.set(format!("service={filter_name}"));
                             ui.wf.find_pos.set(None);
                         }>
-                            <span class="svc-dot" style=format!("background:{}", palette::color(*slot))></span>{name}
+                            <span class="svc-dot" aria-hidden="true" style=format!("background:{}", palette::color(*slot))></span>{name}
                         </button>
                     }
                 }).collect_view()

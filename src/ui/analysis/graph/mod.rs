@@ -50,7 +50,8 @@ pub fn GraphView() -> impl IntoView {
             <GraphTooltip st=st/>
             <ZoomTools st=st/>
         </div>
-        <p class="an-note">"Hover to highlight neighbours; click a service or an edge to show its spans in the waterfall, a database, broker, LLM or external node to list the client spans that call it. Wheel zooms, drag pans, Fit shows the whole graph."</p>
+        <p class="an-note">"Hover to highlight neighbours; click a service or an edge to show its spans in the waterfall, a database, broker, LLM or external node to list the client spans that call it. Wheel zooms, drag pans, Fit shows the whole graph. \
+            Keyboard: arrows move between nodes, Tab enters a node's edges (arrows walk them, Esc goes back), Enter does what a click does."</p>
         <NodeSpans st=st/>
     };
     view_pane(Tab::Graph, "an-view view-pane", move || g.painted(), content)
