@@ -94,7 +94,18 @@ async function auditTabs(page, label) {
     await page.click(`[data-testid="tab-${tab}"]`);
     await ready(page, tab);
     found.push(...await audit(page, `${label} ${tab}`));
-    if (tab === 'graph') found.push(...await auditGraphFocus(page, label));
+    if (tab === 'graph') {
+      found.push(...await auditGraphFocus(page, label));
+      // A remote node's client-span list, open under the graph.
+      const remote = page.locator('[data-testid="graph-node"]:not([data-kind="service"])').first();
+      if (await remote.count()) {
+        await remote.click();
+        await page.waitForSelector('[data-testid="graph-node-span"]');
+        found.push(...await audit(page, `${label} graph + client-span list`));
+        await page.click('[data-testid="graph-node-spans-close"]');
+        await page.waitForSelector('[data-testid="graph-node-spans"]', { state: 'detached' });
+      }
+    }
   }
   for (const part of ['charts', 'tables']) {
     await page.click(`[data-testid="llm-part-${part}"]`);
@@ -188,8 +199,18 @@ export const tests = [
       await page.keyboard.press('ArrowRight');
       const second = await page.evaluate(() => document.activeElement.dataset.id);
       ok(second && second !== first, `ArrowRight moved from ${first} to another node (${second})`);
+      // Enter does what a click does: a service filters the waterfall, a remote node
+      // (database, broker, LLM, external) lists its client spans under the graph.
+      const kind = await page.evaluate(() => document.activeElement.dataset.kind);
       await page.keyboard.press('Enter');
-      await page.waitForSelector('[data-testid="span-filter"]');
+      if (kind === 'service') {
+        await page.waitForSelector('[data-testid="span-filter"]');
+      } else {
+        await page.waitForSelector(`[data-testid="graph-node-spans"][data-node="${second}"]`);
+        await tabTo(page, '[data-testid="graph-node-spans-close"]');
+        await page.keyboard.press('Enter');
+        await page.waitForSelector('[data-testid="graph-node-spans"]', { state: 'detached' });
+      }
       // Back to the graph: Tab from the node enters its edges, arrows walk them, Shift+Tab
       // goes back to the node, Enter on an edge filters the waterfall to the edge's spans.
       await tabTo(page, '[data-testid="tab-graph"]', true);

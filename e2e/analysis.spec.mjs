@@ -55,7 +55,7 @@ async function graphProblems(page, minFontPx) {
     const inside = (r) => r.right > svg.left && r.left < svg.right && r.bottom > svg.top && r.top < svg.bottom;
     const nodes = [...document.querySelectorAll('[data-testid="graph-node"]')].map(g => ({
       id: g.dataset.id,
-      box: g.querySelector('rect').getBoundingClientRect(),
+      box: g.querySelector('rect:not(.focus-ring)').getBoundingClientRect(),
       text: g.querySelector('text').getBoundingClientRect(),
     }));
     const out = [];

@@ -49,7 +49,7 @@ export const tests = [
       ok(edges.includes('service:transfer-service>messaging:rabbitmq'), 'producer → broker');
       ok(edges.includes('messaging:rabbitmq>service:notification-service'), 'broker → consumer');
       ok(!edges.includes('service:transfer-service>service:notification-service'), 'no direct edge');
-      eq(await page.$eval('[data-testid="graph-node"][data-id="messaging:rabbitmq"] rect', el => getComputedStyle(el).stroke), 'rgb(217, 72, 15)', 'messaging style');
+      eq(await page.$eval('[data-testid="graph-node"][data-id="messaging:rabbitmq"] rect:not(.focus-ring)', el => getComputedStyle(el).stroke), 'rgb(217, 72, 15)', 'messaging style');
 
       // A click lists the two client spans (the PRODUCER "publish", the CONSUMER "consume").
       eq(await page.locator('[data-testid="graph-node-spans"]').count(), 0, 'no list before a click');
@@ -81,7 +81,7 @@ export const tests = [
       eq(JSON.stringify(nodes), JSON.stringify(want.nodes.map(n => `${n.kind} ${n.id}`).sort()), 'the nodes of clew analyze --json');
       ok((await drawnEdges(page)).includes('service:pusher>external:archiver.st.internal'), 'pusher → archiver');
       const ext = node(page, 'external:archiver.st.internal');
-      eq(await ext.locator('rect').evaluate(el => getComputedStyle(el).stroke), 'rgb(176, 136, 0)', 'external style');
+      eq(await ext.locator('rect:not(.focus-ring)').evaluate(el => getComputedStyle(el).stroke), 'rgb(176, 136, 0)', 'external style');
       ok(await page.textContent('.an-legend').then(t => t.includes('external')), 'legend names the kind');
       await ext.click();
       await page.waitForSelector('[data-testid="graph-node-spans"][data-node="external:archiver.st.internal"]');
