@@ -1,6 +1,7 @@
 //! Text in, a guess at its wire format out. Looks only at the keys in the first
 //! part of the document (so a 1 GB file costs the same as a 1 KB one), and names
-//! what a refused input looks like.
+//! what a refused input looks like. Of JSON Lines or a JSON sequence (values one after
+//! another), the first value is looked at.
 //!
 //! Marker keys, checked in this order:
 //!
@@ -8,6 +9,7 @@
 //! |------------------------------------------------------------------|-------------------|
 //! | top-level `traceEvents`                                          | Chrome (refused)  |
 //! | top-level `trace` + `observations`                               | Langfuse (refused)|
+//! | `context` + `trace_id` + `span_id` + `start_time` + `end_time`     | OTel console span |
 //! | `resourceSpans`, `scopeSpans`, `instrumentationLibrarySpans`, top `batches` | OTLP   |
 //! | `traceID` / `spanID` / `processID` (capital ID)                  | Jaeger            |
 //! | `operationName` with camel-case `traceId` / `spanId`             | Jaeger api_v2     |
@@ -37,6 +39,8 @@ struct Keys {
     first: u8,
     /// First non-space byte inside a top-level array.
     first_in_array: Option<u8>,
+    /// Where the first top-level value ends, when it ends inside the prefix.
+    first_end: Option<usize>,
 }
 
 fn scan_keys(text: &str) -> Keys {
@@ -50,6 +54,7 @@ fn scan_keys(text: &str) -> Keys {
     let first = b.iter().copied().find(|c| !c.is_ascii_whitespace()).unwrap_or(0);
     let mut first_in_array = None;
     let mut saw_first_value = false;
+    let mut first_end = None;
     while let Some(&c) = b.get(i) {
         match c {
             b'{' | b'[' => {
@@ -63,6 +68,9 @@ fn scan_keys(text: &str) -> Keys {
             b'}' | b']' => {
                 depth = depth.saturating_sub(1);
                 i += 1;
+                if depth == 0 && first_end.is_none() {
+                    first_end = Some(i);
+                }
             }
             b'"' => {
                 if depth == 1 && first == b'[' && !saw_first_value {
@@ -103,7 +111,7 @@ fn scan_keys(text: &str) -> Keys {
             }
         }
     }
-    Keys { all, top, first, first_in_array }
+    Keys { all, top, first, first_in_array, first_end }
 }
 
 /// Detects the format of a whole document (or of the first line of JSON Lines).
@@ -112,7 +120,15 @@ pub fn detect(text: &str) -> Detected {
         Some(&(_, first_line)) => first_line,
         None => text,
     };
-    let keys = scan_keys(doc);
+    let mut keys = scan_keys(doc);
+    // A JSON sequence (values one after another): the first value stands for the rest.
+    let mut doc = doc;
+    if let Some(first) = keys.first_end.and_then(|e| doc.get(..e))
+        && doc.get(first.len()..).is_some_and(|rest| !rest.trim().is_empty())
+    {
+        doc = first;
+        keys = scan_keys(doc);
+    }
     let has = |k: &str| keys.all.contains(k);
     let top_has = |k: &str| keys.top.iter().any(|t| t == k);
 
@@ -134,6 +150,9 @@ pub fn detect(text: &str) -> Detected {
     }
     if top_has("observations") || (top_has("trace") && has("projectId")) {
         return Detected::Unsupported("a Langfuse trace export (trace + observations)".to_string());
+    }
+    if has("context") && has("trace_id") && has("span_id") && has("start_time") && has("end_time") {
+        return Detected::Format(Format::OtelConsole);
     }
     if has("resourceSpans") || has("scopeSpans") || has("instrumentationLibrarySpans") || top_has("batches") || has("resource_spans") {
         return Detected::Format(Format::Otlp);

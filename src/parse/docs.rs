@@ -1,10 +1,12 @@
-//! The document walker shared by the readers: a whole text in, one JSON document or
-//! JSON Lines of them handed to a [`DocReader`], with the builder rolled back past a
-//! document that fails; a failed line of JSON Lines becomes a set-level warning. Also
+//! The document walker shared by the readers: a whole text in, one JSON document, JSON
+//! Lines of them, or a JSON sequence of them (concatenated values, pretty-printed or not)
+//! handed to a [`DocReader`], with the builder rolled back past a document that fails; a
+//! failed line of JSON Lines becomes a set-level warning, a broken value of a sequence an
+//! error that names its line and column. Also
 //! [`NodeSeed`], which walks arrays of any depth and hands each object to the reader.
 //!
 //! ```text
-//! text ─▶ json_lines? ─▶ read_doc per document ─ error ─▶ Mark::restore, rolled_back
+//! text ─▶ json_lines? / json_sequence? ─▶ read_doc per document ─ error ─▶ Mark::restore, rolled_back
 //!                              └─ run_seed(NodeSeed) ─▶ arrays walked ─▶ Nodes::object
 //! ```
 
@@ -87,6 +89,34 @@ pub(crate) fn json_lines(text: &str) -> Option<Vec<(usize, &str)>> {
     Some(lines)
 }
 
+/// Splits a JSON sequence (values one after another with no enclosing array, as the
+/// OpenTelemetry console exporters write pretty-printed objects) into its documents:
+/// `(lines before the document, document text)`. `None` when the text holds fewer than
+/// two values; an error names where the broken value is.
+pub(crate) fn json_sequence(text: &str) -> Option<Result<Vec<(usize, &str)>, ReadError>> {
+    let mut docs: Vec<(usize, &str)> = Vec::new();
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<IgnoredAny>();
+    // Newlines are counted once, from the previous document's start.
+    let (mut end, mut counted_to, mut lines) = (0usize, 0usize, 0usize);
+    loop {
+        match values.next() {
+            None => break,
+            Some(Ok(_)) => {
+                let next_end = values.byte_offset();
+                let raw = text.get(end..next_end).unwrap_or_default();
+                let begin = end + (raw.len() - raw.trim_start().len());
+                let skipped = text.as_bytes().get(counted_to..begin).unwrap_or_default();
+                lines += skipped.iter().filter(|&&c| c == b'\n').count();
+                counted_to = begin;
+                docs.push((lines, text.get(begin..next_end).unwrap_or_default()));
+                end = next_end;
+            }
+            Some(Err(e)) => return Some(Err(ReadError::from_json(&e, 0))),
+        }
+    }
+    (docs.len() > 1).then_some(Ok(docs))
+}
+
 /// Lengths of the builder's arenas, to undo a failed document.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Mark {
@@ -157,7 +187,18 @@ pub(crate) fn read_docs<'a, R: DocReader<'a>>(b: &mut SetBuilder, text: &'a str,
         None => {
             if let Err(e) = reader.read_doc(b, text) {
                 undo(b, reader, &start);
-                return Err(ReadError::from_json(&e, 0));
+                // One value followed by more: read it as a JSON sequence, all or nothing.
+                let docs = match json_sequence(text) {
+                    Some(Ok(docs)) if super::json_reason(&e) == "trailing characters" => docs,
+                    Some(Err(seq)) if super::json_reason(&e) == "trailing characters" => return Err(seq),
+                    _ => return Err(ReadError::from_json(&e, 0)),
+                };
+                for (lines_before, doc) in docs {
+                    if let Err(e) = reader.read_doc(b, doc) {
+                        undo(b, reader, &start);
+                        return Err(ReadError::from_json(&e, lines_before));
+                    }
+                }
             }
         }
         Some(lines) => {

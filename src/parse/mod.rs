@@ -3,7 +3,7 @@
 //! the input, where in it, and why; everything softer is a warning in the builder.
 //!
 //! ```text
-//! bytes ─▶ detect (first keys, JSON Lines?) ─▶ otlp | jaeger (UI JSON, api_v2) | zipkin
+//! bytes ─▶ detect (first keys, JSON Lines?) ─▶ otlp | jaeger (UI JSON, api_v2) | zipkin | console
 //!                     └─▶ chrome / langfuse / unknown ─▶ LoadError::Unsupported
 //! ```
 //!
@@ -15,6 +15,7 @@
 // index, as a panic there is a failing test.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+mod console;
 mod detect;
 mod docs;
 mod ids;
@@ -37,6 +38,8 @@ pub enum Format {
     Jaeger,
     Zipkin,
     JaegerProto,
+    /// The OpenTelemetry Python `ConsoleSpanExporter`'s span objects.
+    OtelConsole,
 }
 
 impl Format {
@@ -46,6 +49,7 @@ impl Format {
             Format::Jaeger => "jaeger",
             Format::Zipkin => "zipkin",
             Format::JaegerProto => "jaeger-proto",
+            Format::OtelConsole => "otel-console",
         }
     }
     pub fn label(self) -> &'static str {
@@ -54,6 +58,7 @@ impl Format {
             Format::Jaeger => "Jaeger JSON",
             Format::Zipkin => "Zipkin v2 JSON",
             Format::JaegerProto => "Jaeger api_v2 JSON",
+            Format::OtelConsole => "OpenTelemetry console exporter JSON",
         }
     }
     /// Parses a `--format` value.
@@ -63,6 +68,7 @@ impl Format {
             "jaeger" | "jaeger-json" => Some(Format::Jaeger),
             "zipkin" | "zipkin-v2" => Some(Format::Zipkin),
             "jaeger-proto" | "jaeger-apiv2" | "jaeger_proto" | "apiv2" => Some(Format::JaegerProto),
+            "otel-console" | "console" => Some(Format::OtelConsole),
             _ => None,
         }
     }
@@ -173,6 +179,7 @@ pub fn read_input(b: &mut SetBuilder, name: &str, bytes: &[u8], forced: Option<F
         Format::Jaeger => jaeger::read(b, text),
         Format::Zipkin => zipkin::read(b, text),
         Format::JaegerProto => jaeger::read_api_v2(b, text),
+        Format::OtelConsole => console::read(b, text),
     };
     if let Err(e) = result {
         // Leave the builder as it was before this input.

@@ -198,7 +198,7 @@ pub fn calls_table(set: &TraceSet, calls: &[LlmCall]) -> LlmTable {
             Cell::int(c.cache_read_tokens),
             Cell::int(c.cache_creation_tokens),
             Cell::int(c.reasoning_tokens),
-            Cell::text(c.cost_source.as_str()),
+            Cell::text(if c.usage_reported || c.cost_usd.is_some() { c.cost_source.as_str() } else { "no usage reported" }),
             opt_text(&c.user_id),
             opt_text(&c.tenant_id),
             opt_text(&c.conversation_id),

@@ -4,13 +4,17 @@
 //!
 //! # Per call
 //!
-//! * model key: the response model if present, else the request model, as written;
+//! * model key: the response model if present, else the request model, as written
+//!   (`"unknown"` and empty models are missing; see [`super::recognize`]);
+//! * tokens from the attribute families, else Langfuse's `usage_details` JSON, else
+//!   promptflow's cumulative counters (a cumulative-only span with a call below it is
+//!   skipped: neither call nor context); a call with none is "no usage reported";
 //! * uncached input = input − cache_read − cache_creation, floored at 0 (input tokens
 //!   *include* cached tokens, as in the GenAI convention);
 //! * missing input/output are derived from a total when the other is known; a total
 //!   alone counts as input for models whose output rate is 0 (embeddings);
 //! * cost: explicit on the span wins (`llm.cost.usd`, then `llm.cost.input_usd` +
-//!   `llm.cost.output_usd`, then `llm.cost.total`, then `gen_ai.usage.cost`), else the
+//!   `llm.cost.output_usd`, then `llm.cost.total`, then `gen_ai.usage.cost`, then Langfuse's `cost_details`), else the
 //!   price table (see [`crate::analysis::pricing`]) when usage is known; else unknown — never $0;
 //! * TTFT: `gen_ai.response.time_to_first_chunk` (s), `ai.response.msToFirstChunk` /
 //!   `ai.stream.msToFirstChunk` (ms), else the first event whose name mentions first
@@ -23,6 +27,7 @@
 //! * `user.id`, `tenant.id` and the conversation (`gen_ai.conversation.id`,
 //!   `session.id`) come from the span, its resource, or the nearest ancestor.
 
+use super::langfuse;
 use super::recognize::{context_kind, finish_reasons, is_first_token_event, names_rate_limit, own_inherited, text_of, Inherited, Scan, Slot};
 use rustc_hash::FxHashMap;
 
@@ -211,14 +216,25 @@ fn build_call(set: &TraceSet, span_index: u32, span: &Span, scan: &Scan, inh: In
         })
         .or_else(|| price.map(|p| p.provider.clone()).filter(|p| !p.is_empty()));
 
-    // Tokens.
-    let mut input = scan.count(set, Input);
-    let mut output = scan.count(set, Output);
-    let total = scan.count(set, Total);
-    let cache_read = scan.count(set, CacheRead).unwrap_or(0);
-    let cache_creation = scan.count(set, CacheCreation).unwrap_or(0);
-    let reasoning = scan.count(set, Reasoning).unwrap_or(0);
-    let usage_reported = input.is_some() || output.is_some() || total.is_some() || scan.has(CacheRead) || scan.has(CacheCreation) || scan.has(Reasoning);
+    // Tokens: the attribute families, else Langfuse's usage JSON, else promptflow's
+    // cumulative counters (only reached on a span with no call below it).
+    let real_usage = [Input, Output, Total, CacheRead, CacheCreation, Reasoning].iter().any(|s| scan.has(*s));
+    let lf = if real_usage { None } else { scan.text(set, LfUsage).and_then(|t| langfuse::usage(&t)) };
+    let cumulative = !real_usage && lf.is_none();
+    let (mut input, mut output, total, cache_read, cache_creation, reasoning) = match lf {
+        Some(u) => (u.input, u.output, u.total, u.cache_read, u.cache_creation, u.reasoning),
+        None if cumulative => (scan.count(set, CumInput), scan.count(set, CumOutput), scan.count(set, CumTotal), None, None, None),
+        None => (
+            scan.count(set, Input),
+            scan.count(set, Output),
+            scan.count(set, Total),
+            scan.count(set, CacheRead),
+            scan.count(set, CacheCreation),
+            scan.count(set, Reasoning),
+        ),
+    };
+    let usage_reported = real_usage || [input, output, total, cache_read, cache_creation, reasoning].iter().any(Option::is_some);
+    let (cache_read, cache_creation, reasoning) = (cache_read.unwrap_or(0), cache_creation.unwrap_or(0), reasoning.unwrap_or(0));
     let mut split_known = input.is_some() || output.is_some();
     match (input, output, total) {
         (None, Some(o), Some(t)) => input = Some(t.saturating_sub(o)),
@@ -247,7 +263,8 @@ fn build_call(set: &TraceSet, span_index: u32, span: &Span, scan: &Scan, inh: In
             }
         })
         .or_else(|| nonneg(scan.num(set, CostTotal)))
-        .or_else(|| nonneg(scan.num(set, GenAiCost)));
+        .or_else(|| nonneg(scan.num(set, GenAiCost)))
+        .or_else(|| nonneg(scan.text(set, LfCost).and_then(|t| langfuse::cost_usd(&t))));
     let (cost_usd, cost_source, price_model) = if let Some(c) = explicit {
         (Some(c), CostSource::Explicit, None)
     } else if let (Some(p), true) = (price, split_known) {
@@ -359,8 +376,9 @@ fn analyze_trace_with(set: &TraceSet, trace: usize, prices: &mut PriceMatch<'_>)
     let Some(spans) = set.spans.get(range.clone()) else { return out };
     let base = range.start;
 
-    // 1. Scan every span once; keep the LLM ones.
-    let mut llm: Vec<(u32, Scan)> = Vec::new();
+    // 1. Scan every span once; keep the LLM ones (and promptflow's cumulative-only
+    // spans, flagged, which count only when no call lies below them).
+    let mut llm: Vec<(u32, Scan, bool)> = Vec::new();
     let mut ctx: Vec<(u32, Scan)> = Vec::new();
     for (k, s) in spans.iter().enumerate() {
         if s.attrs.is_empty() {
@@ -368,8 +386,10 @@ fn analyze_trace_with(set: &TraceSet, trace: usize, prices: &mut PriceMatch<'_>)
         }
         let scan = Scan::of(set, s);
         let idx = (base + k) as u32;
-        if scan.is_llm() {
-            llm.push((idx, scan));
+        if scan.is_llm(set) {
+            llm.push((idx, scan, false));
+        } else if scan.is_cumulative_only(set) {
+            llm.push((idx, scan, true));
         } else if scan.has(Slot::Operation) || scan.has(Slot::OiKind) || scan.has(Slot::AgentName) || scan.has(Slot::ToolName) {
             // Only GenAI-looking operations are context: gen_ai.operation.name, OpenInference kinds, agents/tools.
             let gen_ai_op = scan.vals[Slot::Operation as usize].map(|(p, _)| p == 0).unwrap_or(false);
@@ -398,11 +418,14 @@ fn analyze_trace_with(set: &TraceSet, trace: usize, prices: &mut PriceMatch<'_>)
         });
     }
 
-    // 3. Wrappers: a call whose subtree holds the next call (pre-order).
-    for (k, (idx, scan)) in llm.iter().enumerate() {
+    // 3. Wrappers: a call whose subtree holds the next call (pre-order). A
+    // cumulative-only span with a call below it is neither call nor context.
+    for (k, (idx, scan, cumulative)) in llm.iter().enumerate() {
         let s = &set.spans[*idx as usize];
-        let wraps = llm.get(k + 1).map(|(next, _)| *next < s.subtree_end).unwrap_or(false);
-        if wraps {
+        let wraps = llm.get(k + 1).map(|(next, _, _)| *next < s.subtree_end).unwrap_or(false);
+        if wraps && *cumulative {
+            continue;
+        } else if wraps {
             out.context.push(context_span(set, *idx, s, scan, ContextKind::Wrapper));
         } else {
             out.calls.push(build_call(set, *idx, s, scan, inh[*idx as usize - base], prices));
@@ -461,7 +484,7 @@ pub fn analyze_set(set: &TraceSet, prices: &PriceTable) -> LlmAnalysis {
 /// building its facts: O(attributes), where [`span_call`] also walks up the ancestors
 /// and prices the call. For "does this subtree hold another call" checks.
 pub fn is_call(set: &TraceSet, span: u32) -> bool {
-    set.spans.get(span as usize).is_some_and(|s| Scan::of(set, s).is_llm())
+    set.spans.get(span as usize).is_some_and(|s| Scan::of(set, s).is_llm(set))
 }
 
 /// The LLM facts of one span on its own (for a detail panel or a waterfall badge):
@@ -471,8 +494,12 @@ pub fn is_call(set: &TraceSet, span: u32) -> bool {
 pub fn span_call(set: &TraceSet, span: u32, prices: &PriceTable) -> Option<LlmCall> {
     let s = set.spans.get(span as usize)?;
     let scan = Scan::of(set, s);
-    if !scan.is_llm() {
-        return None;
+    if !scan.is_llm(set) {
+        // Cumulative counters count only on a span with no call below it.
+        let below = (span as usize + 1..s.subtree_end as usize).any(|d| is_call(set, d as u32));
+        if !scan.is_cumulative_only(set) || below {
+            return None;
+        }
     }
     let mut inh = own_inherited(set, s);
     let mut p = s.parent;

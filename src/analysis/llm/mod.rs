@@ -9,6 +9,7 @@
 //! * [`summary`]: the per-trace summary and the `"llm"` object of `clew analyze --json`;
 //! * [`aggregate`]: groups (model, provider, user, …), cache use, finish reasons, latency;
 //! * [`chat`]: prompts and completions as plain-text messages;
+//! * `langfuse`: the Langfuse SDK's usage and cost JSON strings;
 //! * [`charts`]: four SVG charts (plotters).
 //!
 //! The UI's tables, CSV and badges are built from these in `view_model::llm_table`,
@@ -19,5 +20,6 @@ pub mod aggregate;
 pub mod call;
 pub mod charts;
 pub mod chat;
+mod langfuse;
 pub mod recognize;
 pub mod summary;

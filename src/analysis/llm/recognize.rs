@@ -3,8 +3,9 @@
 //! each from the highest-priority key of its family.
 //!
 //! A span is an LLM call when it carries a model attribute (`gen_ai.request.model`,
-//! `gen_ai.response.model`, `llm.model_name`, `ai.model.id`, …) or any token-usage
-//! attribute. Recognized attribute families (values may be numbers or numeric strings):
+//! `gen_ai.response.model`, `llm.model_name`, `ai.model.id`, …; an empty or `"unknown"`
+//! model counts as missing) or any token-usage attribute. Recognized attribute families
+//! (values may be ints, doubles or numeric strings):
 //!
 //! | family | model | tokens | other |
 //! |---|---|---|---|
@@ -12,6 +13,9 @@
 //! | OpenInference | `llm.model_name` | `llm.token_count.prompt`/`completion`/`total`, `prompt_details.cache_read`/`cache_write`, `completion_details.reasoning` | `llm.provider`/`llm.system`, `llm.cost.total`, `session.id`, `openinference.span.kind` |
 //! | OpenLLMetry | `gen_ai.*` | `llm.usage.total_tokens`, `gen_ai.usage.cache_read_input_tokens`, `cache_creation_input_tokens` | `llm.request.type` |
 //! | Vercel AI SDK | `ai.model.id`, `ai.response.model` | `ai.usage.promptTokens`/`completionTokens`/`inputTokens`/`outputTokens`/`totalTokens`/`cachedInputTokens`/`reasoningTokens` | `ai.model.provider`, `ai.response.msToFirstChunk`, `ai.response.finishReason` |
+//! | OpenLLMetry via LangChain | `gen_ai.*` = `"unknown"` (ignored), then `traceloop.association.properties.ls_model_name` or any `<vendor>.association.properties.ls_model_name` | — | a span with `llm.request.type` and a model-call `gen_ai.operation.name` is a call even with no model or usage |
+//! | Langfuse SDK | `langfuse.observation.model.name` | `langfuse.observation.usage_details` (JSON string) | `langfuse.observation.type` = `generation`, `langfuse.observation.cost_details` (JSON string) |
+//! | promptflow | — | `__computed__.cumulative_token_count.prompt`/`completion`/`total`, only without other usage and only on a span with no call below it | — |
 //! | handbook | — | — | `llm.cost.usd`, `llm.cost.input_usd` + `llm.cost.output_usd`, `llm.purpose`, `llm.error.type`, a first-token/first-chunk span event |
 //!
 //! A call span whose subtree holds another call span (a Vercel `ai.generateText`
@@ -59,9 +63,20 @@ pub(super) enum Slot {
     AgentName,
     ToolName,
     OiKind,
+    /// `langfuse.observation.type` = `generation` (other types are not offered).
+    LfGeneration,
+    /// `langfuse.observation.usage_details`, a JSON object written as a string.
+    LfUsage,
+    /// `langfuse.observation.cost_details`, a JSON object written as a string.
+    LfCost,
+    /// promptflow's `__computed__.cumulative_token_count.*`: the tokens of the span's
+    /// whole subtree, counted only where nothing better exists.
+    CumInput,
+    CumOutput,
+    CumTotal,
 }
 
-pub(super) const SLOTS: usize = Slot::OiKind as usize + 1;
+pub(super) const SLOTS: usize = Slot::CumTotal as usize + 1;
 
 /// Maps a key to its slot and priority.
 pub(super) fn slot_of(key: &str) -> Option<(Slot, u8)> {
@@ -74,6 +89,8 @@ pub(super) fn slot_of(key: &str) -> Option<(Slot, u8)> {
         "llm.model_name" => (RequestModel, 1),
         "ai.model.id" => (RequestModel, 2),
         "llm.request.model" => (RequestModel, 3),
+        "traceloop.association.properties.ls_model_name" => (RequestModel, 4),
+        "langfuse.observation.model.name" => (RequestModel, 6),
         "gen_ai.provider.name" => (Provider, 0),
         "gen_ai.system" => (Provider, 1),
         "llm.provider" => (Provider, 2),
@@ -151,6 +168,14 @@ pub(super) fn slot_of(key: &str) -> Option<(Slot, u8)> {
         "gen_ai.agent.name" => (AgentName, 0),
         "gen_ai.tool.name" => (ToolName, 0),
         "openinference.span.kind" => (OiKind, 0),
+        "langfuse.observation.type" => (LfGeneration, 0),
+        "langfuse.observation.usage_details" => (LfUsage, 0),
+        "langfuse.observation.cost_details" => (LfCost, 0),
+        "__computed__.cumulative_token_count.prompt" => (CumInput, 0),
+        "__computed__.cumulative_token_count.completion" => (CumOutput, 0),
+        "__computed__.cumulative_token_count.total" => (CumTotal, 0),
+        // SDKs built on OpenLLMetry write `<vendor>.association.properties.ls_model_name`.
+        _ if key.ends_with(".association.properties.ls_model_name") => (RequestModel, 5),
         _ => return None,
     })
 }
@@ -158,20 +183,22 @@ pub(super) fn slot_of(key: &str) -> Option<(Slot, u8)> {
 /// The slots of one span (own attributes first, then the resource's).
 pub(super) struct Scan {
     pub(super) vals: [Option<(u8, AttrValue)>; SLOTS],
+    /// The span carries OpenLLMetry's `llm.request.type`.
+    request_type: bool,
 }
 
 impl Scan {
     pub(super) fn of(set: &TraceSet, span: &Span) -> Scan {
-        let mut scan = Scan { vals: [None; SLOTS] };
+        let mut scan = Scan { vals: [None; SLOTS], request_type: false };
         for a in set.span_attrs(span) {
-            scan.offer(set.str(a.key), a.value);
+            scan.offer(set, set.str(a.key), a.value);
         }
         // Resource attributes only fill what the span left empty.
         if let Some(res) = set.resources.get(span.resource as usize) {
-            let mut res_scan = Scan { vals: [None; SLOTS] };
+            let mut res_scan = Scan { vals: [None; SLOTS], request_type: false };
             if let Some(attrs) = set.attrs.get(res.attrs.range()) {
                 for a in attrs {
-                    res_scan.offer(set.str(a.key), a.value);
+                    res_scan.offer(set, set.str(a.key), a.value);
                 }
             }
             for (own, res) in scan.vals.iter_mut().zip(res_scan.vals) {
@@ -182,10 +209,23 @@ impl Scan {
         }
         scan
     }
-    fn offer(&mut self, key: &str, value: AttrValue) {
+    fn offer(&mut self, set: &TraceSet, key: &str, value: AttrValue) {
         let Some((slot, prio)) = slot_of(key) else { return };
         if matches!(value, AttrValue::Empty) {
             return;
+        }
+        match slot {
+            // LangChain through OpenLLMetry writes the model as the literal "unknown".
+            Slot::ResponseModel | Slot::RequestModel => {
+                let t = set.value_text(value);
+                let t = t.trim();
+                if t.is_empty() || t.eq_ignore_ascii_case("unknown") {
+                    return;
+                }
+            }
+            Slot::LfGeneration if !set.value_text(value).trim().eq_ignore_ascii_case("generation") => return,
+            Slot::Operation if key == "llm.request.type" => self.request_type = !set.value_text(value).trim().is_empty(),
+            _ => {}
         }
         let cur = &mut self.vals[slot as usize];
         if cur.map(|(p, _)| prio < p).unwrap_or(true) {
@@ -214,9 +254,33 @@ impl Scan {
             None
         }
     }
-    pub(super) fn is_llm(&self) -> bool {
+    /// A model, token usage (of any family), a Langfuse generation, or an OpenLLMetry
+    /// call span (`llm.request.type` with a model-call `gen_ai.operation.name`).
+    /// Cumulative counters alone are not enough: see [`Scan::is_cumulative_only`].
+    pub(super) fn is_llm(&self, set: &TraceSet) -> bool {
         use Slot::*;
-        [ResponseModel, RequestModel, Input, Output, Total, CacheRead, CacheCreation, Reasoning].iter().any(|s| self.has(*s))
+        [ResponseModel, RequestModel, Input, Output, Total, CacheRead, CacheCreation, Reasoning, LfGeneration, LfUsage]
+            .iter()
+            .any(|s| self.has(*s))
+            || self.is_bare_openllmetry_call(set)
+    }
+    /// OpenLLMetry's call span that reported neither model nor usage (streamed or
+    /// failed responses): `llm.request.type` and a `gen_ai.operation.name` that is not
+    /// an agent or tool operation.
+    fn is_bare_openllmetry_call(&self, set: &TraceSet) -> bool {
+        let gen_ai_op = match self.vals[Slot::Operation as usize] {
+            Some((0, v)) => set.value_text(v).trim().to_lowercase(),
+            _ => return false,
+        };
+        self.request_type
+            && !gen_ai_op.is_empty()
+            && !matches!(gen_ai_op.as_str(), "invoke_agent" | "create_agent" | "execute_tool")
+    }
+    /// promptflow's cumulative counters with no other sign of a call: a call only
+    /// when no call lies below it (see `call::analyze_trace`).
+    pub(super) fn is_cumulative_only(&self, set: &TraceSet) -> bool {
+        use Slot::*;
+        !self.is_llm(set) && [CumInput, CumOutput, CumTotal].iter().any(|s| self.has(*s))
     }
 }
 
