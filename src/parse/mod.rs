@@ -75,8 +75,8 @@ impl Format {
 }
 
 /// The formats Clew reads, for messages.
-pub const READABLE_FORMATS: &str =
-    "OTLP JSON (resourceSpans, batches, JSON Lines), Jaeger JSON, Zipkin v2 JSON and Jaeger api_v2 JSON";
+pub const READABLE_FORMATS: &str = "OTLP JSON (resourceSpans, batches, JSON Lines), Jaeger JSON, Zipkin v2 JSON, Jaeger api_v2 JSON \
+     and OpenTelemetry console-exporter spans, one document or several concatenated";
 
 /// Why an input could not be loaded. Each message names the input and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
