@@ -308,3 +308,20 @@ fn pattern_kind_names() {
     assert!(names.ends_with(&["agent_loop", "llm_retry", "context_growth"]));
     let _ = StepKind::Retrieval.as_str();
 }
+
+#[test]
+fn step_table_and_graph_svg_are_escaped_text() {
+    use clew::view_model::agent_view::{graph_svg, steps_table};
+    let set = load(vec![
+        sp(1, None, "invoke_agent <b>x</b>", 0, 500, json!({"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "<b>x</b>"})),
+        sp(2, Some(1), "execute_tool t", 10, 100, json!({"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "t&t",
+            "gen_ai.tool.call.arguments": "<script>alert(1)</script> and a long tail of arguments to be cut short here"})),
+    ]);
+    let runs = runs_of(&set);
+    let t = steps_table(&runs);
+    assert_eq!(t.rows.len(), 1);
+    assert_eq!(t.row_spans, vec![Some(1)]);
+    assert!(t.rows[0][10].text.ends_with('…') && t.rows[0][10].raw.starts_with("<script>"));
+    let svg = graph_svg(&agent_graph(&runs)).unwrap();
+    assert!(svg.contains("&lt;b&gt;x&lt;/b&gt;") && svg.contains("t&amp;t") && !svg.contains("<b>"), "{svg}");
+}
