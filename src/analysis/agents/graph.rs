@@ -64,12 +64,15 @@ pub struct AgentGraph {
     pub edges: Vec<AgentEdge>,
 }
 
+/// A node's identity while the graph is built.
+type NodeKey = (NodeKind, String);
+
 /// Builds the graph of one trace's runs. An agent node's load is its runs (span time,
 /// cost of all their steps); tools and models count their steps. O(steps · log nodes).
 pub fn agent_graph(runs: &[AgentRun]) -> AgentGraph {
     let unknown = "(unknown model)";
-    let mut nodes: BTreeMap<(NodeKind, String), Load> = BTreeMap::new();
-    let mut edges: BTreeMap<((NodeKind, String), (NodeKind, String)), Load> = BTreeMap::new();
+    let mut nodes: BTreeMap<NodeKey, Load> = BTreeMap::new();
+    let mut edges: BTreeMap<(NodeKey, NodeKey), Load> = BTreeMap::new();
     for run in runs {
         let from = (NodeKind::Agent, run.name.clone());
         nodes.entry(from.clone()).or_default().add(run.duration_ns, run.cost_usd);
@@ -87,8 +90,8 @@ pub fn agent_graph(runs: &[AgentRun]) -> AgentGraph {
             edges.entry((from.clone(), to)).or_default().add(s.duration_ns, s.cost_usd);
         }
     }
-    let keys: Vec<(NodeKind, String)> = nodes.keys().cloned().collect();
-    let index = |k: &(NodeKind, String)| keys.binary_search(k).unwrap_or(0);
+    let keys: Vec<NodeKey> = nodes.keys().cloned().collect();
+    let index = |k: &NodeKey| keys.binary_search(k).unwrap_or(0);
     AgentGraph {
         edges: edges.iter().map(|((f, t), load)| AgentEdge { from: index(f), to: index(t), load: *load }).collect(),
         nodes: nodes.into_iter().map(|((kind, name), load)| AgentNode { kind, name, load }).collect(),

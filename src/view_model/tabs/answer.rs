@@ -250,7 +250,7 @@ impl Answerer {
                 n_steps,
                 if n_steps == 1 { "" } else { "s" }
             );
-            Some(AgentsPart { runs: tl.runs.len(), summary, steps, graph_svg: graph_svg(&agent_graph(&tl.runs)) })
+            Some(Box::new(AgentsPart { runs: tl.runs.len(), summary, steps, graph_svg: graph_svg(&agent_graph(&tl.runs)) }))
         };
         LlmTraceData { trace_id, summary, context, agents }
     }

@@ -68,7 +68,7 @@ pub struct LlmTraceData {
     /// The context table (agents, tools, wrappers), when the trace has context spans.
     pub context: Option<LlmTableWindow>,
     /// The agent view, when the trace has agent, tool, retrieval or chain spans.
-    pub agents: Option<AgentsPart>,
+    pub agents: Option<Box<AgentsPart>>,
 }
 
 /// The agent view of a trace: its step timeline and agent graph.
