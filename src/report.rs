@@ -62,6 +62,7 @@ fn llm_json(set: &TraceSet, trace: usize, opts: &ReportOptions, critical_path: &
 /// that grow with the trace, are written straight from the analysis.
 #[derive(Serialize)]
 struct TraceJson<'a> {
+    agents: Value,
     critical_path: analysis::critical_path::PathJson<'a>,
     dependency_graph: Value,
     duration_ns: u64,
@@ -95,6 +96,7 @@ fn each_trace_json(
         let cp = analysis::critical_path::critical_path(set, ti);
         let cp_pairs: Vec<(u32, u64)> = cp.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
         each(&TraceJson {
+            agents: analysis::agents::agents_json(set, ti, &opts.prices),
             critical_path: analysis::critical_path::PathJson { set, cp: &cp },
             dependency_graph: analysis::service_graph::dependency_graph_to_json(&graph),
             duration_ns: t.duration_ns,

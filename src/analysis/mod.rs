@@ -1,5 +1,6 @@
 //! Analyses over a loaded [`crate::model::TraceSet`]: facts out, no UI.
 
+pub mod agents;
 pub mod attr_lookup;
 pub mod chart_theme;
 pub mod charts;

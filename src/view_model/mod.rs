@@ -2,6 +2,7 @@
 //! state in, rows, bars, ticks, colors and grids out. Pure and natively tested.
 
 pub mod a11y;
+pub mod agent_view;
 pub mod axis;
 pub mod contrast;
 pub mod csv;

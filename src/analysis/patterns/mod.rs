@@ -3,7 +3,8 @@
 //! stake (`impact_ns`) and a human message.
 //!
 //! Kinds (printed names): `sequential`, `gap`, `n_plus_one`, `late_start`, `retry`,
-//! `error_origin`, `fan_out`. How each is found, per parent span P and its children:
+//! `error_origin`, `fan_out`, and for LLM and agent traces `agent_loop`, `llm_retry`,
+//! `context_growth` (see their files). How each latency kind is found, per parent span P and its children:
 //!
 //! ```text
 //! sequential   P [=================================================]     calls to other services /
@@ -35,10 +36,13 @@
 //! This module holds the config, the finding, the walk over parents and the JSON;
 //! one submodule per kind finds it, and [`rank`] keeps the top findings per kind.
 
+mod agent_loop;
+mod context_growth;
 mod error_origin;
 mod fan_out;
 mod gap;
 mod late_start;
+mod llm_retry;
 pub mod n_plus_one;
 mod rank;
 mod retry;
@@ -48,7 +52,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
 
+use super::agents::runs::agent_runs_from;
 use super::attr_lookup::AttrLookup;
+use super::llm::call::analyze_trace;
+use super::pricing::PriceTable;
 use super::tree::children;
 use crate::model::{Span, TraceSet};
 use late_start::{late_counts, LateKey};
@@ -64,10 +71,13 @@ pub enum PatternKind {
     Retry,
     ErrorOrigin,
     FanOut,
+    AgentLoop,
+    LlmRetry,
+    ContextGrowth,
 }
 
 impl PatternKind {
-    pub const ALL: [PatternKind; 7] = [
+    pub const ALL: [PatternKind; 10] = [
         PatternKind::Sequential,
         PatternKind::Gap,
         PatternKind::NPlusOne,
@@ -75,6 +85,9 @@ impl PatternKind {
         PatternKind::Retry,
         PatternKind::ErrorOrigin,
         PatternKind::FanOut,
+        PatternKind::AgentLoop,
+        PatternKind::LlmRetry,
+        PatternKind::ContextGrowth,
     ];
     /// The printed name.
     pub fn as_str(self) -> &'static str {
@@ -86,6 +99,9 @@ impl PatternKind {
             PatternKind::Retry => "retry",
             PatternKind::ErrorOrigin => "error_origin",
             PatternKind::FanOut => "fan_out",
+            PatternKind::AgentLoop => "agent_loop",
+            PatternKind::LlmRetry => "llm_retry",
+            PatternKind::ContextGrowth => "context_growth",
         }
     }
 }
@@ -115,6 +131,10 @@ pub struct PatternConfig {
     pub retry_storm_min: usize,
     /// `fan_out`: at least this many children running at the same time.
     pub fan_out_min: usize,
+    /// `agent_loop`: the same tool with the same arguments at least this many times in one run.
+    pub agent_loop_min: usize,
+    /// `context_growth`: at least this many LLM calls in a row with growing input.
+    pub context_growth_min_calls: usize,
     /// At most this many findings of one kind per trace (the largest impacts are kept).
     pub max_per_kind: usize,
 }
@@ -132,6 +152,8 @@ impl Default for PatternConfig {
             late_start_min_occurrences: 2,
             retry_storm_min: 3,
             fan_out_min: 5,
+            agent_loop_min: 3,
+            context_growth_min_calls: 3,
             max_per_kind: 20,
         }
     }
@@ -193,6 +215,7 @@ struct Ctx<'a, 'c> {
     cfg: &'a PatternConfig,
     look: &'c mut AttrLookup<'a>,
     look_llm: &'c mut AttrLookup<'a>,
+    prices: &'c PriceTable,
     top: Top,
     /// Late-start occurrences in this trace: key → (child span, wait).
     late: BTreeMap<LateKey, Vec<(u32, u64)>>,
@@ -211,14 +234,29 @@ impl Ctx<'_, '_> {
     }
 }
 
+impl Ctx<'_, '_> {
+    /// `llm_retry` over the trace's calls, `agent_loop` and `context_growth` over its runs.
+    fn agent_patterns(&mut self, trace: usize) {
+        let calls = analyze_trace(self.set, trace, self.prices).calls;
+        let mut by_start: Vec<_> = calls.iter().collect();
+        by_start.sort_by_key(|c| (c.start_ns, c.span));
+        self.llm_retries(&by_start);
+        let runs = agent_runs_from(self.set, trace, &calls, self.prices);
+        self.agent_loops(&runs);
+        self.context_growth(&runs);
+    }
+}
+
 /// Finds all patterns in trace `trace` (index into `set.traces`), ranked by impact
 /// (largest first; ties: kind, then the first span). Unknown traces give none.
+/// LLM costs in messages come from the built-in price table.
 /// For many traces of one set, [`patterns_all`] is much faster (late-start
 /// recurrence is counted once for the whole set).
 pub fn patterns(set: &TraceSet, trace: usize, cfg: &PatternConfig) -> Vec<Finding> {
     let mut look = AttrLookup::new(set, &KEYS);
     let mut look_llm = AttrLookup::new(set, &[K_GEN_AI_MODEL]);
-    patterns_impl(set, trace, cfg, None, &mut look, &mut look_llm)
+    let prices = PriceTable::default();
+    patterns_impl(set, trace, cfg, None, &mut look, &mut look_llm, &prices)
 }
 
 /// [`patterns`] for every trace of the set, in trace order.
@@ -233,7 +271,8 @@ pub fn patterns_each<'a>(set: &'a TraceSet, cfg: &'a PatternConfig) -> impl Iter
     let totals = late_counts(set, cfg, None, None);
     let mut look = AttrLookup::new(set, &KEYS);
     let mut look_llm = AttrLookup::new(set, &[K_GEN_AI_MODEL]);
-    (0..set.traces.len()).map(move |t| patterns_impl(set, t, cfg, Some(&totals), &mut look, &mut look_llm))
+    let prices = PriceTable::default();
+    (0..set.traces.len()).map(move |t| patterns_impl(set, t, cfg, Some(&totals), &mut look, &mut look_llm, &prices))
 }
 
 /// `totals`: late-start counts over the whole set, when already known.
@@ -244,10 +283,11 @@ fn patterns_impl<'a>(
     totals: Option<&HashMap<LateKey, usize>>,
     look: &mut AttrLookup<'a>,
     look_llm: &mut AttrLookup<'a>,
+    prices: &PriceTable,
 ) -> Vec<Finding> {
     let Some(t) = set.traces.get(trace) else { return Vec::new() };
     let range = t.spans.range();
-    let mut ctx = Ctx { set, cfg, look, look_llm, top: Top::new(cfg.max_per_kind), late: BTreeMap::new() };
+    let mut ctx = Ctx { set, cfg, look, look_llm, prices, top: Top::new(cfg.max_per_kind), late: BTreeMap::new() };
     let mut kids: Vec<u32> = Vec::new();
     for i in range.clone() {
         let s = &set.spans[i];
@@ -261,6 +301,7 @@ fn patterns_impl<'a>(
     ctx.error_origins(range);
     // Late starts: keep the keys that recur (in this trace or across the set).
     ctx.report_late_starts(trace, totals);
+    ctx.agent_patterns(trace);
     ctx.top.finish()
 }
 

@@ -3,13 +3,15 @@
 
 use super::{Finding, PatternKind};
 
+const KINDS: usize = PatternKind::ALL.len();
+
 /// Keeps the `max` highest-ranked findings of each kind while they are found, so
 /// messages are only formatted for candidates that can still make the cut. Gives
 /// exactly what a full sort-and-truncate would.
 pub(super) struct Top {
     max: usize,
-    per: [Vec<Finding>; 7],
-    floor: [u64; 7],
+    per: [Vec<Finding>; KINDS],
+    floor: [u64; KINDS],
 }
 
 fn rank(a: &Finding, b: &Finding) -> std::cmp::Ordering {
@@ -22,7 +24,7 @@ fn rank(a: &Finding, b: &Finding) -> std::cmp::Ordering {
 
 impl Top {
     pub(super) fn new(max: usize) -> Top {
-        Top { max: max.max(1), per: Default::default(), floor: [0; 7] }
+        Top { max: max.max(1), per: Default::default(), floor: [0; KINDS] }
     }
     /// Whether a finding with this impact could still be kept.
     pub(super) fn admits(&self, kind: PatternKind, impact_ns: u64) -> bool {

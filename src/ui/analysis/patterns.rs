@@ -169,6 +169,8 @@ pub fn PatternsView() -> impl IntoView {
                 {num_field(cfg, "Late start: recurs ≥ (times)", "cfg-late-times", |c| c.late_start_min_occurrences as f64, |c, v| c.late_start_min_occurrences = v as usize)}
                 {num_field(cfg, "Retry storm: attempts ≥", "cfg-retry", |c| c.retry_storm_min as f64, |c, v| c.retry_storm_min = v as usize)}
                 {num_field(cfg, "Fan-out: concurrent ≥", "cfg-fan-out", |c| c.fan_out_min as f64, |c, v| c.fan_out_min = v as usize)}
+                {num_field(cfg, "Agent loop: same tool call ≥", "cfg-agent-loop", |c| c.agent_loop_min as f64, |c, v| c.agent_loop_min = v as usize)}
+                {num_field(cfg, "Context growth: calls ≥", "cfg-context-growth", |c| c.context_growth_min_calls as f64, |c, v| c.context_growth_min_calls = v as usize)}
                 {num_field(cfg, "Findings per kind ≤", "cfg-max", |c| c.max_per_kind as f64, |c, v| c.max_per_kind = v as usize)}
                 <button data-testid="cfg-reset" on:click=move |_| cfg.set(PatternConfig::default())>"Defaults"</button>
             </div>

@@ -62,6 +62,8 @@ pub fn VirtualTable(
     #[prop(optional)]
     row_title: Option<&'static str>,
 ) -> impl IntoView {
+    // An empty test id means none (callers that forward an optional one).
+    let row_testid = row_testid.filter(|t| !t.is_empty());
     let geometry = ListGeometry { row_px: TABLE_ROW_PX, overscan_rows: TABLE_OVERSCAN_ROWS };
     let max_px = shown_rows as f64 * TABLE_ROW_PX + TABLE_HEAD_PX;
     let sw = ScrollWindow::new(geometry, TABLE_HEAD_PX, max_px);
@@ -128,7 +130,7 @@ pub fn VirtualTable(
         let title = clickable.then_some(row_title).flatten();
         let keyed = r.clone();
         view! {
-            <tr data-testid=row_testid data-row=i class:clickable=clickable class:sel=is_sel title=title
+            <tr data-testid=row_testid data-row=i data-span=r.span class:clickable=clickable class:sel=is_sel title=title
                 tabindex=clickable.then_some("0")
                 on:keydown=move |ev| if let (true, Some(f), "Enter") = (clickable, on_row, ev.key().as_str()) { f.run(keyed.clone()) }
                 on:click=move |_| if let (true, Some(f)) = (clickable, on_row) { f.run(r.clone()) }>

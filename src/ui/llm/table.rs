@@ -31,6 +31,9 @@ pub fn LlmTableBlock(
     sort: RwSignal<Option<(usize, bool)>>,
     csv: Callback<(), Request>,
     #[prop(default = 10)] shown_rows: usize,
+    /// `data-testid` of each answered row.
+    #[prop(optional)]
+    row_testid: Option<&'static str>,
 ) -> impl IntoView {
     let app = expect_context::<AppState>();
     let columns = Memo::new(move |_| table.with(|t| t.as_ref().map(|t| t.columns.clone()).unwrap_or_default()));
@@ -60,7 +63,7 @@ pub fn LlmTableBlock(
                 <h3>{title}</h3>
                 <button data-testid=format!("{testid}-csv") title="Download this table as CSV" on:click=export>"Export CSV"</button>
             </div>
-            <VirtualTable testid=testid columns=columns rows=rows want=want shown_rows=shown_rows
+            <VirtualTable testid=testid columns=columns rows=rows want=want shown_rows=shown_rows row_testid=row_testid.unwrap_or("")
                 sort=TableSort { state: sort.into(), on_click: on_sort, testid_prefix: None }
                 on_row=on_row row_title="Show in the waterfall"/>
         </section>

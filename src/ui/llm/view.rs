@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::ui::analysis::{progress_line, view_pane};
 use crate::ui::context::dark_theme;
+use crate::ui::llm::agents::AgentsSection;
 use crate::ui::llm::prices::prices;
 use crate::ui::llm::prices_dialog::PricesDialog;
 use crate::ui::llm::table::LlmTableBlock;
@@ -81,6 +82,7 @@ pub fn LlmView() -> impl IntoView {
     let part = RwSignal::new(Part::Trace);
     let (calls_want, calls_sort) = (RwSignal::new(RowRange::first(FIRST_FETCH_ROWS)), RwSignal::new(None));
     let (ctx_want, ctx_sort) = (RwSignal::new(RowRange::first(FIRST_FETCH_ROWS)), RwSignal::new(None));
+    let (agents_want, agents_sort) = (RwSignal::new(RowRange::first(FIRST_FETCH_ROWS)), RwSignal::new(None));
     let (all_want, all_sort) = (RwSignal::new(RowRange::first(FIRST_FETCH_ROWS)), RwSignal::new(None));
     let all_id = RwSignal::new("by-model".to_string());
 
@@ -95,6 +97,7 @@ pub fn LlmView() -> impl IntoView {
                         prices: table.get(),
                         calls: TableQuery { id: "calls".into(), sort: calls_sort.get(), rows: calls_want.get() },
                         context: TableQuery { id: "context".into(), sort: ctx_sort.get(), rows: ctx_want.get() },
+                        agents: TableQuery { id: "agents".into(), sort: agents_sort.get(), rows: agents_want.get() },
                     })
                 })
             },
@@ -124,6 +127,7 @@ pub fn LlmView() -> impl IntoView {
     };
     let csv_calls = csv("calls", calls_sort);
     let csv_ctx = csv("context", ctx_sort);
+    let csv_agents = csv("agents", agents_sort);
     let csv_all = {
         let table = table.clone();
         Callback::new(move |_: ()| {
@@ -138,6 +142,9 @@ pub fn LlmView() -> impl IntoView {
     let ctx_table = Memo::new(move |_| trace_ch.data.with(|d| d.as_ref().and_then(|d| d.context.clone())));
     let has_calls = Memo::new(move |_| summary.with(|s| s.is_some()));
     let has_ctx = Memo::new(move |_| ctx_table.with(|t| t.is_some()));
+    let agents_head = Memo::new(move |_| trace_ch.data.with(|d| d.as_ref().and_then(|d| d.agents.as_ref().map(|a| (a.summary.clone(), a.graph_svg.clone())))));
+    let agents_table = Memo::new(move |_| trace_ch.data.with(|d| d.as_ref().and_then(|d| d.agents.as_ref().map(|a| a.steps.clone()))));
+    let has_agents = Memo::new(move |_| agents_head.with(|h| h.is_some()));
     let trace_part = move || {
         let id = trace_id.get()?;
         Some(view! {
@@ -147,6 +154,9 @@ pub fn LlmView() -> impl IntoView {
                     fallback=|| view! { <p class="llm-empty" data-testid="llm-trace-empty">"No LLM calls in this trace."</p> }>
                     {move || summary.get().map(|(cards, most_expensive, slowest)| summary_view(app, LlmTraceSummary { cards, most_expensive, slowest, ..Default::default() }))}
                     <LlmTableBlock testid="llm-calls-table" table=calls_table want=calls_want sort=calls_sort csv=csv_calls/>
+                </Show>
+                <Show when=move || has_agents.get()>
+                    <AgentsSection head=agents_head steps=agents_table want=agents_want sort=agents_sort csv=csv_agents/>
                 </Show>
                 <Show when=move || has_ctx.get()>
                     <LlmTableBlock testid="llm-context-table" table=ctx_table want=ctx_want sort=ctx_sort csv=csv_ctx shown_rows=6/>

@@ -6,6 +6,8 @@
 
 use std::rc::Rc;
 
+use crate::analysis::agents::graph::agent_graph;
+use crate::analysis::agents::runs::{agent_runs_from, AgentRun};
 use crate::analysis::chart_theme::ChartTheme;
 use crate::analysis::critical_path::{critical_path, CriticalPath};
 use crate::analysis::llm::call::{analyze_set, LlmAnalysis, LlmCall, LlmContextSpan};
@@ -15,9 +17,11 @@ use crate::analysis::pricing::PriceTable;
 use crate::analysis::service_graph::{dependency_graph, DependencyGraph};
 use crate::analysis::stats::{self, GroupBy, StatRow};
 use crate::model::TraceSet;
+use crate::view_model::agent_view::{graph_svg, steps_table};
 use crate::view_model::graph_layout::LayoutConfig;
 use crate::view_model::llm_table::{aggregate_choices, aggregate_table, calls_table, context_table, LlmTable};
 use crate::view_model::tabs::llm::{
+    AgentsPart,
     call_link, cards, sorted, table_window, totals_text, AllPart, LlmAllData, LlmAllRequest, LlmTraceData, LlmTraceRequest, LlmTraceSummary,
 };
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest};
@@ -55,6 +59,7 @@ struct TraceLlm {
     calls: Vec<LlmCall>,
     context: Vec<LlmContextSpan>,
     summary: TraceLlmSummary,
+    runs: Vec<AgentRun>,
 }
 
 /// Where an LLM table comes from: the calls or context of one trace, or the whole set.
@@ -175,13 +180,14 @@ impl Answerer {
             let context: Vec<LlmContextSpan> = a.context.iter().filter(|c| c.trace as usize == trace).cloned().collect();
             let cpv: Vec<(u32, u64)> = critical.contributions.iter().map(|c| (c.span, c.contribution_ns)).collect();
             let summary = summarize_trace(set, trace, &calls, Some(&cpv));
-            TraceLlm { calls, context, summary }
+            let runs = agent_runs_from(set, trace, &calls, prices);
+            TraceLlm { calls, context, summary, runs }
         })
     }
 
     /// The key of table `id`: the trace's own for `calls` and `context`, else the set's.
     fn table_key(id: &str, trace: usize, prices: &PriceTable) -> TableKey {
-        let own = id == "calls" || id == "context";
+        let own = id == "calls" || id == "context" || id == "agents";
         TableKey { id: id.to_string(), trace: own.then_some(trace), prices: prices.clone() }
     }
 
@@ -190,8 +196,12 @@ impl Answerer {
         let base = match key.trace {
             Some(trace) => {
                 let tl = self.trace_llm(set, trace, &key.prices);
-                let calls = key.id == "calls";
-                self.llm_tables.get(key.clone(), || if calls { calls_table(set, &tl.calls) } else { context_table(&tl.context) })
+                let id = key.id.clone();
+                self.llm_tables.get(key.clone(), || match id.as_str() {
+                    "calls" => calls_table(set, &tl.calls),
+                    "agents" => steps_table(&tl.runs),
+                    _ => context_table(&tl.context),
+                })
             }
             None => {
                 if !aggregate_choices(set.traces.len()).iter().any(|(id, _)| *id == key.id) {
@@ -227,7 +237,22 @@ impl Answerer {
             let key = Self::table_key("context", r.trace, &r.prices);
             self.llm_table(set, key, r.context.sort).map(|t| table_window(&t, r.context.rows))
         };
-        LlmTraceData { trace_id, summary, context }
+        let agents = if tl.runs.is_empty() {
+            None
+        } else {
+            let key = Self::table_key("agents", r.trace, &r.prices);
+            let steps = self.llm_table(set, key, r.agents.sort).map(|t| table_window(&t, r.agents.rows)).unwrap_or_default();
+            let n_steps: usize = tl.runs.iter().map(|r| r.steps.len()).sum();
+            let summary = format!(
+                "{} run{} · {} step{} · click a step to show its span",
+                tl.runs.len(),
+                if tl.runs.len() == 1 { "" } else { "s" },
+                n_steps,
+                if n_steps == 1 { "" } else { "s" }
+            );
+            Some(Box::new(AgentsPart { runs: tl.runs.len(), summary, steps, graph_svg: graph_svg(&agent_graph(&tl.runs)) }))
+        };
+        LlmTraceData { trace_id, summary, context, agents }
     }
 
     fn llm_all(&mut self, set: &TraceSet, r: &LlmAllRequest) -> LlmAllData {

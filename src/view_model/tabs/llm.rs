@@ -29,6 +29,8 @@ pub struct LlmTraceRequest {
     pub prices: PriceTable,
     pub calls: TableQuery,
     pub context: TableQuery,
+    /// The agent step timeline (table id `agents`).
+    pub agents: TableQuery,
 }
 
 /// A summary card.
@@ -65,6 +67,20 @@ pub struct LlmTraceData {
     pub summary: Option<LlmTraceSummary>,
     /// The context table (agents, tools, wrappers), when the trace has context spans.
     pub context: Option<LlmTableWindow>,
+    /// The agent view, when the trace has agent, tool, retrieval or chain spans.
+    pub agents: Option<Box<AgentsPart>>,
+}
+
+/// The agent view of a trace: its step timeline and agent graph.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AgentsPart {
+    /// Number of runs.
+    pub runs: usize,
+    /// "N runs · M steps · …".
+    pub summary: String,
+    pub steps: LlmTableWindow,
+    /// The agent graph as SVG text (labels escaped).
+    pub graph_svg: Option<String>,
 }
 
 /// The summary of a trace with calls.

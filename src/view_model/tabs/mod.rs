@@ -78,7 +78,7 @@ impl Request {
             Request::CriticalPath(c) => (c.contributions, c.segments) = (none, none),
             Request::Patterns(p) => p.rows = none,
             Request::Stats(s) => s.rows = none,
-            Request::LlmTrace(t) => (t.calls.rows, t.context.rows) = (none, none),
+            Request::LlmTrace(t) => (t.calls.rows, t.context.rows, t.agents.rows) = (none, none, none),
             Request::LlmAll(a) => {
                 if let AllPart::Table(q) = &mut a.part {
                     q.rows = none;

@@ -22,6 +22,8 @@ struct PatternConfigDef {
     late_start_min_occurrences: usize,
     retry_storm_min: usize,
     fan_out_min: usize,
+    agent_loop_min: usize,
+    context_growth_min_calls: usize,
     max_per_kind: usize,
 }
 
