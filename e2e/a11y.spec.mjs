@@ -1,6 +1,7 @@
 // Accessibility (issue 15): axe-core (tools/node_modules/axe-core, injected into the page)
-// audits every tab of the demo and of a multi-trace load, with the detail panel and a
-// dialog open, in the light and the dark theme, and fails on any serious or critical
+// audits every tab of the demo and of a multi-trace load (and the Agents section of an
+// agent trace), with the detail panel and a dialog open, in the light and the dark theme,
+// and fails on any serious or critical
 // violation; the graph also with a node focused and with an edge focused (the rest
 // dimmed, labels still AA). A keyboard-only test loads the demo, opens a span's detail,
 // moves in the graph and along a node's edges, uses a dialog and switches every tab
@@ -143,7 +144,24 @@ async function tabTo(page, selector, back = false) {
 
 const focusedTestid = (page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
 
+/** The Agents section of the LLM tab on the agent fixture, with a step's full arguments
+ *  open, in `theme`. */
+async function auditAgents(page, base, theme) {
+  await open(page, base, `?theme=${theme}&url=` + encodeURIComponent(base + 'e2e-fixtures/agents.json'), 15);
+  await page.click('[data-testid="tab-llm"]');
+  await ready(page, 'llm');
+  await page.waitForSelector('[data-testid="llm-agents"] [data-testid="agent-step"]');
+  await page.locator('[data-testid="agent-args-expand"]').first().click();
+  await page.waitForSelector('[data-testid="agent-args-full"]');
+  const found = await audit(page, `${theme} agents`);
+  ok(found.length === 0, `no serious or critical axe violations:\n${found.join('\n')}`);
+}
+
 export const tests = [
+  { name: 'axe: the Agents section (graph, run picker, steps, open arguments), light and dark', fn: async (page, { base }) => {
+    await auditAgents(page, base, 'light');
+    await auditAgents(page, base, 'dark');
+  } },
   { name: 'axe: no serious or critical violation on any tab, light theme', fn: (page, { base }) => auditTheme(page, base, 'light') },
   { name: 'axe: no serious or critical violation on any tab, dark theme', fn: (page, { base }) => auditTheme(page, base, 'dark') },
   {

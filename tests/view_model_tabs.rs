@@ -73,7 +73,7 @@ fn llm_trace(trace: usize, calls_sort: Option<(usize, bool)>) -> Request {
         prices: PriceTable::builtin(),
         calls: TableQuery { id: "calls".into(), sort: calls_sort, rows: RowRange::first(50) },
         context: TableQuery { id: "context".into(), sort: None, rows: RowRange::first(50) },
-        agents: TableQuery { id: "agents".into(), sort: None, rows: RowRange::first(50) },
+        agents: TableQuery { id: "agents:0".into(), sort: None, rows: RowRange::first(50) },
     })
 }
 

@@ -36,6 +36,21 @@ pub struct TableSort {
 /// What a row click does.
 pub type OnRow = Callback<TableRow>;
 
+/// A column whose truncated cells (those with a title: the full text) are buttons that
+/// open the full text elsewhere; the button's `aria-expanded` follows `open`.
+#[derive(Clone, Copy)]
+pub struct CellExpand {
+    pub col: usize,
+    /// The row whose cell is open.
+    pub open: Signal<Option<usize>>,
+    /// (row, full text) of a pressed button.
+    pub on_toggle: Callback<(usize, String)>,
+    /// `data-testid` of the buttons.
+    pub testid: &'static str,
+    /// `id` of the element that shows the full text (`aria-controls`).
+    pub controls: &'static str,
+}
+
 /// A virtual table; `shown_rows` rows are visible at once (fewer when the table is shorter).
 #[component]
 pub fn VirtualTable(
@@ -61,6 +76,9 @@ pub fn VirtualTable(
     /// The title of a clickable row.
     #[prop(optional)]
     row_title: Option<&'static str>,
+    /// A column of expandable cells.
+    #[prop(default = None)]
+    expand: Option<CellExpand>,
 ) -> impl IntoView {
     // An empty test id means none (callers that forward an optional one).
     let row_testid = row_testid.filter(|t| !t.is_empty());
@@ -122,9 +140,23 @@ pub fn VirtualTable(
         let cells = r
             .cells
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(k, c)| {
+                if let (Some(e), Some(full)) = (expand.filter(|e| e.col == k), c.title.clone()) {
+                    let expanded = move || if e.open.get() == Some(i) { "true" } else { "false" };
+                    // The button acts alone: its click and keys do not reach the row (no jump).
+                    return view! {
+                        <td class=c.class.clone() title=c.title.clone()>
+                            <button class="args-expand" data-testid=e.testid aria-expanded=expanded aria-controls=e.controls
+                                title="Show the full text"
+                                on:keydown=|ev| ev.stop_propagation()
+                                on:click=move |ev| { ev.stop_propagation(); e.on_toggle.run((i, full.clone())) }>{c.text.clone()}</button>
+                        </td>
+                    }
+                    .into_any();
+                }
                 let bar = c.bar_px.map(|px| view! { <span class="an-share" style=format!("width:{px:.1}px")></span> });
-                view! { <td class=c.class.clone() title=c.title.clone()>{bar}{c.text.clone()}</td> }
+                view! { <td class=c.class.clone() title=c.title.clone()>{bar}{c.text.clone()}</td> }.into_any()
             })
             .collect_view();
         let title = clickable.then_some(row_title).flatten();

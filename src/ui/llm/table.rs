@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::ui::analysis::ask_once;
-use crate::ui::lists::table::{OnRow, TableSort, VirtualTable};
+use crate::ui::lists::table::{CellExpand, OnRow, TableSort, VirtualTable};
 use crate::ui::state::AppState;
 use crate::ui::util::download;
 use crate::view_model::list_window::RowRange;
@@ -34,6 +34,9 @@ pub fn LlmTableBlock(
     /// `data-testid` of each answered row.
     #[prop(optional)]
     row_testid: Option<&'static str>,
+    /// A column of expandable cells.
+    #[prop(default = None)]
+    expand: Option<CellExpand>,
 ) -> impl IntoView {
     let app = expect_context::<AppState>();
     let columns = Memo::new(move |_| table.with(|t| t.as_ref().map(|t| t.columns.clone()).unwrap_or_default()));
@@ -60,12 +63,12 @@ pub fn LlmTableBlock(
     view! {
         <section class="llm-table-block">
             <div class="llm-table-title">
-                <h3>{title}</h3>
+                <h3 data-testid=format!("{testid}-title")>{title}</h3>
                 <button data-testid=format!("{testid}-csv") title="Download this table as CSV" on:click=export>"Export CSV"</button>
             </div>
             <VirtualTable testid=testid columns=columns rows=rows want=want shown_rows=shown_rows row_testid=row_testid.unwrap_or("")
                 sort=TableSort { state: sort.into(), on_click: on_sort, testid_prefix: None }
-                on_row=on_row row_title="Show in the waterfall"/>
+                on_row=on_row row_title="Show in the waterfall" expand=expand/>
         </section>
     }
 }

@@ -7,12 +7,13 @@ use leptos::prelude::*;
 
 use crate::ui::analysis::{progress_line, view_pane};
 use crate::ui::context::dark_theme;
-use crate::ui::llm::agents::AgentsSection;
+use crate::ui::llm::agents::{AgentsHead, AgentsSection};
 use crate::ui::llm::prices::prices;
 use crate::ui::llm::prices_dialog::PricesDialog;
 use crate::ui::llm::table::LlmTableBlock;
 use crate::ui::offload::channel::channel;
 use crate::ui::state::{AppState, Tab};
+use crate::view_model::agent_view::steps_table_id;
 use crate::view_model::list_window::{RowRange, FIRST_FETCH_ROWS};
 use crate::view_model::tabs::llm::{AllPart, Card, LlmAllRequest, LlmCsvRequest, LlmTraceRequest, LlmTraceSummary, TableQuery};
 use crate::view_model::tabs::{Request, Response};
@@ -83,6 +84,9 @@ pub fn LlmView() -> impl IntoView {
     let (calls_want, calls_sort) = (RwSignal::new(RowRange::first(FIRST_FETCH_ROWS)), RwSignal::new(None));
     let (ctx_want, ctx_sort) = (RwSignal::new(RowRange::first(FIRST_FETCH_ROWS)), RwSignal::new(None));
     let (agents_want, agents_sort) = (RwSignal::new(RowRange::first(FIRST_FETCH_ROWS)), RwSignal::new(None));
+    // The agent run whose steps are shown; the first run of a newly shown trace.
+    let agents_run = RwSignal::new(0usize);
+    Effect::watch(move || app.trace.get(), move |_, _, _| agents_run.set(0), false);
     let (all_want, all_sort) = (RwSignal::new(RowRange::first(FIRST_FETCH_ROWS)), RwSignal::new(None));
     let all_id = RwSignal::new("by-model".to_string());
 
@@ -97,7 +101,7 @@ pub fn LlmView() -> impl IntoView {
                         prices: table.get(),
                         calls: TableQuery { id: "calls".into(), sort: calls_sort.get(), rows: calls_want.get() },
                         context: TableQuery { id: "context".into(), sort: ctx_sort.get(), rows: ctx_want.get() },
-                        agents: TableQuery { id: "agents".into(), sort: agents_sort.get(), rows: agents_want.get() },
+                        agents: TableQuery { id: steps_table_id(agents_run.get()), sort: agents_sort.get(), rows: agents_want.get() },
                     })
                 })
             },
@@ -127,7 +131,13 @@ pub fn LlmView() -> impl IntoView {
     };
     let csv_calls = csv("calls", calls_sort);
     let csv_ctx = csv("context", ctx_sort);
-    let csv_agents = csv("agents", agents_sort);
+    let csv_agents = {
+        let table = table.clone();
+        Callback::new(move |_: ()| {
+            let id = steps_table_id(agents_run.get_untracked());
+            Request::LlmCsv(LlmCsvRequest { trace: app.trace.get_untracked(), prices: table.get_untracked(), id, sort: agents_sort.get_untracked() })
+        })
+    };
     let csv_all = {
         let table = table.clone();
         Callback::new(move |_: ()| {
@@ -142,7 +152,15 @@ pub fn LlmView() -> impl IntoView {
     let ctx_table = Memo::new(move |_| trace_ch.data.with(|d| d.as_ref().and_then(|d| d.context.clone())));
     let has_calls = Memo::new(move |_| summary.with(|s| s.is_some()));
     let has_ctx = Memo::new(move |_| ctx_table.with(|t| t.is_some()));
-    let agents_head = Memo::new(move |_| trace_ch.data.with(|d| d.as_ref().and_then(|d| d.agents.as_ref().map(|a| (a.summary.clone(), a.graph_svg.clone())))));
+    let agents_head = Memo::new(move |_| {
+        trace_ch.data.with(|d| {
+            d.as_ref().and_then(|d| d.agents.as_ref()).map(|a| AgentsHead {
+                summary: a.summary.clone(),
+                graph_svg: a.graph_svg.clone(),
+                run_headings: a.run_headings.clone(),
+            })
+        })
+    });
     let agents_table = Memo::new(move |_| trace_ch.data.with(|d| d.as_ref().and_then(|d| d.agents.as_ref().map(|a| a.steps.clone()))));
     let has_agents = Memo::new(move |_| agents_head.with(|h| h.is_some()));
     let trace_part = move || {
@@ -156,7 +174,7 @@ pub fn LlmView() -> impl IntoView {
                     <LlmTableBlock testid="llm-calls-table" table=calls_table want=calls_want sort=calls_sort csv=csv_calls/>
                 </Show>
                 <Show when=move || has_agents.get()>
-                    <AgentsSection head=agents_head steps=agents_table want=agents_want sort=agents_sort csv=csv_agents/>
+                    <AgentsSection head=agents_head run=agents_run steps=agents_table want=agents_want sort=agents_sort csv=csv_agents/>
                 </Show>
                 <Show when=move || has_ctx.get()>
                     <LlmTableBlock testid="llm-context-table" table=ctx_table want=ctx_want sort=ctx_sort csv=csv_ctx shown_rows=6/>

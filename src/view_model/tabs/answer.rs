@@ -17,7 +17,7 @@ use crate::analysis::pricing::PriceTable;
 use crate::analysis::service_graph::{dependency_graph, DependencyGraph};
 use crate::analysis::stats::{self, GroupBy, StatRow};
 use crate::model::TraceSet;
-use crate::view_model::agent_view::{graph_svg, steps_table};
+use crate::view_model::agent_view::{graph_svg, run_heading, run_of_table_id, steps_table};
 use crate::view_model::graph_layout::LayoutConfig;
 use crate::view_model::llm_table::{aggregate_choices, aggregate_table, calls_table, context_table, LlmTable};
 use crate::view_model::tabs::llm::{
@@ -185,9 +185,9 @@ impl Answerer {
         })
     }
 
-    /// The key of table `id`: the trace's own for `calls` and `context`, else the set's.
+    /// The key of table `id`: the trace's own for `calls`, `context` and `agents:<run>`, else the set's.
     fn table_key(id: &str, trace: usize, prices: &PriceTable) -> TableKey {
-        let own = id == "calls" || id == "context" || id == "agents";
+        let own = id == "calls" || id == "context" || run_of_table_id(id).is_some();
         TableKey { id: id.to_string(), trace: own.then_some(trace), prices: prices.clone() }
     }
 
@@ -199,8 +199,8 @@ impl Answerer {
                 let id = key.id.clone();
                 self.llm_tables.get(key.clone(), || match id.as_str() {
                     "calls" => calls_table(set, &tl.calls),
-                    "agents" => steps_table(&tl.runs),
-                    _ => context_table(&tl.context),
+                    "context" => context_table(&tl.context),
+                    _ => steps_table(run_of_table_id(&id).and_then(|r| tl.runs.get(r))),
                 })
             }
             None => {
@@ -240,7 +240,7 @@ impl Answerer {
         let agents = if tl.runs.is_empty() {
             None
         } else {
-            let key = Self::table_key("agents", r.trace, &r.prices);
+            let key = Self::table_key(&r.agents.id, r.trace, &r.prices);
             let steps = self.llm_table(set, key, r.agents.sort).map(|t| table_window(&t, r.agents.rows)).unwrap_or_default();
             let n_steps: usize = tl.runs.iter().map(|r| r.steps.len()).sum();
             let summary = format!(
@@ -250,7 +250,8 @@ impl Answerer {
                 n_steps,
                 if n_steps == 1 { "" } else { "s" }
             );
-            Some(Box::new(AgentsPart { runs: tl.runs.len(), summary, steps, graph_svg: graph_svg(&agent_graph(&tl.runs)) }))
+            let run_headings = tl.runs.iter().map(run_heading).collect();
+            Some(Box::new(AgentsPart { run_headings, summary, steps, graph_svg: graph_svg(&agent_graph(&tl.runs)) }))
         };
         LlmTraceData { trace_id, summary, context, agents }
     }

@@ -29,7 +29,7 @@ pub struct LlmTraceRequest {
     pub prices: PriceTable,
     pub calls: TableQuery,
     pub context: TableQuery,
-    /// The agent step timeline (table id `agents`).
+    /// The step timeline of one agent run (table id `agents:<run>`, see `agent_view::steps_table_id`).
     pub agents: TableQuery,
 }
 
@@ -71,11 +71,11 @@ pub struct LlmTraceData {
     pub agents: Option<Box<AgentsPart>>,
 }
 
-/// The agent view of a trace: its step timeline and agent graph.
+/// The agent view of a trace: its runs, the step timeline of the asked run and the agent graph.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AgentsPart {
-    /// Number of runs.
-    pub runs: usize,
+    /// A heading per run, in run order ("name · N steps · tokens · cost · latency").
+    pub run_headings: Vec<String>,
     /// "N runs · M steps · …".
     pub summary: String,
     pub steps: LlmTableWindow,
