@@ -30,7 +30,7 @@ pub fn PasteDialog() -> impl IntoView {
                 node_ref=dialog on:click=|ev| ev.stop_propagation()
                 on:keydown=move |ev| if let Some(d) = dialog.get_untracked() { dialog_keydown(&d, &ev, || ui.dialog.set(Dialog::None)) }>
                 <h2 id="paste-title">"Paste trace JSON"</h2>
-                <p class="muted">"OTLP JSON, Jaeger JSON, Zipkin v2 JSON or Jaeger api_v2 JSON."</p>
+                <p class="muted">{format!("{}.", crate::parse::READABLE_FORMATS)}</p>
                 <textarea node_ref=area data-testid="paste-text" rows="14" spellcheck="false" aria-label="Trace JSON"
                     on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                 <div class="buttons">

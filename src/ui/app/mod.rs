@@ -141,7 +141,7 @@ fn Welcome() -> impl IntoView {
             } else {
                 "Drop trace files here, open them, paste JSON, or add ?url=https://… to the address."
             }}</p>
-            <p class="muted">"Reads OTLP JSON, Jaeger JSON, Zipkin v2 JSON and Jaeger api_v2 JSON. Nothing leaves your browser."</p>
+            <p class="muted">{format!("Reads {}. Nothing leaves your browser.", crate::parse::READABLE_FORMATS)}</p>
         </div>
     }
 }
