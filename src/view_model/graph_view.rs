@@ -170,11 +170,7 @@ pub fn cap_edges(g: &mut DependencyGraph, max_edges: usize) {
             kept += 1;
         }
     }
-    let mut k = 0;
-    g.edges.retain(|_| {
-        k += 1;
-        keep[k - 1]
-    });
+    retain_marked(&mut g.edges, &keep);
 }
 
 /// Keeps at most `max_nodes` nodes (at least 1): the services of the trace roots first,
@@ -206,11 +202,7 @@ pub fn cap_nodes(g: &mut DependencyGraph, max_nodes: usize) -> usize {
             next += 1;
         }
     }
-    let mut i = 0;
-    g.nodes.retain(|_| {
-        i += 1;
-        keep[i - 1]
-    });
+    retain_marked(&mut g.nodes, &keep);
     g.edges.retain(|e| keep[e.from] && keep[e.to]);
     for e in &mut g.edges {
         e.from = new_index[e.from];
@@ -285,4 +277,10 @@ pub fn node_emphasis(hover: Option<Hover>, node: usize, near: &[usize], edges: &
         Hover::Node(n) => near.binary_search(&n).is_ok(),
         Hover::Edge(k) => edges.get(k).is_some_and(|&(a, c)| a == node || c == node),
     })
+}
+
+/// Keeps the items of `items` whose index is marked in `keep`, in order.
+fn retain_marked<T>(items: &mut Vec<T>, keep: &[bool]) {
+    let mut marks = keep.iter();
+    items.retain(|_| marks.next().copied().unwrap_or(false));
 }
