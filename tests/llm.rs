@@ -814,6 +814,16 @@ fn tables_sort_and_export_csv_with_quoting() {
     assert_eq!(csv::csv_field("a,b"), "\"a,b\"");
     assert_eq!(csv::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     assert_eq!(csv::csv_field("two\nlines"), "\"two\nlines\"");
+    // Formula-like cells are neutralized; plain numbers stay numbers.
+    assert_eq!(csv::csv_field("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+    assert_eq!(csv::csv_field("+1+2"), "'+1+2");
+    assert_eq!(csv::csv_field("-cmd"), "'-cmd");
+    assert_eq!(csv::csv_field("@SUM(A1)"), "'@SUM(A1)");
+    assert_eq!(csv::csv_field("\tx"), "\"'\tx\"");
+    assert_eq!(csv::csv_field("\rx"), "\"'\rx\"");
+    assert_eq!(csv::csv_field("-12.5"), "-12.5");
+    assert_eq!(csv::csv_field("+3"), "+3");
+    assert_eq!(csv::csv_field("-inf"), "'-inf");
     let set = build(vec![
         sp(1, None, "root", 0, 1000, vec![("user.id", V::S("O'Brien, \"Pat\""))]),
         sp(2, Some(1), "x", 0, 100, vec![("gen_ai.request.model", V::S("gpt-4o")), ("gen_ai.usage.input_tokens", V::I(10))]),
