@@ -248,9 +248,9 @@ fn find_terms() {
     // The attribute n is each span's place in the fixture list: D is the fourth (3).
     assert_eq!(q("n=3"), ["D"]);
     assert!(q("").is_empty());
-    assert_eq!(find::parse_duration_ns("1.5s"), Some(1_500_000_000));
-    assert_eq!(find::parse_duration_ns("250us"), Some(250_000));
-    assert_eq!(find::parse_duration_ns("fast"), None);
+    assert_eq!(clew::analysis::query::parse_duration_ns("1.5s"), Some(1_500_000_000));
+    assert_eq!(clew::analysis::query::parse_duration_ns("250us"), Some(250_000));
+    assert_eq!(clew::analysis::query::parse_duration_ns("fast"), None);
 }
 
 #[test]
