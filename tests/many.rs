@@ -313,3 +313,48 @@ fn cohort_time_outside_the_root() {
     assert_eq!(sum, 50e6);
     assert_eq!(d.rows[0].path, ["(outside the root span)"]);
 }
+
+#[test]
+fn cli_compare_and_analyze_filter() {
+    let dir = std::env::temp_dir().join(format!("clew-many-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cohort.json");
+    std::fs::write(&file, jaeger_text(&cohort_spans())).unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_clew")).args(args).arg(&file).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    // The LLM trace is left out by the filter; of the other five, the slowest 40 % are 4 and 5.
+    let (code, json, _) = run(&["compare", "--json", "--filter", "service=db", "--slowest", "40%"]);
+    assert_eq!(code, Some(0));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!((v["a"]["traces"].as_u64(), v["b"]["traces"].as_u64(), v["delta_duration_ns"].as_f64()), (Some(3), Some(2), Some(200e6)));
+    let row = &v["rows"][0];
+    assert_eq!(row["path"], serde_json::json!(["api/GET /chat", "db/query"]));
+    assert_eq!((row["service"].as_str(), row["operation"].as_str()), (Some("db"), Some("query")));
+    assert_eq!((row["delta_critical_ns"].as_f64(), row["delta_mean_ns"].as_f64()), (Some(200e6), Some(200e6)));
+    for k in ["count_per_trace", "mean_ns", "p50_ns", "p95_ns", "critical_ns_per_trace"] {
+        assert!(row["a"][k].is_number() && row["b"][k].is_number(), "{k}");
+    }
+    // The same groups by filter, and two traces by id.
+    let (_, by_filter, _) = run(&["compare", "--json", "--a", "duration<=100ms service=db", "--b", "duration>100ms"]);
+    assert_eq!(by_filter, json);
+    let (code, two, _) =
+        run(&["compare", "--json", "--traces", "000000000000000000000000abc00001,000000000000000000000000abc00004"]);
+    assert_eq!(code, Some(0));
+    let v: serde_json::Value = serde_json::from_str(&two).unwrap();
+    // 100 ms vs 300 ms; the query 40 → 250 ms.
+    assert_eq!((v["a"]["traces"].as_u64(), v["delta_duration_ns"].as_f64(), v["rows"][0]["delta_critical_ns"].as_f64()), (Some(1), Some(200e6), Some(210e6)));
+    // The readable form says which path got slower off the critical path.
+    let (_, text, _) = run(&["compare", "--slowest", "40%", "--filter", "service=db"]);
+    assert!(text.contains("cache/lookup  (slower, but off the critical path)"), "{text}");
+    let (code, _, err) = run(&["compare", "--slowest", "40%", "--a", "x"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("choose the groups"), "{err}");
+    // analyze --filter reports only the matching traces.
+    let (_, json, _) = run(&["analyze", "--json", "--filter", "error"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["totals"]["traces"].as_u64(), Some(1));
+    assert_eq!(v["traces"][0]["trace_id"].as_str(), Some("000000000000000000000000abc00005"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
