@@ -358,3 +358,22 @@ fn cli_compare_and_analyze_filter() {
     assert_eq!(v["traces"][0]["trace_id"].as_str(), Some("000000000000000000000000abc00005"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn set_wide_answers_follow_the_filter() {
+    use clew::view_model::tabs::answer::Answerer;
+    use clew::view_model::tabs::graph::GraphTarget;
+    use clew::view_model::tabs::{Request, Response};
+    let set = load_as(&otlp_text(&cohort_spans()), Format::Otlp);
+    let mut a = Answerer::new();
+    let node = |filter: &str| Request::GraphSpans { scope: None, target: GraphTarget::Node("service:db".into()) }.filtered(filter);
+    // Unfiltered: the query of traces 1–5 (the second span of each).
+    let Response::Spans(all) = a.answer(&set, &node("")) else { panic!("spans") };
+    assert_eq!(all, [1, 4, 7, 10, 13]);
+    // Filtered to the failing trace (5): its query, by its index in the whole set.
+    let Response::Spans(err) = a.answer(&set, &node("error")) else { panic!("spans") };
+    assert_eq!(err, [13]);
+    // A request about one trace is not narrowed.
+    let one = Request::GraphSpans { scope: Some(0), target: GraphTarget::Node("service:db".into()) };
+    assert_eq!(one.clone().filtered("error"), one);
+}

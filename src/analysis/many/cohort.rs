@@ -12,7 +12,7 @@
 //! slower while a sibling it runs beside stays on the path keeps a `delta_critical_ns`
 //! near 0: [`CohortRow::slower_off_path`].
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::paths::PathTree;
 use super::summary::service_text;
@@ -24,14 +24,14 @@ use crate::model::TraceSet;
 pub const OUTSIDE_ROOT: &str = "(outside the root span)";
 
 /// One group as a whole.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GroupStats {
     pub traces: usize,
     pub mean_duration_ns: f64,
 }
 
 /// One group on one path.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PathStats {
     pub count_per_trace: f64,
     /// Mean span duration; `None` when the group has no span on the path.
@@ -42,7 +42,7 @@ pub struct PathStats {
 }
 
 /// One path.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CohortRow {
     pub path: Vec<String>,
     pub service: String,
@@ -65,7 +65,7 @@ impl CohortRow {
 }
 
 /// The comparison.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CohortDiff {
     pub a: GroupStats,
     pub b: GroupStats,

@@ -4,19 +4,18 @@
 //! come in pre-order of the merged tree (siblings sorted by text), so the UI draws it
 //! as an indented list.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::paths::PathTree;
 use super::summary::service_text;
 use crate::model::TraceSet;
 
 /// One side of a node: its spans in one trace.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DiffSide {
     pub count: u32,
     pub total_ns: u64,
     /// The first of those spans (index into `set.spans`), to open it.
-    #[serde(skip)]
     pub first_span: Option<u32>,
 }
 
@@ -28,7 +27,7 @@ impl DiffSide {
 }
 
 /// One node of the merged tree.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiffRow {
     /// `service/operation` steps from the root.
     pub path: Vec<String>,
