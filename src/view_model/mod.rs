@@ -9,6 +9,7 @@ pub mod csv;
 pub mod deeplink;
 pub mod embed;
 pub mod find;
+pub mod flame;
 pub mod graph_keys;
 pub mod graph_layout;
 pub mod graph_spans;
