@@ -104,8 +104,8 @@ export const tests = [
       await page.waitForFunction(() => document.querySelector('[data-testid="trace-list"]').scrollTop === 130);
 
       // Enter on a row opens it; the Traces button comes back.
-      await page.focus('[data-testid="trace-row"] >> nth=1');
-      const rowId = await page.getAttribute('[data-testid="trace-row"] >> nth=1', 'data-trace-id');
+      await page.focus('[data-testid="trace-row"] >> nth=4');
+      const rowId = await page.evaluate(() => document.activeElement.getAttribute('data-trace-id'));
       await page.keyboard.press('Enter');
       await page.waitForFunction((id) => location.hash.includes(`trace=${id}`), rowId);
       await page.click('[data-testid="trace-list-back"]');

@@ -77,6 +77,7 @@ export const tests = [
       await page.setInputFiles('[data-testid="file-input"]', [path.join(fixtures, 'small.json'), path.join(fixtures, 'other.json')]);
       await waitSpans(page, 5);
       eq(await page.getAttribute('[data-testid="app"]', 'data-loaded-traces'), '2', 'traces');
+      await page.waitForSelector('[data-testid="trace-list-page"][data-ready="1"]');
       eq(await page.textContent('[data-testid="trace-count"]'), '2 traces', 'count');
       eq(await page.locator('[data-testid="trace-row"]').count(), 2, 'list rows');
       eq(await page.locator('[data-testid="trace-picker"]').count(), 0, 'no <select> picker');

@@ -377,3 +377,26 @@ fn set_wide_answers_follow_the_filter() {
     let one = Request::GraphSpans { scope: Some(0), target: GraphTarget::Node("service:db".into()) };
     assert_eq!(one.clone().filtered("error"), one);
 }
+
+#[test]
+fn aggregate_paths_and_their_flame_tree() {
+    use clew::analysis::many::aggregate::path_totals;
+    use clew::view_model::tabs::traces::aggregate_tree;
+    let set = load_as(&otlp_text(&cohort_spans()), Format::Otlp);
+    let agg = path_totals(&set, &[0, 1, 2, 3, 4]);
+    let names: Vec<String> = agg.paths.iter().map(|p| format!("{}/{}", p.service, p.operation)).collect();
+    assert_eq!(names, ["api/GET /chat", "cache/lookup", "db/query"]);
+    // Totals: 3 × 100 + 2 × 300 ms; the queries 40 + 50 + 60 + 250 + 250; the lookups 3 × 20 + 2 × 70.
+    let totals: Vec<u64> = agg.paths.iter().map(|p| p.total_ns / MS).collect();
+    assert_eq!(totals, [900, 200, 650]);
+    // The root's self time: outside its children (they cover 10 ms to the query's end):
+    // 60 + 50 + 40 ms in the fast traces, 50 ms in each slow one.
+    assert_eq!(agg.paths[0].self_ns / MS, 250);
+    assert_eq!((agg.paths[2].spans, agg.paths[2].traces, agg.paths[2].parent), (5, 5, 0));
+    assert_eq!(agg.spans[2], [1, 4, 7, 10, 13]);
+    // As a flame tree: the root full width, its two children side by side inside it.
+    let t = aggregate_tree(&agg.paths);
+    assert_eq!((t.total_w, t.w[1], t.w[2]), (900e6, 200e6, 650e6));
+    assert_eq!((t.x[1], t.x[2]), (0.0, 200e6));
+    assert_eq!(t.depth, [0, 1, 1]);
+}

@@ -8,9 +8,11 @@
 //!   cohort selection;
 //! * [`paths`]: every span's path from its root, merged across traces;
 //! * [`diff`]: two traces as one merged tree, with counts and duration deltas;
+//! * [`aggregate`]: total and self time per path over many traces (the aggregate flame graph);
 //! * [`cohort`]: two groups of traces, per path: counts, mean/p50/p95 and the exclusive
 //!   critical-path time per trace, sorted by its difference.
 
+pub mod aggregate;
 pub mod cohort;
 pub mod diff;
 pub mod filter;

@@ -68,6 +68,7 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
     ui.list.filter_text.set(filter.clone());
     ui.list.filter.set(filter);
     ui.list.brush.set(None);
+    ui.list.brush_rect.set(None);
     ui.list.picked.set(Vec::new());
     ui.list.scroll_top.set(0.0);
     ui.list.mode.set(crate::ui::traces::ListMode::List);

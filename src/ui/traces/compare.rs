@@ -267,13 +267,3 @@ pub fn CohortView(req: CohortRequest) -> impl IntoView {
         </div>
     }
 }
-
-/// The aggregate flame graph of the listed traces (not drawn yet: the path tree is ready).
-#[component]
-pub fn FlameView() -> impl IntoView {
-    view! {
-        <div class="cmp-view" data-testid="flame-view">
-            <CompareBar title="Flame graph" testid="flame-bar"><span></span></CompareBar>
-        </div>
-    }
-}

@@ -27,7 +27,7 @@ pub fn TraceListPage() -> impl IntoView {
     let ui = use_ui();
     let ls = ui.list;
     let order = Memo::new(move |_| ls.order());
-    let count = move || ls.count_text(order.with(|o| o.len()));
+    let count = move || ls.count_text(ui.app, order.with(|o| o.len()));
     let busy = move || ls.matched.computing() || ls.rows.computing();
     let ready = move || (ls.matched.painted() && ls.rows.painted()).then_some("1");
     let picked = move || ls.picked.get();
@@ -62,7 +62,7 @@ pub fn TraceListPage() -> impl IntoView {
                     on:input=move |ev| filter_edited(ui, event_target_value(&ev))/>
                 <span class="tl-count" data-testid="trace-count" role="status">{count}</span>
                 {move || ls.brush.get().map(|b| view! {
-                    <button class="chip" data-testid="brush-clear" title="Clear the scatter selection" on:click=move |_| ls.brush.set(None)>
+                    <button class="chip" data-testid="brush-clear" title="Clear the scatter selection" on:click=move |_| { ls.brush.set(None); ls.brush_rect.set(None); }>
                         {format!("{} brushed ×", format::thousands(b.len() as u64))}
                     </button>
                 })}
@@ -98,7 +98,7 @@ pub fn TraceListPage() -> impl IntoView {
                 ListMode::List => view! { <Scatter/><TraceTable/> }.into_any(),
                 ListMode::Ab { a, b } => view! { <AbView a=a b=b/> }.into_any(),
                 ListMode::Cohort(req) => view! { <CohortView req=req/> }.into_any(),
-                ListMode::Flame => view! { <super::compare::FlameView/> }.into_any(),
+                ListMode::Flame => view! { <super::flame::FlameView/> }.into_any(),
             }}
         </section>
     }
@@ -121,6 +121,16 @@ fn TraceTable() -> impl IntoView {
                 el.set_scroll_top(top as i32);
                 sw.measure();
             });
+        }
+    });
+    // A new filter, sort or brush starts at the top (not on the first run: that restores).
+    Effect::new(move |prev: Option<()>| {
+        ls.filter.track();
+        ls.sort.track();
+        ls.brush.track();
+        if prev.is_some() {
+            sw.to_top();
+            ls.scroll_top.set(0.0);
         }
     });
     let on_scroll = move |_| {

@@ -5,7 +5,8 @@
 //! ```text
 //! worker: TraceSummaries (once per load), TraceList{filter, sort} ─▶ ListState ─▶ list::TraceListPage
 //!                                                                         ├ scatter::Scatter (brush → ListState.brush)
-//!                                                                         └ compare::{AbView, CohortView}
+//!                                                                         ├ compare::{AbView, CohortView}
+//!                                                                         └ flame::FlameView (aggregate flame graph)
 //! ```
 //!
 //! A row is a [`Row`]: a summary and, when its spans are loaded, the trace's index.
@@ -13,6 +14,7 @@
 //! [`ListState::fetch`], a hook the code that lists them sets.
 
 pub mod compare;
+pub mod flame;
 pub mod list;
 pub mod scatter;
 
@@ -28,6 +30,7 @@ use crate::ui::embed;
 use crate::ui::offload::channel::{channel, Channel};
 use crate::ui::state::AppState;
 use crate::ui::util::Shared;
+use crate::view_model::trace_scatter::Brush;
 use crate::view_model::tabs::traces::{CohortRequest, ListColumn, TraceListData, TraceListRequest};
 use crate::view_model::tabs::{Request, Response};
 
@@ -69,6 +72,8 @@ pub struct ListState {
     pub sort: RwSignal<(ListColumn, bool)>,
     /// Traces inside the scatter's brushed rectangle (sorted), when one is drawn.
     pub brush: RwSignal<Option<Shared<Vec<u32>>>>,
+    /// That rectangle, drawn on the scatter while the brush holds.
+    pub brush_rect: RwSignal<Option<Brush>>,
     /// Rows ticked for a comparison (trace indices, in the order ticked).
     pub picked: RwSignal<Vec<u32>>,
     /// The row last opened or focused (trace index).
@@ -113,6 +118,7 @@ impl ListState {
             filter,
             sort,
             brush: RwSignal::new(None),
+            brush_rect: RwSignal::new(None),
             picked: RwSignal::new(Vec::new()),
             current: RwSignal::new(None),
             scroll_top: RwSignal::new(0.0),
@@ -134,15 +140,37 @@ impl ListState {
         }
     }
 
-    /// `N traces` or `K of N traces` (tracked).
-    pub fn count_text(&self, shown: usize) -> String {
-        let total = self.rows.data.with(|r| r.as_ref().map(|r| r.len()).unwrap_or(0));
-        if shown == total {
+    /// `N traces` or `K of N traces` (tracked); `N traces` until the first matches arrive.
+    pub fn count_text(&self, app: AppState, shown: usize) -> String {
+        let total = app.loaded.with(|l| l.as_ref().map(|l| l.set.traces.len()).unwrap_or(0));
+        let answered = self.matched.data.with(|m| m.is_some());
+        if !answered || shown == total {
             format!("{} traces", format::thousands(total as u64))
         } else {
             format!("{} of {} traces", format::thousands(shown as u64), format::thousands(total as u64))
         }
     }
+}
+
+/// The width of an element, measured once it is mounted and again on window resizes.
+pub fn track_width(el: NodeRef<leptos::html::Div>, initial_px: f64) -> RwSignal<f64> {
+    let width = RwSignal::new(initial_px);
+    let measure = move || {
+        if let Some(e) = el.get_untracked() {
+            let w = e.client_width() as f64;
+            if w > 0.0 && (w - width.get_untracked()).abs() >= 1.0 {
+                width.set(w);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if el.get().is_some() {
+            request_animation_frame(measure);
+        }
+    });
+    let resize = window_event_listener(ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+    width
 }
 
 thread_local! {

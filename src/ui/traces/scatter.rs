@@ -6,7 +6,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::open_trace;
+use super::{open_trace, track_width};
 use crate::analysis::chart_theme::ChartTheme;
 use crate::format;
 use crate::ui::context::{dark_theme, use_ui};
@@ -23,22 +23,7 @@ pub fn Scatter() -> impl IntoView {
     let ui = use_ui();
     let ls = ui.list;
     let wrap = NodeRef::<leptos::html::Div>::new();
-    let width = RwSignal::new(900.0f64);
-    let measure = move || {
-        if let Some(el) = wrap.get_untracked() {
-            let w = el.client_width() as f64;
-            if w > 0.0 && (w - width.get_untracked()).abs() >= 1.0 {
-                width.set(w);
-            }
-        }
-    };
-    Effect::new(move |_| {
-        if wrap.get().is_some() {
-            request_animation_frame(measure);
-        }
-    });
-    let resize = window_event_listener(ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
+    let width = track_width(wrap, 900.0);
     // The points of the filtered rows (the brush narrows the list, not the plot).
     let points = Memo::new(move |_| {
         let m = ls.matched.data.get();
@@ -115,6 +100,7 @@ pub fn Scatter() -> impl IntoView {
         let mut inside = points.with_untracked(|p| brushed(&s, p, &b));
         inside.sort_unstable();
         ls.brush.set(Some(Shared::new(inside)));
+        ls.brush_rect.set(Some(b));
     };
     let tip = move || {
         let (t, x, y) = hover.get()?;
@@ -134,7 +120,8 @@ pub fn Scatter() -> impl IntoView {
         Some(view! { <div class="sc-tip" data-testid="scatter-tip" style=format!("left:{left}px;top:{}px", y + 12.0)>{text}</div> })
     };
     let brush_rect = move || {
-        drag.get().filter(|b| !b.is_click()).map(|b| {
+        let held = ls.brush.with(|b| b.is_some()).then(|| ls.brush_rect.get()).flatten();
+        drag.get().filter(|b| !b.is_click()).or(held).map(|b| {
             let (l, t, w, h) = b.rect();
             view! { <rect class="sc-brush" x=l y=t width=w height=h></rect> }
         })

@@ -10,6 +10,7 @@ use crate::analysis::agents::graph::agent_graph;
 use crate::analysis::agents::runs::{agent_runs_from, AgentRun};
 use crate::analysis::chart_theme::ChartTheme;
 use crate::analysis::critical_path::{critical_path, CriticalPath};
+use crate::analysis::many::aggregate::{path_totals, PathTotals};
 use crate::analysis::many::diff::diff_traces;
 use crate::analysis::many::summary::{summarize_all, TraceFacts, TraceSummary};
 use crate::analysis::llm::call::{analyze_set, LlmAnalysis, LlmCall, LlmContextSpan};
@@ -89,6 +90,8 @@ pub struct Answerer {
     llm_sorted: Recent<(TableKey, Option<(usize, bool)>), LlmTable>,
     /// Every trace's summary and facts (built-in prices), made once.
     summaries: Recent<(), (Vec<TraceSummary>, Vec<TraceFacts>)>,
+    /// The merged paths of the last traces the flame graph showed.
+    flame: Recent<Vec<u32>, PathTotals>,
     /// The traces the list's filter keeps, with their own answerer, for set-wide requests.
     filtered: Option<Box<Filtered>>,
 }
@@ -124,6 +127,7 @@ impl Answerer {
             llm_sorted: Recent::new(4),
             summaries: Recent::new(1),
             filtered: None,
+            flame: Recent::new(1),
         }
     }
 
@@ -178,6 +182,14 @@ impl Answerer {
                 let s = self.summaries(set);
                 Response::Cohort(traces::cohort(set, &s.0, &s.1, r))
             }
+            Request::Flame { traces } => {
+                let totals = self.flame_totals(set, traces);
+                Response::Flame(traces::FlameData { traces: traces.len(), paths: totals.paths.clone() })
+            }
+            Request::FlameSpans { traces, path } => {
+                let totals = self.flame_totals(set, traces);
+                Response::Spans(totals.spans.get(*path).map(|v| v.iter().take(500).copied().collect()).unwrap_or_default())
+            }
             Request::Filtered { filter, request } => self.filtered_answer(set, filter, request),
             Request::LlmCsv(r) => {
                 let key = Self::table_key(&r.id, r.trace, &r.prices);
@@ -224,6 +236,10 @@ impl Answerer {
             }
             other => other,
         }
+    }
+
+    fn flame_totals(&mut self, set: &TraceSet, traces: &[u32]) -> Rc<PathTotals> {
+        self.flame.get(traces.to_vec(), || path_totals(set, &traces.iter().map(|&t| t as usize).collect::<Vec<_>>()))
     }
 
     fn summaries(&mut self, set: &TraceSet) -> Rc<(Vec<TraceSummary>, Vec<TraceFacts>)> {

@@ -35,7 +35,7 @@ use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest, StatsReque
 use crate::analysis::many::diff::DiffRow;
 use crate::analysis::many::summary::TraceSummary;
 use crate::view_model::tabs::table::TableWindow;
-use crate::view_model::tabs::traces::{CohortData, CohortRequest, TraceListData, TraceListRequest};
+use crate::view_model::tabs::traces::{CohortData, CohortRequest, FlameData, TraceListData, TraceListRequest};
 
 /// What a view asks the worker for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,6 +60,10 @@ pub enum Request {
     Diff { a: usize, b: usize },
     /// Two groups of traces compared path by path.
     Cohort(CohortRequest),
+    /// The aggregate flame graph of these traces (indices into `set.traces`).
+    Flame { traces: Vec<u32> },
+    /// The spans behind path `path` of the flame graph of these traces (at most 500).
+    FlameSpans { traces: Vec<u32>, path: usize },
     /// A set-wide request ([`Request::is_set_wide`]) answered over the traces the trace
     /// list's filter keeps; span indices in the answer are the whole set's.
     Filtered { filter: String, request: Box<Request> },
@@ -82,6 +86,7 @@ pub enum Response {
     TraceList(TraceListData),
     Diff(Vec<DiffRow>),
     Cohort(CohortData),
+    Flame(FlameData),
     /// A file's text (CSV).
     Text(String),
     /// The request could not be answered (no set loaded); the text says why.
@@ -106,7 +111,8 @@ impl Request {
                 }
             }
             Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_)
-            | Request::TraceSummaries | Request::TraceList(_) | Request::Diff { .. } | Request::Cohort(_) => {}
+            | Request::TraceSummaries | Request::TraceList(_) | Request::Diff { .. } | Request::Cohort(_)
+            | Request::Flame { .. } | Request::FlameSpans { .. } => {}
         }
         r
     }

@@ -1,14 +1,17 @@
 //! The trace list's data, computed in the worker: a filter and a sort in, the matching
 //! traces in order out; the summaries of every loaded trace (once per load); and the
 //! two comparisons (A/B of two traces, cohorts of two groups) as requests and answers.
-//! The page keeps the summaries and draws the rows and the scatter from them.
+//! The page keeps the summaries and draws the rows and the scatter from them. The
+//! aggregate flame graph's merged paths become a `view_model::flame` tree here.
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::many::aggregate::PathTotal;
 use crate::analysis::many::cohort::{cohort_diff, slowest_split, CohortDiff};
 use crate::analysis::many::filter;
 use crate::analysis::many::summary::{TraceFacts, TraceSummary};
 use crate::model::TraceSet;
+use crate::view_model::flame::{FlameNode, FlameTree, NO_PARENT};
 
 /// A column of the trace list, by which it sorts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -128,4 +131,44 @@ pub fn cohort(set: &TraceSet, summaries: &[TraceSummary], facts: &[TraceFacts], 
         }
     };
     cohort_diff(set, &a, &b)
+}
+
+/// The aggregate flame graph's data: the merged paths of the listed traces.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FlameData {
+    pub traces: usize,
+    pub paths: Vec<PathTotal>,
+}
+
+/// The merged paths as a flame tree: one node per path, `value` its total time,
+/// `self_value` its self time, `id` its index in `paths`, `label` and `color` the
+/// index of its first path with the same service (for a stable colour per service).
+/// Siblings are packed side by side (every `start` is 0).
+pub fn aggregate_tree(paths: &[PathTotal]) -> FlameTree {
+    let mut services: Vec<&str> = Vec::new();
+    let nodes = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let color = match services.iter().position(|s| *s == p.service) {
+                Some(k) => k,
+                None => {
+                    services.push(&p.service);
+                    services.len() - 1
+                }
+            };
+            FlameNode {
+                parent: if p.parent == u32::MAX { NO_PARENT } else { p.parent },
+                start: 0,
+                value: p.total_ns,
+                self_value: p.self_ns,
+                label: i as u32,
+                color: color as u32,
+                error: false,
+                id: i as u64,
+                spans: p.spans,
+            }
+        })
+        .collect();
+    FlameTree::new(nodes)
 }
