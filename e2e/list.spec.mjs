@@ -1,7 +1,8 @@
 // The trace list of a load of many traces: a generated file of 2,000 traces (`clew gen`)
 // opens on the list; filtering it matches `clew analyze --filter`, a point of the scatter
 // opens its trace, Back and "Traces" return to the list as it was, trace-next steps
-// through the filtered rows, and the A/B and cohort comparisons match `clew compare`.
+// through the filtered rows, the aggregate flame graph lists the spans behind a frame,
+// and the A/B and cohort comparisons match `clew compare`.
 // Embedded, opening a trace leaves the host's history alone.
 import path from 'node:path';
 import fs from 'node:fs';
@@ -110,6 +111,17 @@ export const tests = [
       await page.waitForFunction((id) => location.hash.includes(`trace=${id}`), rowId);
       await page.click('[data-testid="trace-list-back"]');
       await listReady(page);
+
+      // The aggregate flame graph of the filtered traces: a frame lists the spans behind it.
+      await page.click('[data-testid="aggregate-flame"]');
+      await page.waitForSelector('[data-testid="flame-view"][data-ready="1"]');
+      ok(await page.locator('[data-testid="flame-frame"]').count() >= 2, 'flame frames');
+      const flameNodes = await page.evaluate(() => document.querySelectorAll('*').length);
+      ok(flameNodes <= 1400, `at most 1,400 DOM nodes with the flame graph, got ${flameNodes}`);
+      await page.click('[data-testid="flame-frame"] >> nth=0');
+      await page.waitForSelector('[data-testid="flame-span"]');
+      ok((await text(page, 'flame-picked')).includes(`in ${thousands(errors.length)} traces`), 'the root path is in every filtered trace');
+      await page.click('[data-testid="compare-close"]');
 
       // A/B: two rows of the whole list, then a span of B opens in the waterfall.
       await page.fill('[data-testid="trace-filter"]', '');

@@ -20,7 +20,7 @@ use crate::view_model::tabs::{Request, Response};
 /// Height of a row of frames, px.
 const FRAME_PX: f64 = 22.0;
 /// Most frames and slivers drawn at once.
-const MAX_FRAMES: usize = 260;
+const MAX_FRAMES: usize = 600;
 /// Most spans listed under the graph.
 const MAX_LISTED: usize = 40;
 
