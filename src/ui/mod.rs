@@ -9,6 +9,7 @@
 //!
 //! * [`context`]: the shared [`context::Ui`] context; [`state`]: the app's signals;
 //! * [`app`]: the shell (top bar, dialogs, session); [`header`], [`detail`]; [`controls`];
+//! * [`traces`]: the trace list of a multi-trace load (filter, scatter, comparisons);
 //! * [`waterfall`], [`analysis`] (critical path, graph, patterns, stats), [`llm`]: the views;
 //!   [`lists`]: the virtual tables and lists they share;
 //! * [`loader`] and [`worker`]: loading (the worker also keeps the set for the analyses);
@@ -31,6 +32,7 @@ pub mod loader;
 pub mod memory;
 pub mod offload;
 pub mod state;
+pub mod traces;
 pub mod util;
 pub mod waterfall;
 pub mod worker;

@@ -20,5 +20,6 @@ pub mod llm_text;
 pub mod minimap;
 pub mod palette;
 pub mod tabs;
+pub mod trace_scatter;
 pub mod waterfall;
 pub mod waterfall_nav;
