@@ -22,6 +22,7 @@ pub struct Loaded {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
     Waterfall,
+    Flamegraph,
     CriticalPath,
     Graph,
     Patterns,
@@ -31,12 +32,13 @@ pub enum Tab {
 
 impl Tab {
     /// The tabs in the order of the top bar.
-    pub const ALL: [Tab; 6] = [Tab::Waterfall, Tab::CriticalPath, Tab::Graph, Tab::Patterns, Tab::Stats, Tab::Llm];
+    pub const ALL: [Tab; 7] = [Tab::Waterfall, Tab::Flamegraph, Tab::CriticalPath, Tab::Graph, Tab::Patterns, Tab::Stats, Tab::Llm];
 
     /// The tab's button text.
     pub fn label(self) -> &'static str {
         match self {
             Tab::Waterfall => "Waterfall",
+            Tab::Flamegraph => "Flame graph",
             Tab::CriticalPath => "Critical path",
             Tab::Graph => "Graph",
             Tab::Patterns => "Patterns",
@@ -49,6 +51,7 @@ impl Tab {
     pub fn name(self) -> &'static str {
         match self {
             Tab::Waterfall => "waterfall",
+            Tab::Flamegraph => "flamegraph",
             Tab::CriticalPath => "critical-path",
             Tab::Graph => "graph",
             Tab::Patterns => "patterns",

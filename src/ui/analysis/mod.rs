@@ -15,6 +15,7 @@
 //!   span filter (`AppState::span_filter`) and switches to the waterfall tab.
 
 pub mod critical_path;
+pub mod flame;
 pub mod graph;
 pub mod patterns;
 pub mod stats;

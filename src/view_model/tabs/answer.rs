@@ -17,6 +17,7 @@ use crate::analysis::pricing::PriceTable;
 use crate::analysis::service_graph::{dependency_graph, DependencyGraph};
 use crate::analysis::stats::{self, GroupBy, StatRow};
 use crate::model::TraceSet;
+use crate::view_model::flame::{spans::trace_tree, FlameTree};
 use crate::view_model::agent_view::{graph_svg, run_heading, run_of_table_id, steps_table};
 use crate::view_model::graph_layout::LayoutConfig;
 use crate::view_model::llm_table::{aggregate_choices, aggregate_table, calls_table, context_table, LlmTable};
@@ -25,7 +26,7 @@ use crate::view_model::tabs::llm::{
     call_link, cards, sorted, table_window, totals_text, AllPart, LlmAllData, LlmAllRequest, LlmTraceData, LlmTraceRequest, LlmTraceSummary,
 };
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest};
-use crate::view_model::tabs::{critical_path as cp, graph, llm_charts, patterns as pat, stats as st, Request, Response};
+use crate::view_model::tabs::{critical_path as cp, flame, graph, llm_charts, patterns as pat, stats as st, Request, Response};
 
 /// A few recent results, the most recent last.
 struct Recent<K, V> {
@@ -83,6 +84,7 @@ pub struct Answerer {
     llm_traces: Recent<(usize, PriceTable), TraceLlm>,
     llm_tables: Recent<TableKey, LlmTable>,
     llm_sorted: Recent<(TableKey, Option<(usize, bool)>), LlmTable>,
+    flames: Recent<usize, FlameTree>,
 }
 
 impl Default for Answerer {
@@ -105,6 +107,7 @@ impl Answerer {
             llm_traces: Recent::new(2),
             llm_tables: Recent::new(4),
             llm_sorted: Recent::new(4),
+            flames: Recent::new(2),
         }
     }
 
@@ -153,6 +156,10 @@ impl Answerer {
                 let key = Self::table_key(&r.id, r.trace, &r.prices);
                 let t = self.llm_table(set, key, r.sort);
                 Response::Text(t.map(|t| t.to_csv()).unwrap_or_default())
+            }
+            Request::Flame(r) => {
+                let tree = self.flames.get(r.trace, || trace_tree(set, r.trace));
+                Response::Flame(flame::answer(set, &tree, r))
             }
         }
     }

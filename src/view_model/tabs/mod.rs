@@ -10,10 +10,12 @@
 //! ```
 //!
 //! * [`critical_path`], [`graph`], [`patterns`], [`stats`], [`llm`]: one file per tab;
+//! * [`flame`]: the flame graph's frames for one viewport;
 //! * [`table`]: a window of table rows; [`llm_charts`]: the LLM charts, bounded.
 
 pub mod answer;
 pub mod critical_path;
+pub mod flame;
 pub mod graph;
 pub mod llm;
 pub mod llm_charts;
@@ -26,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::view_model::list_window::RowRange;
 use crate::view_model::tabs::critical_path::{CpData, CpRequest};
+use crate::view_model::tabs::flame::{FlameData, FlameRequest};
 use crate::view_model::tabs::graph::{GraphData, GraphRequest, GraphTarget};
 use crate::view_model::tabs::llm::{AllPart, LlmAllData, LlmAllRequest, LlmCsvRequest, LlmTraceData, LlmTraceRequest};
 use crate::view_model::tabs::patterns::{PatternsData, PatternsRequest};
@@ -47,6 +50,7 @@ pub enum Request {
     LlmTrace(LlmTraceRequest),
     LlmAll(LlmAllRequest),
     LlmCsv(LlmCsvRequest),
+    Flame(FlameRequest),
 }
 
 /// What the worker answers.
@@ -62,6 +66,7 @@ pub enum Response {
     StatsCharts(StatsCharts),
     LlmTrace(LlmTraceData),
     LlmAll(LlmAllData),
+    Flame(FlameData),
     /// A file's text (CSV).
     Text(String),
     /// The request could not be answered (no set loaded); the text says why.
@@ -84,6 +89,7 @@ impl Request {
                     q.rows = none;
                 }
             }
+            Request::Flame(f) => f.rows = none,
             Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_) => {}
         }
         r
