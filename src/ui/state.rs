@@ -23,6 +23,7 @@ pub struct Loaded {
 pub enum Tab {
     Waterfall,
     Flamegraph,
+    Spans,
     CriticalPath,
     Graph,
     Patterns,
@@ -32,13 +33,14 @@ pub enum Tab {
 
 impl Tab {
     /// The tabs in the order of the top bar.
-    pub const ALL: [Tab; 7] = [Tab::Waterfall, Tab::Flamegraph, Tab::CriticalPath, Tab::Graph, Tab::Patterns, Tab::Stats, Tab::Llm];
+    pub const ALL: [Tab; 8] = [Tab::Waterfall, Tab::Flamegraph, Tab::Spans, Tab::CriticalPath, Tab::Graph, Tab::Patterns, Tab::Stats, Tab::Llm];
 
     /// The tab's button text.
     pub fn label(self) -> &'static str {
         match self {
             Tab::Waterfall => "Waterfall",
             Tab::Flamegraph => "Flame graph",
+            Tab::Spans => "Spans",
             Tab::CriticalPath => "Critical path",
             Tab::Graph => "Graph",
             Tab::Patterns => "Patterns",
@@ -52,6 +54,7 @@ impl Tab {
         match self {
             Tab::Waterfall => "waterfall",
             Tab::Flamegraph => "flamegraph",
+            Tab::Spans => "spans",
             Tab::CriticalPath => "critical-path",
             Tab::Graph => "graph",
             Tab::Patterns => "patterns",

@@ -18,6 +18,7 @@ pub mod critical_path;
 pub mod flame;
 pub mod graph;
 pub mod patterns;
+pub mod spans;
 pub mod stats;
 
 use std::sync::Arc;

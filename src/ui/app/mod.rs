@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 use crate::format;
 use crate::ui::analysis::critical_path::CriticalPathView;
 use crate::ui::analysis::flame::FlameView;
+use crate::ui::analysis::spans::SpansView;
 use crate::ui::analysis::graph::GraphView;
 use crate::ui::analysis::patterns::PatternsView;
 use crate::ui::analysis::stats::StatsView;
@@ -114,6 +115,7 @@ fn Main() -> impl IntoView {
                     {move || match ui.app.tab.get() {
                         Tab::Waterfall => ().into_any(),
                         Tab::Flamegraph => view! { <FlameView/> }.into_any(),
+                        Tab::Spans => view! { <SpansView/> }.into_any(),
                         Tab::CriticalPath => view! { <CriticalPathView/> }.into_any(),
                         Tab::Graph => view! { <GraphView/> }.into_any(),
                         Tab::Patterns => view! { <PatternsView/> }.into_any(),

@@ -26,6 +26,7 @@ use crate::view_model::tabs::llm::{
     call_link, cards, sorted, table_window, totals_text, AllPart, LlmAllData, LlmAllRequest, LlmTraceData, LlmTraceRequest, LlmTraceSummary,
 };
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest};
+use crate::view_model::tabs::spans::{self, SpanBase};
 use crate::view_model::tabs::{critical_path as cp, flame, graph, llm_charts, patterns as pat, stats as st, Request, Response};
 
 /// A few recent results, the most recent last.
@@ -71,6 +72,9 @@ struct TableKey {
     prices: PriceTable,
 }
 
+/// What orders the span table's rows: trace, query, sort, attribute columns.
+type SpanOrderKey = (usize, String, Option<(usize, bool)>, Vec<String>);
+
 /// Computes responses for one set, keeping recent results.
 pub struct Answerer {
     layout: LayoutConfig,
@@ -85,6 +89,8 @@ pub struct Answerer {
     llm_tables: Recent<TableKey, LlmTable>,
     llm_sorted: Recent<(TableKey, Option<(usize, bool)>), LlmTable>,
     flames: Recent<usize, FlameTree>,
+    span_bases: Recent<usize, SpanBase>,
+    span_orders: Recent<SpanOrderKey, Vec<u32>>,
 }
 
 impl Default for Answerer {
@@ -108,6 +114,8 @@ impl Answerer {
             llm_tables: Recent::new(4),
             llm_sorted: Recent::new(4),
             flames: Recent::new(2),
+            span_bases: Recent::new(2),
+            span_orders: Recent::new(3),
         }
     }
 
@@ -161,7 +169,23 @@ impl Answerer {
                 let tree = self.flames.get(r.trace, || trace_tree(set, r.trace));
                 Response::Flame(flame::answer(set, &tree, r))
             }
+            Request::Spans(r) => {
+                let (b, rows) = self.span_rows(set, r);
+                Response::SpanTable(spans::answer(set, &b, &rows, r))
+            }
+            Request::SpansCsv(r) => {
+                let (b, rows) = self.span_rows(set, r);
+                Response::Text(spans::csv(set, &b, &rows, r))
+            }
         }
+    }
+
+    /// The span table's base for the trace and its rows filtered and sorted as asked.
+    fn span_rows(&mut self, set: &TraceSet, r: &spans::SpansRequest) -> (Rc<SpanBase>, Rc<Vec<u32>>) {
+        let b = self.span_bases.get(r.trace, || spans::base(set, r.trace));
+        let key = (r.trace, r.query.clone(), r.sort, r.attrs.clone());
+        let rows = self.span_orders.get(key, || spans::order(set, &b, r.trace, r));
+        (b, rows)
     }
 
     fn sorted_stats(&mut self, set: &TraceSet, scope: Option<usize>, by_op: bool, sort: usize, asc: bool) -> Rc<Vec<StatRow>> {

@@ -11,6 +11,7 @@
 //!
 //! * [`critical_path`], [`graph`], [`patterns`], [`stats`], [`llm`]: one file per tab;
 //! * [`flame`]: the flame graph's frames for one viewport;
+//! * [`spans`]: the span table (filter, sort, attribute columns, CSV);
 //! * [`table`]: a window of table rows; [`llm_charts`]: the LLM charts, bounded.
 
 pub mod answer;
@@ -20,6 +21,7 @@ pub mod graph;
 pub mod llm;
 pub mod llm_charts;
 pub mod patterns;
+pub mod spans;
 pub mod stats;
 pub mod table;
 
@@ -32,6 +34,7 @@ use crate::view_model::tabs::flame::{FlameData, FlameRequest};
 use crate::view_model::tabs::graph::{GraphData, GraphRequest, GraphTarget};
 use crate::view_model::tabs::llm::{AllPart, LlmAllData, LlmAllRequest, LlmCsvRequest, LlmTraceData, LlmTraceRequest};
 use crate::view_model::tabs::patterns::{PatternsData, PatternsRequest};
+use crate::view_model::tabs::spans::{SpansData, SpansRequest};
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest, StatsRequest};
 use crate::view_model::tabs::table::TableWindow;
 
@@ -51,6 +54,9 @@ pub enum Request {
     LlmAll(LlmAllRequest),
     LlmCsv(LlmCsvRequest),
     Flame(FlameRequest),
+    Spans(SpansRequest),
+    /// The span table as CSV (its `rows` are ignored).
+    SpansCsv(SpansRequest),
 }
 
 /// What the worker answers.
@@ -67,6 +73,7 @@ pub enum Response {
     LlmTrace(LlmTraceData),
     LlmAll(LlmAllData),
     Flame(FlameData),
+    SpanTable(SpansData),
     /// A file's text (CSV).
     Text(String),
     /// The request could not be answered (no set loaded); the text says why.
@@ -90,7 +97,8 @@ impl Request {
                 }
             }
             Request::Flame(f) => f.rows = none,
-            Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_) => {}
+            Request::Spans(t) => t.rows = none,
+            Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_) | Request::SpansCsv(_) => {}
         }
         r
     }
