@@ -8,6 +8,7 @@ use crate::format;
 use crate::model::{span_flags, Attr, LinkKind, TraceSet, NO_SPAN};
 use crate::ui::context::use_ui;
 use crate::ui::focus;
+use crate::ui::links::SpanLinks;
 use crate::ui::llm::span_section::LlmSpanSection;
 use crate::ui::util::copy_text;
 
@@ -199,6 +200,7 @@ pub fn DetailPanel() -> impl IntoView {
             <table class="fields">{field_rows}{parent_row}</table>
             {warn_view}
             {llm}
+            <SpanLinks span=span/>
             <AttrTable title="Span attributes".into() pairs=attr_pairs(set, span_attrs) json=attrs_json(set, span_attrs) testid="attrs-span"/>
             <AttrTable title="Resource".into() pairs=attr_pairs(set, res_attrs) json=attrs_json(set, res_attrs) testid="attrs-resource"/>
             <AttrTable title=scope_title pairs=attr_pairs(set, scope_attrs) json=attrs_json(set, scope_attrs) testid="attrs-scope"/>

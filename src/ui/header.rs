@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::format;
 use crate::ui::context::use_ui;
+use crate::ui::links::TraceLinks;
 use crate::ui::util::utc_time;
 
 /// Most traces listed in the picker's drop-down; the rest are reached with prev/next.
@@ -100,6 +101,7 @@ pub fn TraceHeader() -> impl IntoView {
                         on:click=move |_| show_warnings.update(|s| *s = !*s)>{n_warnings}</button>
                 </dd></div>
             </dl>
+            <TraceLinks trace=v.trace/>
             <Show when=move || show_warnings.get()>
                 <ul class="warning-list" data-testid="warnings-list">
                     {warnings.iter().cloned().map(|(span, msg)| {

@@ -15,7 +15,7 @@
 //!   [`offload`]: the analysis tabs' requests to the worker; [`embed`]: the embedding options of the query
 //!   string (`?embed=1`, `?theme=`, ...) and a host page's postMessage calls
 //!   (docs/embedding.md); [`focus`]: keyboard focus (dialogs trap it and give it back);
-//!   [`util`]: small browser helpers.
+//!   [`util`]: small browser helpers; [`links`]: link templates (`?links=`, the settings dialog).
 
 pub mod analysis;
 pub mod app;
@@ -25,6 +25,7 @@ pub mod detail;
 pub mod embed;
 pub mod focus;
 pub mod header;
+pub mod links;
 pub mod lists;
 pub mod llm;
 pub mod loader;

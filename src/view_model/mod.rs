@@ -14,6 +14,7 @@ pub mod graph_keys;
 pub mod graph_layout;
 pub mod graph_spans;
 pub mod graph_view;
+pub mod links;
 pub mod list_window;
 pub mod llm_table;
 pub mod llm_text;

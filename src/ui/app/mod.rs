@@ -175,6 +175,7 @@ pub fn App() -> impl IntoView {
     };
     provide_context(ui);
     provide_context(app);
+    crate::ui::links::provide_links();
 
     // Theme: an attribute on <html>, CSS variables do the rest.
     Effect::new(move |_| {
