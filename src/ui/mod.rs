@@ -25,6 +25,7 @@ pub mod detail;
 pub mod embed;
 pub mod focus;
 pub mod header;
+pub mod icons;
 pub mod links;
 pub mod lists;
 pub mod llm;

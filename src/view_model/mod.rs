@@ -23,3 +23,4 @@ pub mod palette;
 pub mod tabs;
 pub mod waterfall;
 pub mod waterfall_nav;
+pub mod warnings;

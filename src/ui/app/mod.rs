@@ -56,7 +56,7 @@ fn StatusBanner() -> impl IntoView {
                 <strong>"Could not load the trace. "</strong>
                 <span class="msg">{msg}</span>
                 <span class="hint">" Try another file with Open files…, paste JSON, or drop a file on the page."</span>
-                <button class="dismiss" aria-label="Dismiss" on:click=move |_| ui.load.status.set(Status::Idle)>"×"</button>
+                <button class="dismiss" aria-label="Dismiss" on:click=move |_| ui.load.status.set(Status::Idle)>{crate::ui::icons::close()}</button>
             </div>
         }
         .into_any(),
@@ -307,7 +307,7 @@ pub fn App() -> impl IntoView {
                     {(!embed).then(|| view! {
                         <button class="icon" data-testid="theme-toggle" title="Toggle light/dark theme"
                             aria-label=move || if dark_now() { "Switch to light theme" } else { "Switch to dark theme" }
-                            on:click=toggle_theme>{move || if dark_now() { "☀" } else { "☾" }}</button>
+                            on:click=toggle_theme>{move || if dark_now() { crate::ui::icons::sun().into_any() } else { crate::ui::icons::moon().into_any() }}</button>
                     })}
                     <button class="icon" data-testid="help" title="Keyboard shortcuts (?)" aria-label="Help" on:click=move |_| ui.dialog.set(Dialog::Help)>"?"</button>
                 </header>
