@@ -24,4 +24,29 @@ export const tests = [
       eq(await page.$eval('[data-testid="detail"] button.copy', (b) => [b.querySelectorAll('svg').length, b.textContent.trim()].join('|')), '1|', 'copy button: one svg, no text');
     },
   },
+  {
+    name: 'the name column resizes by drag and keeps its width',
+    fn: async (page, { base }) => {
+      await open(page, base);
+      const head = page.locator('.wf-name-head');
+      const w0 = (await head.boundingBox()).width;
+      const h = await page.locator('[data-testid="name-resize"]').boundingBox();
+      await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(h.x + h.width / 2 + 150, h.y + h.height / 2, { steps: 5 });
+      await page.mouse.up();
+      const w1 = (await head.boundingBox()).width;
+      ok(Math.abs(w1 - (w0 + 150)) < 3, `dragged 150 px wider: ${w0} → ${w1}`);
+      const row = (await page.locator('[data-testid="span-row"] .wf-name').first().boundingBox()).width;
+      ok(Math.abs(row - w1) < 3, `rows follow the header (${row} vs ${w1})`);
+      await page.reload();
+      await page.waitForSelector('[data-testid="span-row"]');
+      const w2 = (await page.locator('.wf-name-head').boundingBox()).width;
+      ok(Math.abs(w2 - w1) < 2, `kept after a reload: ${w2}`);
+      await page.focus('[data-testid="name-resize"]');
+      await page.keyboard.press('ArrowLeft');
+      await page.waitForFunction((w) => document.querySelector('.wf-name-head').getBoundingClientRect().width < w - 10, w2);
+      await page.evaluate(() => localStorage.removeItem('clew.nameColumnPx'));
+    },
+  },
 ];
