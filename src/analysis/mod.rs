@@ -11,5 +11,6 @@ pub mod patterns;
 pub mod percentile;
 pub mod pricing;
 pub mod service_graph;
+pub mod skew;
 pub mod stats;
 pub mod tree;
