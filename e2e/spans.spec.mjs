@@ -25,7 +25,8 @@ export const tests = [
 
       // Sort by duration: longest first.
       await page.click('[data-testid="spans-sort-duration"]');
-      await page.waitForFunction(() => document.querySelector('[data-testid="span-table-row"] td:nth-child(2)')?.textContent === 'POST /api/v1/chat');
+      // In trace order the root is first too: wait for the second row to be complete.
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="span-table-row"] td:nth-child(2)')[1]?.textContent === 'complete');
       const ops = await col(page, 1);
       eq(ops.slice(0, 3).join(','), 'POST /api/v1/chat,complete,generate', 'longest first');
       await page.click('[data-testid="spans-sort-duration"]');
