@@ -13,7 +13,7 @@ import { ROOT } from './lib.mjs';
 
 const require = createRequire(path.join(ROOT, 'tools', 'package.json'));
 const AXE = require.resolve('axe-core/axe.min.js');
-const TABS = ['critical-path', 'graph', 'patterns', 'stats', 'llm'];
+const TABS = ['flamegraph', 'spans', 'critical-path', 'graph', 'patterns', 'stats', 'llm'];
 // Two corpus files loaded together: four traces, with LLM calls, errors, events and links.
 const MULTI = ['jaeger/genai-2traces-data-array-nonhex-ids.json', 'otlp/jaeger-memstore-2traces-links-events-errors.json']
   .map((f) => path.join(ROOT, 'tests', 'corpus', f));

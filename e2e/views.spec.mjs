@@ -98,6 +98,17 @@ export const tests = [
       ok((await text(page, 'llm-all-totals')).startsWith(`${thousands(t.llm.calls)} calls`), 'all-traces totals');
       eq(await page.locator('[data-testid="llm-table-by-model"] tbody tr').count(), Object.keys(t.llm.by_model).length, 'a row per model');
 
+      // Flame graph: the summary counts every span, frames and slivers stay within the budget.
+      await show(page, 'flamegraph');
+      ok((await text(page, 'flame-summary')).startsWith('100,000 spans'), 'flame graph summary');
+      ok(await page.locator('[data-testid="flame-other"]').count() > 0, 'narrow frames merge into slivers');
+      await underLimit(page, 'flame graph');
+      // Span table: every span, few rows drawn.
+      await show(page, 'spans');
+      eq(Number(await page.getAttribute('[data-testid="span-table"]', 'data-total')), 100000, 'span table rows');
+      ok(await page.locator('[data-testid="span-table-row"]').count() <= 40, 'few span rows drawn');
+      await underLimit(page, 'span table');
+
       // Back to the waterfall: where it was, with the span still selected.
       await page.click('[data-testid="tab-waterfall"]');
       await page.waitForSelector('[data-testid="detail"]');

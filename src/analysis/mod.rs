@@ -13,5 +13,6 @@ pub mod percentile;
 pub mod pricing;
 pub mod query;
 pub mod service_graph;
+pub mod skew;
 pub mod stats;
 pub mod tree;

@@ -8,6 +8,7 @@ use crate::format;
 use crate::model::{span_flags, Attr, LinkKind, TraceSet, NO_SPAN};
 use crate::ui::context::use_ui;
 use crate::ui::focus;
+use crate::ui::links::SpanLinks;
 use crate::ui::llm::span_section::LlmSpanSection;
 use crate::ui::util::copy_text;
 
@@ -31,11 +32,12 @@ fn AttrTable(title: String, pairs: Vec<(String, String)>, json: String, testid: 
         .into_iter()
         .map(|(k, v)| {
             let copy = format!("{k}={v}");
+            let copy_name = k.clone();
             view! {
                 <tr>
                     <th scope="row" class="k">{k}</th>
                     <td class="v">{v}</td>
-                    <td class="c"><button class="copy" title="Copy key=value" on:click=move |_| copy_text(&copy)>"⧉"</button></td>
+                    <td class="c"><button class="copy" title="Copy key=value" aria-label=format!("Copy {copy_name}") on:click=move |_| copy_text(&copy)>{crate::ui::icons::copy()}</button></td>
                 </tr>
             }
         })
@@ -180,7 +182,7 @@ pub fn DetailPanel() -> impl IntoView {
             view! {
                 <section class="warnings" data-testid="detail-warnings">
                     <h4>"Warnings"</h4>
-                    <ul>{warnings.into_iter().map(|w| view! { <li>"⚠ "{w}</li> }).collect_view()}</ul>
+                    <ul>{warnings.into_iter().map(|w| view! { <li>{crate::ui::icons::warn()}" "{w}</li> }).collect_view()}</ul>
                 </section>
             }
         });
@@ -194,11 +196,12 @@ pub fn DetailPanel() -> impl IntoView {
                     on:click=move |_| {
                         ui.wf.detail_open.set(false);
                         focus::focus_by_id("wf-rows");
-                    }>"×"</button>
+                    }>{crate::ui::icons::close()}</button>
             </div>
             <table class="fields">{field_rows}{parent_row}</table>
             {warn_view}
             {llm}
+            <SpanLinks span=span/>
             <AttrTable title="Span attributes".into() pairs=attr_pairs(set, span_attrs) json=attrs_json(set, span_attrs) testid="attrs-span"/>
             <AttrTable title="Resource".into() pairs=attr_pairs(set, res_attrs) json=attrs_json(set, res_attrs) testid="attrs-resource"/>
             <AttrTable title=scope_title pairs=attr_pairs(set, scope_attrs) json=attrs_json(set, scope_attrs) testid="attrs-scope"/>

@@ -7,6 +7,9 @@ use leptos::prelude::*;
 
 use crate::format;
 use crate::ui::context::use_ui;
+use crate::ui::icons;
+use crate::ui::links::TraceLinks;
+use crate::view_model::warnings::{group, WarningLine};
 use crate::ui::util::utc_time;
 
 #[component]
@@ -21,7 +24,9 @@ pub fn TraceHeader() -> impl IntoView {
         let services: BTreeSet<u32> = set.spans[t.spans.range()].iter().map(|s| s.resource).collect();
         let services: BTreeSet<&str> = services.iter().filter_map(|&r| set.resources.get(r as usize)).map(|r| set.str(r.service)).collect();
         let (root_service, root_name) = root.map(|r| (set.service_of(&r).to_string(), set.name_of(&r).to_string())).unwrap_or_default();
-        let warnings: Vec<(u32, String)> = set.trace_warnings(&t).iter().take(300).map(|w| (w.span, w.message.clone())).collect();
+        // Identical messages (the two halves of an RPC) are one line with a count.
+        let warnings = group(set.trace_warnings(&t).iter().take(2000).map(|w| (w.span, w.message.clone())));
+        let warnings: Vec<WarningLine> = warnings.into_iter().take(300).collect();
         let n_warnings = t.warnings.len;
         let root_color = root.map(|_| v.color(t.root)).unwrap_or("#888");
         Some(view! {
@@ -43,15 +48,20 @@ pub fn TraceHeader() -> impl IntoView {
                         on:click=move |_| show_warnings.update(|s| *s = !*s)>{n_warnings}</button>
                 </dd></div>
             </dl>
+            <TraceLinks trace=v.trace/>
             <Show when=move || show_warnings.get()>
                 <ul class="warning-list" data-testid="warnings-list">
-                    {warnings.iter().cloned().map(|(span, msg)| {
+                    {warnings.iter().cloned().map(|w| {
+                        let span = w.span;
                         let clickable = span != crate::model::NO_SPAN;
+                        let count = (w.count > 1).then(|| view! { <span class="count" data-testid="warning-count">{format!("×{}", w.count)}</span> });
+                        let msg = w.message;
                         view! {
                             <li>
                                 {if clickable {
-                                    view! { <button class="link" on:click=move |_| ui.app.selected.set(Some(span))>"⚠ "{msg}</button> }.into_any()
-                                } else { view! { <span>"⚠ "{msg}</span> }.into_any() }}
+                                    view! { <button class="link" on:click=move |_| ui.app.selected.set(Some(span))>{icons::warn()}" "{msg}</button> }.into_any()
+                                } else { view! { <span>{icons::warn()}" "{msg}</span> }.into_any() }}
+                                " "{count}
                             </li>
                         }
                     }).collect_view()}

@@ -16,7 +16,7 @@
 //!   [`offload`]: the analysis tabs' requests to the worker; [`embed`]: the embedding options of the query
 //!   string (`?embed=1`, `?theme=`, ...) and a host page's postMessage calls
 //!   (docs/embedding.md); [`focus`]: keyboard focus (dialogs trap it and give it back);
-//!   [`util`]: small browser helpers.
+//!   [`util`]: small browser helpers; [`links`]: link templates (`?links=`, the settings dialog).
 
 pub mod analysis;
 pub mod app;
@@ -26,6 +26,8 @@ pub mod detail;
 pub mod embed;
 pub mod focus;
 pub mod header;
+pub mod icons;
+pub mod links;
 pub mod lists;
 pub mod llm;
 pub mod loader;

@@ -22,6 +22,8 @@ pub struct Loaded {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
     Waterfall,
+    Flamegraph,
+    Spans,
     CriticalPath,
     Graph,
     Patterns,
@@ -31,12 +33,14 @@ pub enum Tab {
 
 impl Tab {
     /// The tabs in the order of the top bar.
-    pub const ALL: [Tab; 6] = [Tab::Waterfall, Tab::CriticalPath, Tab::Graph, Tab::Patterns, Tab::Stats, Tab::Llm];
+    pub const ALL: [Tab; 8] = [Tab::Waterfall, Tab::Flamegraph, Tab::Spans, Tab::CriticalPath, Tab::Graph, Tab::Patterns, Tab::Stats, Tab::Llm];
 
     /// The tab's button text.
     pub fn label(self) -> &'static str {
         match self {
             Tab::Waterfall => "Waterfall",
+            Tab::Flamegraph => "Flame graph",
+            Tab::Spans => "Spans",
             Tab::CriticalPath => "Critical path",
             Tab::Graph => "Graph",
             Tab::Patterns => "Patterns",
@@ -49,6 +53,8 @@ impl Tab {
     pub fn name(self) -> &'static str {
         match self {
             Tab::Waterfall => "waterfall",
+            Tab::Flamegraph => "flamegraph",
+            Tab::Spans => "spans",
             Tab::CriticalPath => "critical-path",
             Tab::Graph => "graph",
             Tab::Patterns => "patterns",

@@ -148,24 +148,25 @@ fn opt_text(o: &Option<String>) -> Cell {
     }
 }
 
-/// One row per call.
+/// One row per call. Model, tokens, cost and latency come first, so that they are on
+/// screen without scrolling the table sideways at 1400 px.
 pub fn calls_table(set: &TraceSet, calls: &[LlmCall]) -> LlmTable {
     let columns = cols(&[
-        ("Trace", false),
-        ("Service", false),
         ("Span", false),
         ("Model", false),
-        ("Provider", false),
-        ("Operation", false),
-        ("Purpose", false),
         ("Input tokens", true),
         ("Output tokens", true),
         ("Cost [USD]", true),
         ("Latency [ms]", true),
         ("TTFT [ms]", true),
         ("Tokens/s", true),
+        ("Service", false),
         ("Finish", false),
         ("Error", false),
+        ("Trace", false),
+        ("Provider", false),
+        ("Operation", false),
+        ("Purpose", false),
         ("Cache read", true),
         ("Cache write", true),
         ("Reasoning", true),
@@ -180,21 +181,21 @@ pub fn calls_table(set: &TraceSet, calls: &[LlmCall]) -> LlmTable {
         let trace_id = set.traces.get(c.trace as usize).map(|t| t.trace_id.to_text(&set.strings)).unwrap_or_default();
         let short = Cell { text: trace_id.chars().take(8).collect(), raw: trace_id, num: None };
         rows.push(vec![
-            short,
-            Cell::text(c.service.clone()),
             Cell::text(c.name.clone()),
             Cell::text(c.model_key()),
-            opt_text(&c.provider),
-            opt_text(&c.operation),
-            opt_text(&c.purpose),
             Cell::int(c.input_tokens),
             Cell::int(c.output_tokens),
             Cell::usd(c.cost_usd),
             Cell::dur(Some(c.latency_ns)),
             Cell::dur(c.ttft_ns),
             Cell::float(c.tokens_per_second, 1),
+            Cell::text(c.service.clone()),
             Cell::text(finish_text(c)),
             Cell::text(error_text(c)),
+            short,
+            opt_text(&c.provider),
+            opt_text(&c.operation),
+            opt_text(&c.purpose),
             Cell::int(c.cache_read_tokens),
             Cell::int(c.cache_creation_tokens),
             Cell::int(c.reasoning_tokens),

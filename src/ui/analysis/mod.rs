@@ -15,8 +15,10 @@
 //!   span filter (`AppState::span_filter`) and switches to the waterfall tab.
 
 pub mod critical_path;
+pub mod flame;
 pub mod graph;
 pub mod patterns;
+pub mod spans;
 pub mod stats;
 
 use std::sync::Arc;

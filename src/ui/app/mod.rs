@@ -13,6 +13,8 @@ use wasm_bindgen::JsCast;
 
 use crate::format;
 use crate::ui::analysis::critical_path::CriticalPathView;
+use crate::ui::analysis::flame::FlameView;
+use crate::ui::analysis::spans::SpansView;
 use crate::ui::analysis::graph::GraphView;
 use crate::ui::analysis::patterns::PatternsView;
 use crate::ui::analysis::stats::StatsView;
@@ -56,7 +58,7 @@ fn StatusBanner() -> impl IntoView {
                 <strong>"Could not load the trace. "</strong>
                 <span class="msg">{msg}</span>
                 <span class="hint">" Try another file with Open files…, paste JSON, or drop a file on the page."</span>
-                <button class="dismiss" aria-label="Dismiss" on:click=move |_| ui.load.status.set(Status::Idle)>"×"</button>
+                <button class="dismiss" aria-label="Dismiss" on:click=move |_| ui.load.status.set(Status::Idle)>{crate::ui::icons::close()}</button>
             </div>
         }
         .into_any(),
@@ -120,6 +122,8 @@ fn Main() -> impl IntoView {
                     <Waterfall/>
                     {move || match ui.app.tab.get() {
                         Tab::Waterfall => ().into_any(),
+                        Tab::Flamegraph => view! { <FlameView/> }.into_any(),
+                        Tab::Spans => view! { <SpansView/> }.into_any(),
                         Tab::CriticalPath => view! { <CriticalPathView/> }.into_any(),
                         Tab::Graph => view! { <GraphView/> }.into_any(),
                         Tab::Patterns => view! { <PatternsView/> }.into_any(),
@@ -181,6 +185,7 @@ pub fn App() -> impl IntoView {
     };
     provide_context(ui);
     provide_context(app);
+    crate::ui::links::provide_links();
 
     // Theme: an attribute on <html>, CSS variables do the rest.
     Effect::new(move |_| {
@@ -315,7 +320,7 @@ pub fn App() -> impl IntoView {
                     {(!embed).then(|| view! {
                         <button class="icon" data-testid="theme-toggle" title="Toggle light/dark theme"
                             aria-label=move || if dark_now() { "Switch to light theme" } else { "Switch to dark theme" }
-                            on:click=toggle_theme>{move || if dark_now() { "☀" } else { "☾" }}</button>
+                            on:click=toggle_theme>{move || if dark_now() { crate::ui::icons::sun().into_any() } else { crate::ui::icons::moon().into_any() }}</button>
                     })}
                     <button class="icon" data-testid="help" title="Keyboard shortcuts (?)" aria-label="Help" on:click=move |_| ui.dialog.set(Dialog::Help)>"?"</button>
                 </header>

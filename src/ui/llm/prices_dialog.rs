@@ -114,7 +114,7 @@ pub fn PricesDialog(open: RwSignal<bool>) -> impl IntoView {
                                     let mut t = prices().get_untracked();
                                     t.remove_price(&remove_model);
                                     set_prices(t);
-                                }>"×"</button></td>
+                                }>{crate::ui::icons::close()}</button></td>
                         </tr>
                     }
                 })

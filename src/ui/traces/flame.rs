@@ -28,8 +28,8 @@ const MAX_LISTED: usize = 40;
 pub fn FlameView() -> impl IntoView {
     let ui = use_ui();
     let traces = Memo::new(move |_| ui.list.order());
-    let data = channel(ui.app, move || Some(Request::Flame { traces: traces.get().to_vec() }), |r| match r {
-        Response::Flame(d) => Some(d),
+    let data = channel(ui.app, move || Some(Request::AggregateFlame { traces: traces.get().to_vec() }), |r| match r {
+        Response::AggregateFlame(d) => Some(d),
         _ => None,
     });
     let tree = Memo::new(move |_| data.data.with(|d| Shared::new(d.as_ref().map(|d| aggregate_tree(&d.paths)).unwrap_or_default())));
@@ -43,7 +43,7 @@ pub fn FlameView() -> impl IntoView {
     });
     let spans = channel(
         ui.app,
-        move || picked.get().map(|path| Request::FlameSpans { traces: traces.get().to_vec(), path }),
+        move || picked.get().map(|path| Request::AggregateFlameSpans { traces: traces.get().to_vec(), path }),
         |r| match r {
             Response::Spans(v) => Some(v),
             _ => None,

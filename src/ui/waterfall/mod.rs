@@ -26,6 +26,7 @@ pub mod badges;
 pub mod find;
 pub mod keys;
 mod minimap;
+mod name_resize;
 mod row;
 pub mod search;
 pub mod state;
@@ -43,6 +44,7 @@ use crate::ui::context::{use_ui, Ui};
 use crate::ui::state::Tab;
 use crate::ui::util::Listener;
 use crate::ui::waterfall::minimap::Minimap;
+use crate::ui::waterfall::name_resize::NameResize;
 use crate::ui::waterfall::row::{row_data, row_id, Row, RowCtx, RowData};
 use crate::ui::waterfall::toolbar::{change_window, finish_drag, frac_at, GridLines, Legend, Ruler, Toolbar};
 use crate::view_model::list_window::Viewport;
@@ -212,6 +214,8 @@ pub fn Waterfall() -> impl IntoView {
         (has_view && n == 0).then(|| view! { <div class="wf-empty">"No spans to show. Clear the filter or expand the tree."</div> })
     };
 
+    let name_w = name_resize::saved_width();
+    let name_head = NodeRef::<html::Div>::new();
     let filter_label = move || {
         ui.app.span_filter.with(|f| f.is_some()).then(|| {
             view! {
@@ -227,14 +231,15 @@ pub fn Waterfall() -> impl IntoView {
     };
 
     view! {
-        <section class="waterfall" class:off-tab=move || !shown.get() data-testid="waterfall" aria-label="Waterfall" aria-hidden=move || (!shown.get()).then_some("true")>
+        <section class="waterfall" class:off-tab=move || !shown.get() style=name_resize::style(name_w) data-testid="waterfall" aria-label="Waterfall" aria-hidden=move || (!shown.get()).then_some("true")>
             <h2 class="visually-hidden">"Waterfall"</h2>
             <Toolbar/>
             <Legend/>
             {filter_label}
             <div class="wf-head">
-                <div class="wf-name-head">"Service · operation"
+                <div class="wf-name-head" node_ref=name_head>"Service · operation"
                     <span class="rowcount" data-testid="row-count">{move || format!("{} rows", format::thousands(ui.derived.rows.with(|r| r.len()) as u64))}</span>
+                    <NameResize width=name_w head=name_head/>
                 </div>
                 <div class="wf-lane-head" node_ref=lane_head>
                     <Minimap/>

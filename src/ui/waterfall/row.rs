@@ -212,7 +212,7 @@ pub fn Row(r: RowData) -> impl IntoView {
         if r.error { "! " } else { "" },
         r.duration
     );
-    let skew = r.skew.map(|m| view! { <span class="skew" title=m.clone() aria-label=m>"⚠"</span> });
+    let skew = r.skew.map(|m| view! { <span class="skew" title=m.clone() aria-label=m>{crate::ui::icons::warn()}</span> });
     // The LLM badge: in the label group (before or after the duration) or inside the bar's right end.
     let badge_el = |text: &str, place: wf::BadgePlace, extra: &str| {
         let style = format!("max-width:{:.0}px{extra}", place.max_px);

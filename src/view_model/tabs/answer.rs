@@ -22,6 +22,7 @@ use crate::analysis::stats::{self, GroupBy, StatRow};
 use crate::model::subset::subset;
 use crate::model::TraceSet;
 use crate::view_model::tabs::table::TableWindow;
+use crate::view_model::flame::{spans::trace_tree, FlameTree};
 use crate::view_model::agent_view::{graph_svg, run_heading, run_of_table_id, steps_table};
 use crate::view_model::graph_layout::LayoutConfig;
 use crate::view_model::llm_table::{aggregate_choices, aggregate_table, calls_table, context_table, LlmTable};
@@ -30,7 +31,8 @@ use crate::view_model::tabs::llm::{
     call_link, cards, sorted, table_window, totals_text, AllPart, LlmAllData, LlmAllRequest, LlmTraceData, LlmTraceRequest, LlmTraceSummary,
 };
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest};
-use crate::view_model::tabs::{critical_path as cp, graph, llm_charts, patterns as pat, stats as st, traces, Request, Response};
+use crate::view_model::tabs::spans::{self, SpanBase};
+use crate::view_model::tabs::{critical_path as cp, flame, graph, llm_charts, patterns as pat, stats as st, traces, Request, Response};
 
 /// A few recent results, the most recent last.
 struct Recent<K, V> {
@@ -75,6 +77,9 @@ struct TableKey {
     prices: PriceTable,
 }
 
+/// What orders the span table's rows: trace, query, sort, attribute columns.
+type SpanOrderKey = (usize, String, Option<(usize, bool)>, Vec<String>);
+
 /// Computes responses for one set, keeping recent results.
 pub struct Answerer {
     layout: LayoutConfig,
@@ -88,6 +93,9 @@ pub struct Answerer {
     llm_traces: Recent<(usize, PriceTable), TraceLlm>,
     llm_tables: Recent<TableKey, LlmTable>,
     llm_sorted: Recent<(TableKey, Option<(usize, bool)>), LlmTable>,
+    flames: Recent<usize, FlameTree>,
+    span_bases: Recent<usize, SpanBase>,
+    span_orders: Recent<SpanOrderKey, Vec<u32>>,
     /// Every trace's summary and facts (built-in prices), made once.
     summaries: Recent<(), (Vec<TraceSummary>, Vec<TraceFacts>)>,
     /// The merged paths of the last traces the flame graph showed.
@@ -125,6 +133,9 @@ impl Answerer {
             llm_traces: Recent::new(2),
             llm_tables: Recent::new(4),
             llm_sorted: Recent::new(4),
+            flames: Recent::new(2),
+            span_bases: Recent::new(2),
+            span_orders: Recent::new(3),
             summaries: Recent::new(1),
             filtered: None,
             flame: Recent::new(1),
@@ -182,11 +193,11 @@ impl Answerer {
                 let s = self.summaries(set);
                 Response::Cohort(traces::cohort(set, &s.0, &s.1, r))
             }
-            Request::Flame { traces } => {
+            Request::AggregateFlame { traces } => {
                 let totals = self.flame_totals(set, traces);
-                Response::Flame(traces::FlameData { traces: traces.len(), paths: totals.paths.clone() })
+                Response::AggregateFlame(traces::AggregateFlameData { traces: traces.len(), paths: totals.paths.clone() })
             }
-            Request::FlameSpans { traces, path } => {
+            Request::AggregateFlameSpans { traces, path } => {
                 let totals = self.flame_totals(set, traces);
                 Response::Spans(totals.spans.get(*path).map(|v| v.iter().take(500).copied().collect()).unwrap_or_default())
             }
@@ -196,7 +207,27 @@ impl Answerer {
                 let t = self.llm_table(set, key, r.sort);
                 Response::Text(t.map(|t| t.to_csv()).unwrap_or_default())
             }
+            Request::Flame(r) => {
+                let tree = self.flames.get(r.trace, || trace_tree(set, r.trace));
+                Response::Flame(flame::answer(set, &tree, r))
+            }
+            Request::Spans(r) => {
+                let (b, rows) = self.span_rows(set, r);
+                Response::SpanTable(spans::answer(set, &b, &rows, r))
+            }
+            Request::SpansCsv(r) => {
+                let (b, rows) = self.span_rows(set, r);
+                Response::Text(spans::csv(set, &b, &rows, r))
+            }
         }
+    }
+
+    /// The span table's base for the trace and its rows filtered and sorted as asked.
+    fn span_rows(&mut self, set: &TraceSet, r: &spans::SpansRequest) -> (Rc<SpanBase>, Rc<Vec<u32>>) {
+        let b = self.span_bases.get(r.trace, || spans::base(set, r.trace));
+        let key = (r.trace, r.query.clone(), r.sort, r.attrs.clone());
+        let rows = self.span_orders.get(key, || spans::order(set, &b, r.trace, r));
+        (b, rows)
     }
 
     fn sorted_stats(&mut self, set: &TraceSet, scope: Option<usize>, by_op: bool, sort: usize, asc: bool) -> Rc<Vec<StatRow>> {

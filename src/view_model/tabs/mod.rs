@@ -10,15 +10,19 @@
 //! ```
 //!
 //! * [`critical_path`], [`graph`], [`patterns`], [`stats`], [`llm`]: one file per tab;
+//! * [`flame`]: the flame graph's frames for one viewport;
+//! * [`spans`]: the span table (filter, sort, attribute columns, CSV);
 //! * [`table`]: a window of table rows; [`llm_charts`]: the LLM charts, bounded;
 //! * [`traces`]: the trace list, its summaries and the two comparisons.
 
 pub mod answer;
 pub mod critical_path;
+pub mod flame;
 pub mod graph;
 pub mod llm;
 pub mod llm_charts;
 pub mod patterns;
+pub mod spans;
 pub mod stats;
 pub mod table;
 pub mod traces;
@@ -28,14 +32,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::view_model::list_window::RowRange;
 use crate::view_model::tabs::critical_path::{CpData, CpRequest};
+use crate::view_model::tabs::flame::{FlameData, FlameRequest};
 use crate::view_model::tabs::graph::{GraphData, GraphRequest, GraphTarget};
 use crate::view_model::tabs::llm::{AllPart, LlmAllData, LlmAllRequest, LlmCsvRequest, LlmTraceData, LlmTraceRequest};
 use crate::view_model::tabs::patterns::{PatternsData, PatternsRequest};
+use crate::view_model::tabs::spans::{SpansData, SpansRequest};
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest, StatsRequest};
 use crate::analysis::many::diff::DiffRow;
 use crate::analysis::many::summary::TraceSummary;
 use crate::view_model::tabs::table::TableWindow;
-use crate::view_model::tabs::traces::{CohortData, CohortRequest, FlameData, TraceListData, TraceListRequest};
+use crate::view_model::tabs::traces::{AggregateFlameData, CohortData, CohortRequest, TraceListData, TraceListRequest};
 
 /// What a view asks the worker for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -61,12 +67,16 @@ pub enum Request {
     /// Two groups of traces compared path by path.
     Cohort(CohortRequest),
     /// The aggregate flame graph of these traces (indices into `set.traces`).
-    Flame { traces: Vec<u32> },
+    AggregateFlame { traces: Vec<u32> },
     /// The spans behind path `path` of the flame graph of these traces (at most 500).
-    FlameSpans { traces: Vec<u32>, path: usize },
+    AggregateFlameSpans { traces: Vec<u32>, path: usize },
     /// A set-wide request ([`Request::is_set_wide`]) answered over the traces the trace
     /// list's filter keeps; span indices in the answer are the whole set's.
     Filtered { filter: String, request: Box<Request> },
+    Flame(FlameRequest),
+    Spans(SpansRequest),
+    /// The span table as CSV (its `rows` are ignored).
+    SpansCsv(SpansRequest),
 }
 
 /// What the worker answers.
@@ -86,7 +96,9 @@ pub enum Response {
     TraceList(TraceListData),
     Diff(Vec<DiffRow>),
     Cohort(CohortData),
+    AggregateFlame(AggregateFlameData),
     Flame(FlameData),
+    SpanTable(SpansData),
     /// A file's text (CSV).
     Text(String),
     /// The request could not be answered (no set loaded); the text says why.
@@ -110,9 +122,11 @@ impl Request {
                     q.rows = none;
                 }
             }
-            Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_)
+            Request::Flame(f) => f.rows = none,
+            Request::Spans(t) => t.rows = none,
+            Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_) | Request::SpansCsv(_)
             | Request::TraceSummaries | Request::TraceList(_) | Request::Diff { .. } | Request::Cohort(_)
-            | Request::Flame { .. } | Request::FlameSpans { .. } => {}
+            | Request::AggregateFlame { .. } | Request::AggregateFlameSpans { .. } => {}
         }
         r
     }

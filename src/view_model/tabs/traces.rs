@@ -135,7 +135,7 @@ pub fn cohort(set: &TraceSet, summaries: &[TraceSummary], facts: &[TraceFacts], 
 
 /// The aggregate flame graph's data: the merged paths of the listed traces.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct FlameData {
+pub struct AggregateFlameData {
     pub traces: usize,
     pub paths: Vec<PathTotal>,
 }

@@ -90,7 +90,7 @@ pub fn NodeSpans(st: GraphState) -> impl IntoView {
                     <button data-testid="graph-node-spans-filter" title="Filter the waterfall to these spans"
                         on:click=move |_| filter_loaded(app, &spans, filter_label.clone())>"Show in waterfall"</button>
                     <button data-testid="graph-node-spans-close" title="Close the list" aria-label="Close the list"
-                        on:click=move |_| st.picked.set(None)>"×"</button>
+                        on:click=move |_| st.picked.set(None)>{crate::ui::icons::close()}</button>
                 </div>
                 <div class="an-table-wrap" tabindex="0" role="region" aria-label="Client spans" node_ref=sw.scroller
                     style=format!("max-height:{SHOWN_PX}px") on:scroll=move |_| sw.measure()>
