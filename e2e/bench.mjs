@@ -19,6 +19,11 @@
 //   demo, and reports the median file→rows, the longest main-thread task of the load and
 //   the median of each load step (window.__clewLoadMarks, ms after the change event).
 //
+// node e2e/bench.mjs list [traces] [runs]   (default 10000 and 3 runs)
+//   opens a generated OTLP file of `traces` traces (3 spans each, `clew gen --seed 7`) by
+//   `?url=` in a fresh page per run, waits for the trace list and its scatter to report
+//   ready, and reports the main thread's long tasks (ms after navigation) and load marks.
+//
 // Writes a JSON summary to stdout and /tmp/clew-bench.json (load mode: /tmp/clew-bench-load.json).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,12 +35,13 @@ import { benchTabs } from './bench_tabs.mjs';
 
 const loadMode = process.argv[2] === 'load';
 const tabsMode = process.argv[2] === 'tabs';
-const args = loadMode || tabsMode ? process.argv.slice(3) : process.argv.slice(2);
+const listMode = process.argv[2] === 'list';
+const args = loadMode || tabsMode || listMode ? process.argv.slice(3) : process.argv.slice(2);
 const sizes = (args[0] || (loadMode ? '10000,100000' : tabsMode ? '100000,1000000' : '10000,100000,1000000')).split(',').map(Number);
 const runs = Number(args[1] || 3);
 const tmp = process.env.BENCH_DIR || path.join(os.tmpdir(), 'clew-bench');
 fs.mkdirSync(tmp, { recursive: true });
-const { server, base } = await serve();
+const { server, base } = await serve({ '/bench': tmp });
 const { context, close } = await launch(['--enable-precise-memory-info', '--js-flags=--max-old-space-size=4096']);
 const results = [];
 
@@ -118,6 +124,39 @@ async function timedLoad(page, file, n) {
       marks,
     };
   });
+}
+
+if (listMode) {
+  const traces = Number(args[0] || 10000);
+  const file = path.join(tmp, `list-${traces}.json`);
+  if (!fs.existsSync(file)) {
+    execFileSync(path.join(ROOT, 'target', 'release', 'clew'), ['gen', '--spans', String(3 * traces), '--traces', String(traces),
+      '--seed', '7', '--format', 'otlp', '--out', file], { stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  for (let i = 0; i < runs; i++) {
+    const before = loadavg();
+    const page = await context.newPage();
+    await recordLongTasks(page);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(base + '?url=' + encodeURIComponent(base + 'bench/' + path.basename(file)));
+    await page.waitForSelector('[data-testid="trace-list-page"][data-ready="1"]', { timeout: 120000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const r = await page.evaluate(() => ({
+      longest_task_ms: Math.round(window.__longtasks.reduce((m, t) => Math.max(m, t.dur), 0)),
+      long_tasks: window.__longtasks.map((t) => [Math.round(t.start), Math.round(t.dur)]),
+      marks: Object.fromEntries(Object.entries(window.__clewLoadMarks || {}).map(([k, v]) => [k, Math.round(v)])),
+      dom_nodes: document.getElementsByTagName('*').length,
+    }));
+    await page.close();
+    results.push({ traces, run: i + 1, loadavg: before, ...r });
+    console.error(`${traces} traces, run ${i + 1}: longest task ${r.longest_task_ms} ms, tasks ${JSON.stringify(r.long_tasks)} (load ${before.join(' ')})`);
+  }
+  await close();
+  server.close();
+  const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, results };
+  fs.writeFileSync('/tmp/clew-bench-list.json', JSON.stringify(out, null, 2));
+  console.log(JSON.stringify(out, null, 2));
+  process.exit(0);
 }
 
 if (loadMode) {

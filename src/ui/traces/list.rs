@@ -29,7 +29,8 @@ pub fn TraceListPage() -> impl IntoView {
     let order = Memo::new(move |_| ls.order());
     let count = move || ls.count_text(ui.app, order.with(|o| o.len()));
     let busy = move || ls.matched.computing() || ls.rows.computing();
-    let ready = move || (ls.matched.painted() && ls.rows.painted()).then_some("1");
+    let scatter_done = move || ls.scatter_drawn.get() || ls.mode.with(|m| *m != ListMode::List);
+    let ready = move || (ls.matched.painted() && ls.rows.painted() && scatter_done()).then_some("1");
     let picked = move || ls.picked.get();
     let compare_ab = move |_| {
         let p = picked();

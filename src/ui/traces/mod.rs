@@ -82,6 +82,8 @@ pub struct ListState {
     pub mode: RwSignal<ListMode>,
     /// The slowest share of a "slowest P%" cohort.
     pub slowest_percent: RwSignal<f64>,
+    /// The scatter shows the current rows (it draws in a task after the list's paint).
+    pub scatter_drawn: RwSignal<bool>,
     pub rows: Channel<Vec<Row>>,
     pub matched: Channel<TraceListData>,
     /// Opens a row whose trace is not loaded (a backend's search result).
@@ -124,6 +126,7 @@ impl ListState {
             scroll_top: RwSignal::new(0.0),
             mode: RwSignal::new(ListMode::List),
             slowest_percent: RwSignal::new(10.0),
+            scatter_drawn: RwSignal::new(false),
             rows,
             matched,
             fetch: StoredValue::new(None),

@@ -10,7 +10,7 @@ use super::{open_trace, track_width};
 use crate::analysis::chart_theme::ChartTheme;
 use crate::format;
 use crate::ui::context::{dark_theme, use_ui};
-use crate::ui::util::Shared;
+use crate::ui::util::{after_paint, Shared};
 use crate::view_model::trace_scatter::{axes_svg, brushed, hit, paths, Brush, ScatterPoint, ScatterScale};
 
 /// Height of the scatter, px.
@@ -24,10 +24,28 @@ pub fn Scatter() -> impl IntoView {
     let ls = ui.list;
     let wrap = NodeRef::<leptos::html::Div>::new();
     let width = track_width(wrap, 900.0);
+    // The points are made and drawn in a task after the list has painted: at 10,000
+    // traces the list and the scatter in one task would block the page for too long.
+    let drawn_gen = RwSignal::new(0u64);
+    let asked_gen = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        ls.matched.data.track();
+        ls.rows.data.track();
+        ls.scatter_drawn.set(false);
+        let next = asked_gen.get_value() + 1;
+        asked_gen.set_value(next);
+        after_paint(move || {
+            if asked_gen.try_get_value() == Some(next) {
+                drawn_gen.try_set(next);
+                ls.scatter_drawn.try_set(true);
+            }
+        });
+    });
     // The points of the filtered rows (the brush narrows the list, not the plot).
     let points = Memo::new(move |_| {
-        let m = ls.matched.data.get();
-        let pts: Vec<ScatterPoint> = ls.rows.data.with(|rows| {
+        drawn_gen.track();
+        let m = ls.matched.data.get_untracked();
+        let pts: Vec<ScatterPoint> = ls.rows.data.with_untracked(|rows| {
             let (Some(rows), Some(m)) = (rows.as_ref(), m.as_ref()) else { return Vec::new() };
             m.order
                 .iter()
