@@ -12,10 +12,12 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
 };
 
-export function startServer({ dir = 'dist', port = 8080, mounts = {} } = {}) {
+/** `handle(req, res)`, when given, sees every request first and returns true when it answered it. */
+export function startServer({ dir = 'dist', port = 8080, mounts = {}, handle = null } = {}) {
   const root = path.resolve(dir);
   const roots = Object.entries(mounts).map(([p, d]) => [p.replace(/\/$/, ''), path.resolve(d)]);
   const server = http.createServer((req, res) => {
+    if (handle && handle(req, res)) return;
     let urlPath;
     try {
       urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);

@@ -7,6 +7,7 @@
 //! ?trace=<id>                 select this trace (hex trace id) after loading
 //! ?find=<query> | ?uiFind=    pre-fill the find box
 //! ?url=<http(s) URL>          load a trace at start (read by the loader)
+//! ?origins=<origin>,<origin>  the only host origins whose postMessage calls are handled
 //! ```
 //! The URL hash (deep link) wins over `trace` and `find` when both are given.
 
@@ -30,10 +31,23 @@ pub struct EmbedParams {
     /// Trace id as lower-case hex, leading zeros as given.
     pub trace: Option<String>,
     pub find: Option<String>,
+    /// Host origins allowed to post (`scheme://host[:port]`, lower case, no trailing `/`);
+    /// `None` when the parameter is absent (every parent or opener may post).
+    pub origins: Option<Vec<String>>,
 }
 
 fn truthy(v: &str) -> bool {
     !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false" | "no" | "off")
+}
+
+/// `https://a.example, https://b.example/` → `["https://a.example", "https://b.example"]`.
+/// An empty list (`origins=`) lets no host in.
+fn parse_origins(v: &str) -> Vec<String> {
+    let mut out: Vec<String> =
+        v.split(',').map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase()).filter(|o| !o.is_empty()).collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 impl EmbedParams {
@@ -62,6 +76,7 @@ impl EmbedParams {
                     p.trace = (!t.is_empty()).then_some(t);
                 }
                 "find" | "uiFind" => p.find = (!v.trim().is_empty()).then_some(v),
+                "origins" => p.origins = Some(parse_origins(&v)),
                 _ => {}
             }
         }
@@ -110,6 +125,14 @@ mod tests {
         assert!(p.embed);
         assert_eq!(p.theme, Some(ForcedTheme::Light));
         assert_eq!(p.find.as_deref(), Some("error"));
+    }
+
+    #[test]
+    fn origins_are_a_normalized_list() {
+        assert_eq!(EmbedParams::from_query("").origins, None);
+        let p = EmbedParams::from_query("origins=https%3A%2F%2FGrafana.example%2F,%20https://ops.example:8443,,https://ops.example:8443");
+        assert_eq!(p.origins, Some(vec!["https://grafana.example".to_string(), "https://ops.example:8443".to_string()]));
+        assert_eq!(EmbedParams::from_query("origins=").origins, Some(Vec::new()));
     }
 
     #[test]

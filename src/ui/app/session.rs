@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::model::{SpanId, TraceSet};
 use crate::ui::context::{Status, Ui};
 use crate::ui::embed;
-use crate::ui::loader;
+use crate::ui::loader::{self, Credentials};
 use crate::ui::state::{Loaded, Tab};
 use crate::ui::util::after_paint;
 use crate::view_model::deeplink::DeepLink;
@@ -129,9 +129,13 @@ pub fn sync_hash(ui: Ui) {
 /// for its host instead).
 pub fn initial_load(ui: Ui) {
     match loader::url_param() {
-        Ok(Some(url)) => loader::load_url(ui, url),
+        Ok(Some(url)) => {
+            loader::load_url(ui, url, false, Credentials::SameOrigin);
+        }
         Ok(None) if embed::params().embed => {}
-        Ok(None) => loader::load_url(ui, DEMO_URL.to_string()),
+        Ok(None) => {
+            loader::load_url(ui, DEMO_URL.to_string(), false, Credentials::SameOrigin);
+        }
         Err(msg) => ui.load.status.set(Status::Error(msg)),
     }
 }
