@@ -3,12 +3,17 @@
 //! * `clew analyze [--format F] [--json] FILE...`: load files (fragments of one
 //!   trace merge) and print a summary, or one JSON object with `--json`. Files that
 //!   would take the model's arenas past their `u32` limit are refused (exit 1).
+//! * `clew export --format otlp [--input-format F] FILE...`: load files as `analyze` does and
+//!   write the traces as one OTLP JSON document to stdout; ids that had to be re-encoded
+//!   are listed on stderr, one `clew: re-encoded …` line each.
 //! * `clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--out FILE]`:
 //!   write a realistic synthetic trace file.
 
 use std::io::Write;
 use std::process::ExitCode;
 
+use clew::export::ids::IdKind;
+use clew::export::otlp;
 use clew::model::builder::SetBuilder;
 use clew::model::TraceSet;
 use clew::parse::{self, Format};
@@ -17,12 +22,14 @@ use clew::synth::{self, GenFormat, GenOptions};
 
 const USAGE: &str = "usage:
   clew analyze [--format otlp|jaeger|zipkin|jaeger-proto] [--json] FILE...
+  clew export --format otlp [--input-format otlp|jaeger|zipkin|jaeger-proto] FILE... > out.json
   clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--out FILE]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(|s| s.as_str()) {
         Some("analyze") => analyze(&args[1..]),
+        Some("export") => export(&args[1..]),
         Some("gen") => generate(&args[1..]),
         Some("-h") | Some("--help") | Some("help") => {
             println!("{USAGE}");
@@ -68,18 +75,10 @@ fn analyze(args: &[String]) -> ExitCode {
     if files.is_empty() {
         return fail(&format!("no input files\n{USAGE}"));
     }
-    let mut contents: Vec<(String, Vec<u8>)> = Vec::with_capacity(files.len());
-    for f in &files {
-        match std::fs::read(f) {
-            Ok(b) => contents.push((f.to_string(), b)),
-            Err(e) => return fail(&format!("{f}: cannot read the file: {e}")),
-        }
-    }
-    let set = match load(SetBuilder::new(), &contents, format) {
+    let set = match read_and_load(&files, format) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    drop(contents);
     let opts = report::ReportOptions::default();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -93,6 +92,69 @@ fn analyze(args: &[String]) -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// `clew export --format otlp FILE...`: the loaded traces as OTLP JSON on stdout.
+fn export(args: &[String]) -> ExitCode {
+    let mut out_format: Option<&str> = None;
+    let mut format: Option<Format> = None;
+    let mut files: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let val = args.get(i + 1).map(String::as_str);
+        match args[i].as_str() {
+            "--format" => {
+                out_format = val;
+                i += 1;
+            }
+            "--input-format" => match val.and_then(Format::parse) {
+                Some(f) => {
+                    format = Some(f);
+                    i += 1;
+                }
+                None => return fail("--input-format takes otlp, jaeger, zipkin or jaeger-proto"),
+            },
+            s if s.starts_with("--") => return fail(&format!("unknown option {s}\n{USAGE}")),
+            s => files.push(s),
+        }
+        i += 1;
+    }
+    match out_format {
+        Some("otlp") => {}
+        Some(f) => return fail(&format!("unknown export format {f:?}; the one export format is otlp")),
+        None => return fail(&format!("export needs --format otlp\n{USAGE}")),
+    }
+    if files.is_empty() {
+        return fail(&format!("no input files\n{USAGE}"));
+    }
+    let set = match read_and_load(&files, format) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let exported = otlp::export(&set, None);
+    for c in &exported.id_changes {
+        let what = match c.kind {
+            IdKind::Trace => "trace id".to_string(),
+            IdKind::Span => format!("span id in trace {}", c.trace),
+        };
+        let nth = if c.nth > 0 { format!(" (occurrence {})", c.nth + 1) } else { String::new() };
+        eprintln!("clew: re-encoded {what} {:?}{nth} ({}) as {}", c.from, c.reason, c.to);
+    }
+    let mut out = std::io::stdout().lock();
+    if out.write_all(exported.json.as_bytes()).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()).is_err() {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Reads the named files and loads them into one set (their bytes are dropped after).
+fn read_and_load(files: &[&str], format: Option<Format>) -> Result<TraceSet, String> {
+    let mut contents: Vec<(String, Vec<u8>)> = Vec::with_capacity(files.len());
+    for f in files {
+        let bytes = std::fs::read(f).map_err(|e| format!("{f}: cannot read the file: {e}"))?;
+        contents.push((f.to_string(), bytes));
+    }
+    load(SetBuilder::new(), &contents, format)
 }
 
 /// Reads the files into one set (fragments of one trace merge). Refuses the first file
