@@ -8,8 +8,13 @@
 //! ?find=<query> | ?uiFind=    pre-fill the find box
 //! ?url=<http(s) URL>          load a trace at start (read by the loader)
 //! ?origins=<origin>,<origin>  the only host origins whose postMessage calls are handled
+//! ?view=<tab>                 open this view (waterfall, critical-path, graph, …)
+//! ?span=<id>                  select this span (and open its detail)
+//! ?uiTimelineHideMinimap=1    Jaeger UI: no minimap over the waterfall
+//! ?uiTimelineCollapseTitle=1  Jaeger UI: the trace header starts collapsed to its title line
+//! ?uiTimelineHideSummary=1    Jaeger UI: no summary facts (start, duration, counts) in the header
 //! ```
-//! The URL hash (deep link) wins over `trace` and `find` when both are given.
+//! The URL hash (deep link) wins over `trace`, `find`, `view` and `span` when both are given.
 
 use crate::view_model::deeplink::decode_component;
 
@@ -31,6 +36,13 @@ pub struct EmbedParams {
     /// Trace id as lower-case hex, leading zeros as given.
     pub trace: Option<String>,
     pub find: Option<String>,
+    /// The view to open (a tab name; names no tab knows are ignored by the app).
+    pub view: Option<String>,
+    /// A span id to select, lower case.
+    pub span: Option<String>,
+    pub hide_minimap: bool,
+    pub collapse_title: bool,
+    pub hide_summary: bool,
     /// Host origins allowed to post (`scheme://host[:port]`, lower case, no trailing `/`);
     /// `None` when the parameter is absent (every parent or opener may post).
     pub origins: Option<Vec<String>>,
@@ -77,6 +89,17 @@ impl EmbedParams {
                 }
                 "find" | "uiFind" => p.find = (!v.trim().is_empty()).then_some(v),
                 "origins" => p.origins = Some(parse_origins(&v)),
+                "view" => {
+                    let t = v.trim().to_ascii_lowercase();
+                    p.view = (!t.is_empty()).then_some(t);
+                }
+                "span" | "spanId" => {
+                    let t = v.trim().to_ascii_lowercase();
+                    p.span = (!t.is_empty()).then_some(t);
+                }
+                "uiTimelineHideMinimap" => p.hide_minimap = truthy(&v),
+                "uiTimelineCollapseTitle" => p.collapse_title = truthy(&v),
+                "uiTimelineHideSummary" => p.hide_summary = truthy(&v),
                 _ => {}
             }
         }
@@ -133,6 +156,16 @@ mod tests {
         let p = EmbedParams::from_query("origins=https%3A%2F%2FGrafana.example%2F,%20https://ops.example:8443,,https://ops.example:8443");
         assert_eq!(p.origins, Some(vec!["https://grafana.example".to_string(), "https://ops.example:8443".to_string()]));
         assert_eq!(EmbedParams::from_query("origins=").origins, Some(Vec::new()));
+    }
+
+    #[test]
+    fn view_span_and_the_jaeger_timeline_switches() {
+        let p = EmbedParams::from_query("view=Graph&span=B7AD6B7169203331&uiTimelineHideMinimap=1&uiTimelineCollapseTitle=true&uiTimelineHideSummary=0");
+        assert_eq!(p.view.as_deref(), Some("graph"));
+        assert_eq!(p.span.as_deref(), Some("b7ad6b7169203331"));
+        assert!(p.hide_minimap && p.collapse_title && !p.hide_summary);
+        let d = EmbedParams::from_query("view=&span=%20");
+        assert_eq!((d.view, d.span, d.hide_minimap, d.collapse_title, d.hide_summary), (None, None, false, false, false));
     }
 
     #[test]

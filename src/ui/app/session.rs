@@ -1,5 +1,5 @@
 //! The session: a decoded set in, on screen out — the view restored from the URL hash
-//! (deep link) and `?trace=`/`?find=`, and the contract attributes set once painted.
+//! (deep link) and `?trace=`/`?find=`/`?view=`/`?span=`, and the contract attributes set once painted.
 //! Also the first load of the page and the hash kept in step with the view.
 
 use std::sync::Arc;
@@ -56,11 +56,12 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
             && a < t.duration_ns.max(1) {
                 ui.wf.zoom.set(Some(wf::TimeWindow { start_ns: a as f64, end_ns: b.min(t.duration_ns.max(1)) as f64 }));
             }
-        if let Some(sid) = link.span.as_deref() {
+        if let Some(sid) = link.span.as_deref().or(params.span.as_deref()) {
             selected = find_span_by_text(set, trace, sid);
         }
     }
-    if let Some(tab) = link.tab.as_deref().and_then(Tab::from_name) {
+    // The hash first, then `?view=` (a name no tab knows is ignored).
+    if let Some(tab) = link.tab.as_deref().or(params.view.as_deref()).and_then(Tab::from_name) {
         ui.app.tab.set(tab);
     }
     let (spans, traces) = (set.spans.len(), set.traces.len());

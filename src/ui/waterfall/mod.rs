@@ -237,7 +237,7 @@ pub fn Waterfall() -> impl IntoView {
                     <span class="rowcount" data-testid="row-count">{move || format!("{} rows", format::thousands(ui.derived.rows.with(|r| r.len()) as u64))}</span>
                 </div>
                 <div class="wf-lane-head" node_ref=lane_head>
-                    <Minimap/>
+                    {(!crate::ui::embed::params().hide_minimap).then(|| view! { <Minimap/> })}
                     <Ruler/>
                 </div>
             </div>
