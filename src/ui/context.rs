@@ -35,6 +35,8 @@ pub enum Dialog {
     None,
     Paste,
     Help,
+    /// The backend Connect dialog.
+    Connect,
 }
 
 /// What the loader is doing.

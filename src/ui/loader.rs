@@ -549,31 +549,37 @@ pub async fn fetch_input(url: &str, credentials: Credentials) -> Result<Input, S
 /// Loads a URL (the `?url=` parameter, the demo, or a host's `{clew:{url}}`), replacing
 /// the set or adding to it; returns the load's id, which the fetch and the parse share.
 pub fn load_url(ui: Ui, url: String, add: bool, credentials: Credentials) -> f64 {
-    // The worker boots while the fetch runs.
+    let request = begin_fetch(ui, format!("Fetching {url}"));
+    leptos::task::spawn_local(async move {
+        let result = fetch_input(&url, credentials).await;
+        finish_fetch(ui, request, result, add);
+    });
+    request
+}
+
+/// Starts a load whose input is still being fetched (a URL, a backend's trace): the page
+/// shows `text` as its progress and the worker boots meanwhile. Returns the load's id for
+/// [`finish_fetch`]. A load started while the fetch runs (a drop, a pick, a host's
+/// postMessage) wins: the fetched input is then dropped, not loaded over it.
+pub fn begin_fetch(ui: Ui, text: String) -> f64 {
     if !ensure_worker(ui) {
         return latest_load();
     }
     ui.load.painted.set(None);
-    ui.load.status.set(Status::Loading {
-        text: format!("Fetching {url}"),
-        started_ms: now_ms(),
-        done_bytes: 0.0,
-        total_bytes: 0.0,
-    });
-    // A load started while this fetch is in flight (a drop, a pick, a host's
-    // postMessage) wins: the fetched file is then dropped, not loaded over it.
-    let request = next_id();
-    leptos::task::spawn_local(async move {
-        let result = fetch_input(&url, credentials).await;
-        if latest_load() != request {
-            return;
-        }
-        match result {
-            Ok(input) => start_load(ui, vec![input], add, request),
-            Err(e) => fail(ui, e),
-        }
-    });
-    request
+    ui.load.status.set(Status::Loading { text, started_ms: now_ms(), done_bytes: 0.0, total_bytes: 0.0 });
+    next_id()
+}
+
+/// Loads the fetched input of load `request` (or shows why the fetch failed), unless a
+/// newer load started meanwhile.
+pub fn finish_fetch(ui: Ui, request: f64, result: Result<Input, String>, add: bool) {
+    if latest_load() != request {
+        return;
+    }
+    match result {
+        Ok(input) => start_load(ui, vec![input], add, request),
+        Err(e) => fail(ui, e),
+    }
 }
 
 /// Loads pasted text.

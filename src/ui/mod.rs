@@ -11,6 +11,7 @@
 //! * [`app`]: the shell (top bar, dialogs, session); [`header`], [`detail`]; [`controls`];
 //! * [`waterfall`], [`analysis`] (critical path, graph, patterns, stats), [`llm`]: the views;
 //!   [`lists`]: the virtual tables and lists they share;
+//! * [`backend`]: Jaeger, Tempo and Zipkin as sources (Connect dialog, search panel, fetch);
 //! * [`loader`] and [`worker`]: loading (the worker also keeps the set for the analyses);
 //!   [`offload`]: the analysis tabs' requests to the worker; [`embed`]: the embedding options of the query
 //!   string (`?embed=1`, `?theme=`, ...) and a host page's postMessage calls
@@ -19,6 +20,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod backend;
 pub mod context;
 pub mod controls;
 pub mod detail;

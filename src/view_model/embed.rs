@@ -13,6 +13,8 @@
 //! ?uiTimelineHideMinimap=1    Jaeger UI: no minimap over the waterfall
 //! ?uiTimelineCollapseTitle=1  Jaeger UI: the trace header starts collapsed to its title line
 //! ?uiTimelineHideSummary=1    Jaeger UI: no summary facts (start, duration, counts) in the header
+//! ?backend=jaeger|tempo|zipkin&base=<URL>   connect to a backend; with trace= fetch that trace,
+//!                             with q= (Tempo TraceQL) or service= search it
 //! ```
 //! The URL hash (deep link) wins over `trace`, `find`, `view` and `span` when both are given.
 
@@ -43,6 +45,14 @@ pub struct EmbedParams {
     pub hide_minimap: bool,
     pub collapse_title: bool,
     pub hide_summary: bool,
+    /// `backend=`, lower case (the app checks the name).
+    pub backend: Option<String>,
+    /// `base=`: the backend's base URL, as given.
+    pub base: Option<String>,
+    /// `q=`: a search query (Tempo TraceQL).
+    pub q: Option<String>,
+    /// `service=`: search this service.
+    pub service: Option<String>,
     /// Host origins allowed to post (`scheme://host[:port]`, lower case, no trailing `/`);
     /// `None` when the parameter is absent (every parent or opener may post).
     pub origins: Option<Vec<String>>,
@@ -97,6 +107,10 @@ impl EmbedParams {
                     let t = v.trim().to_ascii_lowercase();
                     p.span = (!t.is_empty()).then_some(t);
                 }
+                "backend" => p.backend = Some(v.trim().to_ascii_lowercase()).filter(|b| !b.is_empty()),
+                "base" => p.base = Some(v.trim().to_string()).filter(|b| !b.is_empty()),
+                "q" => p.q = Some(v.trim().to_string()).filter(|b| !b.is_empty()),
+                "service" => p.service = Some(v.trim().to_string()).filter(|b| !b.is_empty()),
                 "uiTimelineHideMinimap" => p.hide_minimap = truthy(&v),
                 "uiTimelineCollapseTitle" => p.collapse_title = truthy(&v),
                 "uiTimelineHideSummary" => p.hide_summary = truthy(&v),
@@ -166,6 +180,17 @@ mod tests {
         assert!(p.hide_minimap && p.collapse_title && !p.hide_summary);
         let d = EmbedParams::from_query("view=&span=%20");
         assert_eq!((d.view, d.span, d.hide_minimap, d.collapse_title, d.hide_summary), (None, None, false, false, false));
+    }
+
+    #[test]
+    fn backend_parameters() {
+        let p = EmbedParams::from_query("backend=Tempo&base=http%3A%2F%2F127.0.0.1%3A3200%2F&trace=ABC&q=%7B%20status%20%3D%20error%20%7D&service=cart");
+        assert_eq!(p.backend.as_deref(), Some("tempo"));
+        assert_eq!(p.base.as_deref(), Some("http://127.0.0.1:3200/"));
+        assert_eq!(p.trace.as_deref(), Some("abc"));
+        assert_eq!(p.q.as_deref(), Some("{ status = error }"));
+        assert_eq!(p.service.as_deref(), Some("cart"));
+        assert_eq!(EmbedParams::from_query("backend=&base=").backend, None);
     }
 
     #[test]

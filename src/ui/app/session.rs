@@ -96,6 +96,19 @@ thread_local! {
     static INSTALLS: std::cell::RefCell<u64> = const { std::cell::RefCell::new(0) };
 }
 
+/// Points the URL hash at a span that the next load brings (a span link's target fetched
+/// from a backend): the load's install then selects it.
+pub fn aim_at(trace: &str, span: &str) {
+    let link = DeepLink { trace: Some(trace.to_string()), span: Some(span.to_string()), ..DeepLink::default() };
+    if let Some(w) = web_sys::window() {
+        let loc = w.location();
+        let url = format!("{}{}#{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default(), link.to_hash());
+        if let Ok(hist) = w.history() {
+            let _ = hist.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}
+
 /// Writes the view state into the URL hash (replacing, not pushing, history).
 pub fn sync_hash(ui: Ui) {
     Effect::new(move |_| {
@@ -133,6 +146,8 @@ pub fn initial_load(ui: Ui) {
         Ok(Some(url)) => {
             loader::load_url(ui, url, false, Credentials::SameOrigin);
         }
+        // A backend (`?backend=`) is asked by `ui::backend::install`; no demo then.
+        Ok(None) if crate::ui::backend::from_url() => {}
         Ok(None) if embed::params().embed => {}
         Ok(None) => {
             loader::load_url(ui, DEMO_URL.to_string(), false, Credentials::SameOrigin);
