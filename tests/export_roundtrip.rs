@@ -238,7 +238,7 @@ fn the_cli_exports_otlp_and_lists_re_encoded_ids() {
     assert!(set.spans[0].span_id.is_valid() && set.traces[0].trace_id.is_valid());
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
-    assert!(stderr.contains("re-encoded trace id \"zzz\" (not hex) as ") && stderr.contains("\"xyz\" (not hex)"), "{stderr}");
+    assert!(stderr.contains("re-encoded trace id \"zzz\" (not hex) → ") && stderr.contains("\"xyz\" in trace "), "{stderr}");
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_clew")).args(["export", "--format", "csv"]).arg(&file).output().unwrap();
     assert_eq!(bad.status.code(), Some(1));
 }

@@ -10,7 +10,7 @@ import http from 'node:http';
 export const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 /** The trace a span of TRACE links to; not in the search answers. */
 export const LINKED = '5bf92f3577b34da6a3ce929d0e0e4737';
-export const LINKED_SPAN = '00f067aa0ba902b7';
+export const LINKED_SPAN = 'a000000000000002';
 /** Jaeger: only v3 (/api/v3/traces/{id}) knows it; v1 answers 404. */
 export const V3_ONLY = '6bf92f3577b34da6a3ce929d0e0e4738';
 /** Ids that make the trace endpoints fail in one way each. */

@@ -12,7 +12,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clew::export::ids::IdKind;
 use clew::export::otlp;
 use clew::model::builder::SetBuilder;
 use clew::model::TraceSet;
@@ -133,12 +132,7 @@ fn export(args: &[String]) -> ExitCode {
     };
     let exported = otlp::export(&set, None);
     for c in &exported.id_changes {
-        let what = match c.kind {
-            IdKind::Trace => "trace id".to_string(),
-            IdKind::Span => format!("span id in trace {}", c.trace),
-        };
-        let nth = if c.nth > 0 { format!(" (occurrence {})", c.nth + 1) } else { String::new() };
-        eprintln!("clew: re-encoded {what} {:?}{nth} ({}) as {}", c.from, c.reason, c.to);
+        eprintln!("clew: re-encoded {}", c.line());
     }
     let mut out = std::io::stdout().lock();
     if out.write_all(exported.json.as_bytes()).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()).is_err() {

@@ -34,6 +34,17 @@ pub struct IdChange {
     pub reason: &'static str,
 }
 
+impl IdChange {
+    /// One line for a person: `span id "x" in trace <id> (not hex) → <new>`.
+    pub fn line(&self) -> String {
+        let nth = if self.nth > 0 { format!(" (occurrence {})", self.nth + 1) } else { String::new() };
+        match self.kind {
+            IdKind::Trace => format!("trace id {:?} ({}) → {}", self.from, self.reason, self.to),
+            IdKind::Span => format!("span id {:?}{nth} in trace {} ({}) → {}", self.from, self.trace, self.reason, self.to),
+        }
+    }
+}
+
 /// The exported ids of a set's spans and traces.
 pub struct IdMap {
     /// Per trace of the set, its exported id (only the exported traces are filled).

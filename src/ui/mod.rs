@@ -16,7 +16,7 @@
 //!   [`offload`]: the analysis tabs' requests to the worker; [`embed`]: the embedding options of the query
 //!   string (`?embed=1`, `?theme=`, ...) and a host page's postMessage calls
 //!   (docs/embedding.md); [`focus`]: keyboard focus (dialogs trap it and give it back);
-//!   [`util`]: small browser helpers.
+//!   [`share`]: the Share menu (link, SVG/PNG, CSV, OTLP JSON); [`util`]: small browser helpers.
 
 pub mod analysis;
 pub mod app;
@@ -32,6 +32,7 @@ pub mod llm;
 pub mod loader;
 pub mod memory;
 pub mod offload;
+pub mod share;
 pub mod state;
 pub mod util;
 pub mod waterfall;

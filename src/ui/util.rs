@@ -188,6 +188,23 @@ fn channel_yield() -> js_sys::Promise {
     })
 }
 
+/// Starts a download of `url` (a data: or blob: URL) as file `file_name`.
+pub fn download_url(file_name: &str, url: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let Ok(a) = document.create_element("a") {
+        let _ = a.set_attribute("href", url);
+        let _ = a.set_attribute("download", file_name);
+        let _ = a.set_attribute("style", "display:none");
+        if let Some(body) = document.body() {
+            let _ = body.append_child(&a);
+            if let Some(h) = a.dyn_ref::<web_sys::HtmlElement>() {
+                h.click();
+            }
+            let _ = body.remove_child(&a);
+        }
+    }
+}
+
 /// Starts a download of `text` as a file.
 pub fn download(file_name: &str, text: &str) {
     let Some(window) = web_sys::window() else { return };

@@ -308,6 +308,7 @@ pub fn App() -> impl IntoView {
                             aria-label=move || if dark_now() { "Switch to light theme" } else { "Switch to dark theme" }
                             on:click=toggle_theme>{move || if dark_now() { "☀" } else { "☾" }}</button>
                     })}
+                    <crate::ui::share::ShareMenu/>
                     <button class="icon" data-testid="help" title="Keyboard shortcuts (?)" aria-label="Help" on:click=move |_| ui.dialog.set(Dialog::Help)>"?"</button>
                 </header>
             })}

@@ -154,6 +154,10 @@ impl Answerer {
                 let t = self.llm_table(set, key, r.sort);
                 Response::Text(t.map(|t| t.to_csv()).unwrap_or_default())
             }
+            Request::ExportOtlp { traces } => {
+                let e = crate::export::otlp::export(set, traces.as_deref());
+                Response::Export { json: e.json, id_changes: e.id_changes.iter().map(|c| c.line()).collect() }
+            }
         }
     }
 

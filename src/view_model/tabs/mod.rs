@@ -47,6 +47,8 @@ pub enum Request {
     LlmTrace(LlmTraceRequest),
     LlmAll(LlmAllRequest),
     LlmCsv(LlmCsvRequest),
+    /// The loaded traces (or these, by index) as OTLP JSON.
+    ExportOtlp { traces: Option<Vec<usize>> },
 }
 
 /// What the worker answers.
@@ -64,6 +66,8 @@ pub enum Response {
     LlmAll(LlmAllData),
     /// A file's text (CSV).
     Text(String),
+    /// An OTLP JSON export and the ids it re-encoded, one line each.
+    Export { json: String, id_changes: Vec<String> },
     /// The request could not be answered (no set loaded); the text says why.
     Error(String),
 }
@@ -84,7 +88,8 @@ impl Request {
                     q.rows = none;
                 }
             }
-            Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_) => {}
+            Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_)
+            | Request::ExportOtlp { .. } => {}
         }
         r
     }
