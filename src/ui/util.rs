@@ -207,23 +207,10 @@ pub fn download_url(file_name: &str, url: &str) {
 
 /// Starts a download of `text` as a file.
 pub fn download(file_name: &str, text: &str) {
-    let Some(window) = web_sys::window() else { return };
-    let Some(document) = window.document() else { return };
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else { return };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    if let Ok(a) = document.create_element("a") {
-        let _ = a.set_attribute("href", &url);
-        let _ = a.set_attribute("download", file_name);
-        let _ = a.set_attribute("style", "display:none");
-        if let Some(body) = document.body() {
-            let _ = body.append_child(&a);
-            if let Some(h) = a.dyn_ref::<web_sys::HtmlElement>() {
-                h.click();
-            }
-            let _ = body.remove_child(&a);
-        }
-    }
+    download_url(file_name, &url);
     leptos::prelude::set_timeout(
         move || {
             let _ = web_sys::Url::revoke_object_url(&url);
