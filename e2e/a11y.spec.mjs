@@ -1,5 +1,5 @@
 // Accessibility (issue 15): axe-core (tools/node_modules/axe-core, injected into the page)
-// audits every tab of the demo and of a multi-trace load (and the Agents section of an
+// audits every tab of the demo and of a multi-trace load (its trace list and both comparisons first, and the Agents section of an
 // agent trace), with the detail panel and a dialog open, in the light and the dark theme,
 // and fails on any serious or critical
 // violation; the graph also with a node focused and with an edge focused (the rest
@@ -132,6 +132,21 @@ async function auditTheme(page, base, theme) {
   const found = await auditTabs(page, `${theme} demo`);
   await page.setInputFiles('[data-testid="file-input"]', MULTI);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="app"]').getAttribute('data-loaded-traces')) === 4);
+  // Four traces open on the trace list; then its two comparisons; then a trace.
+  await page.waitForSelector('[data-testid="trace-list-page"][data-ready="1"]');
+  found.push(...await audit(page, `${theme} trace list`));
+  const picks = page.locator('[data-testid="trace-pick"]');
+  await picks.nth(0).check();
+  await picks.nth(1).check();
+  await page.click('[data-testid="trace-compare"]');
+  await page.waitForSelector('[data-testid="ab-view"][data-ready="1"]');
+  found.push(...await audit(page, `${theme} A/B comparison`));
+  await page.click('[data-testid="compare-close"]');
+  await page.click('[data-testid="cohort-slowest"]');
+  await page.waitForSelector('[data-testid="cohort-view"][data-ready="1"]');
+  found.push(...await audit(page, `${theme} cohort comparison`));
+  await page.click('[data-testid="compare-close"]');
+  await page.click('[data-testid="trace-row"] >> nth=0');
   found.push(...await auditTabs(page, `${theme} multi-trace`));
   ok(found.length === 0, `no serious or critical axe violations:\n${found.join('\n')}`);
 }

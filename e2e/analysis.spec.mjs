@@ -401,6 +401,8 @@ export const tests = [
 
       await page.setInputFiles('[data-testid="file-input"]', gen10k(root));
       await waitSpans(page, 10000, 180000);
+      // Three traces open on the trace list: open the first.
+      await page.click('[data-testid="trace-row"] >> nth=0');
       await tab(page, 'graph');
       await page.waitForSelector('[data-testid="graph-node"]');
       eq(await graphProblems(page, 8).then(p => p.join('; ')), '', '10k graph');

@@ -71,16 +71,24 @@ export const tests = [
     },
   },
   {
-    name: 'several files at once load together, then the picker switches traces',
+    name: 'several files at once load together on the trace list; a row opens a trace, next and back switch',
     fn: async (page, { base, fixtures }) => {
       await open(page, base);
       await page.setInputFiles('[data-testid="file-input"]', [path.join(fixtures, 'small.json'), path.join(fixtures, 'other.json')]);
       await waitSpans(page, 5);
       eq(await page.getAttribute('[data-testid="app"]', 'data-loaded-traces'), '2', 'traces');
-      eq(await page.locator('[data-testid="trace-picker"] option').count(), 2, 'picker options');
-      await page.selectOption('[data-testid="trace-picker"]', '1');
+      await page.waitForSelector('[data-testid="trace-list-page"][data-ready="1"]');
+      eq(await page.textContent('[data-testid="trace-count"]'), '2 traces', 'count');
+      eq(await page.locator('[data-testid="trace-row"]').count(), 2, 'list rows');
+      eq(await page.locator('[data-testid="trace-picker"]').count(), 0, 'no <select> picker');
+      await page.click('[data-testid="trace-row"]:has-text("charge")');
       await page.waitForFunction(() => document.querySelector('[data-testid="root-operation"]')?.textContent === 'charge');
-      eq(await rowCount(page), 2, 'rows of second trace');
+      eq(await rowCount(page), 2, 'rows of that trace');
+      const other = await page.isDisabled('[data-testid="trace-next"]') ? 'trace-prev' : 'trace-next';
+      await page.click(`[data-testid="${other}"]`);
+      await page.waitForFunction(() => document.querySelector('[data-testid="root-operation"]')?.textContent === 'GET /cart');
+      await page.click('[data-testid="trace-list-back"]');
+      await page.waitForSelector('[data-testid="trace-list"]');
     },
   },
   {

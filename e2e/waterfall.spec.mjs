@@ -172,6 +172,8 @@ export const tests = [
       await open(page, base);
       await page.setInputFiles('[data-testid="file-input"]', [path.join(fixtures, 'small.json'), path.join(fixtures, 'other.json')]);
       await waitSpans(page, 5);
+      // Two traces open on the trace list: open the cart one.
+      await page.click('[data-testid="trace-row"]:has-text("GET /cart")');
       await row(page, 'GET /cart').click();
       await page.click('[data-testid="link-jump"]');
       await page.waitForFunction(() => document.querySelector('[data-testid="root-operation"]')?.textContent === 'charge');

@@ -95,6 +95,28 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A UTC time of day, `HH:MM:SS`, of nanoseconds since the Unix epoch.
+pub fn utc_hms(ns: u64) -> String {
+    let s = ns / 1_000_000_000;
+    format!("{:02}:{:02}:{:02}", (s / 3600) % 24, (s / 60) % 60, s % 60)
+}
+
+/// A UTC date and time, `YYYY-MM-DD HH:MM:SS.mmm`, of nanoseconds since the Unix epoch.
+pub fn utc_datetime(ns: u64) -> String {
+    // Civil from days (proleptic Gregorian), for days since 1970-01-01.
+    let days = (ns / 86_400_000_000_000) as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {}.{:03}", utc_hms(ns), (ns / 1_000_000) % 1000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -242,3 +242,17 @@ fn the_cli_exports_otlp_and_lists_re_encoded_ids() {
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_clew")).args(["export", "--format", "csv"]).arg(&file).output().unwrap();
     assert_eq!(bad.status.code(), Some(1));
 }
+
+#[test]
+fn the_cli_exports_only_the_traces_a_filter_keeps() {
+    // MANIFEST.md: two traces, ids "genai-full-trace-001" and another.
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/jaeger/genai-2traces-data-array-nonhex-ids.json");
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_clew")).args(["export", "--format", "otlp"]).args(extra).arg(&file).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        parse::load(&[("out.json", out.stdout.as_slice())], None).unwrap()
+    };
+    assert_eq!(run(&[]).traces.len(), 2);
+    let one = run(&["--filter", "genai-full-trace-001"]);
+    assert_eq!(one.traces.len(), 1);
+}

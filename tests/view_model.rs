@@ -248,9 +248,9 @@ fn find_terms() {
     // The attribute n is each span's place in the fixture list: D is the fourth (3).
     assert_eq!(q("n=3"), ["D"]);
     assert!(q("").is_empty());
-    assert_eq!(find::parse_duration_ns("1.5s"), Some(1_500_000_000));
-    assert_eq!(find::parse_duration_ns("250us"), Some(250_000));
-    assert_eq!(find::parse_duration_ns("fast"), None);
+    assert_eq!(clew::analysis::query::parse_duration_ns("1.5s"), Some(1_500_000_000));
+    assert_eq!(clew::analysis::query::parse_duration_ns("250us"), Some(250_000));
+    assert_eq!(clew::analysis::query::parse_duration_ns("fast"), None);
 }
 
 #[test]
@@ -291,10 +291,16 @@ fn deep_link_round_trips() {
         find: Some("service=auth duration>1ms & \"x\"".into()),
         only_matching: true,
         tab: None,
+        filter: None,
+        list: false,
     };
     let h = d.to_hash();
     assert!(!h.contains(' '));
     assert_eq!(DeepLink::from_hash(&format!("#{h}")), d);
+    // The trace list: its filter and that it is shown.
+    let l = DeepLink { filter: Some("service=api duration>1s".into()), list: true, ..DeepLink::default() };
+    assert_eq!(l.to_hash(), "view=list&filter=service%3Dapi%20duration%3E1s");
+    assert_eq!(DeepLink::from_hash(&l.to_hash()), l);
     assert_eq!(DeepLink::from_hash("#zoom=5-1&junk&trace="), DeepLink::default());
 }
 

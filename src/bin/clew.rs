@@ -3,9 +3,13 @@
 //! * `clew analyze [--format F] [--json] FILE...`: load files (fragments of one
 //!   trace merge) and print a summary, or one JSON object with `--json`. Files that
 //!   would take the model's arenas past their `u32` limit are refused (exit 1).
-//! * `clew export --format otlp [--input-format F] FILE...`: load files as `analyze` does and
-//!   write the traces as one OTLP JSON document to stdout; ids that had to be re-encoded
+//! * `clew export --format otlp [--input-format F] [--filter FILTER] FILE...`: load files as
+//!   `analyze` does and write the traces (those the filter keeps) as one OTLP JSON document to stdout; ids that had to be re-encoded
 //!   are listed on stderr, one `clew: re-encoded …` line each.
+//! * `clew analyze --filter FILTER …`: the same, over the traces the filter keeps (the
+//!   trace list's filter language, `analysis::many::filter`).
+//! * `clew compare [--json] (--slowest P% | --a FILTER --b FILTER | --traces ID_A,ID_B) FILE...`:
+//!   two groups of traces compared per `service/operation` path (`analysis::many::cohort`).
 //! * `clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--out FILE]`:
 //!   write a realistic synthetic trace file.
 
@@ -13,15 +17,21 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clew::export::otlp;
+use clew::analysis::many::cohort::{cohort_diff, slowest_split, CohortDiff, OUTSIDE_ROOT};
+use clew::analysis::many::filter;
+use clew::analysis::many::summary::summarize_all;
+use clew::format as fmt;
 use clew::model::builder::SetBuilder;
+use clew::model::subset::subset;
 use clew::model::TraceSet;
 use clew::parse::{self, Format};
 use clew::report;
 use clew::synth::{self, GenFormat, GenOptions};
 
 const USAGE: &str = "usage:
-  clew analyze [--format otlp|jaeger|zipkin|jaeger-proto] [--json] FILE...
-  clew export --format otlp [--input-format otlp|jaeger|zipkin|jaeger-proto] FILE... > out.json
+  clew analyze [--format otlp|jaeger|zipkin|jaeger-proto] [--json] [--filter FILTER] FILE...
+  clew compare [--format F] [--json] [--filter FILTER] (--slowest P% | --a FILTER --b FILTER | --traces ID_A,ID_B) FILE...
+  clew export --format otlp [--input-format otlp|jaeger|zipkin|jaeger-proto] [--filter FILTER] FILE... > out.json
   clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--out FILE]";
 
 fn main() -> ExitCode {
@@ -29,6 +39,7 @@ fn main() -> ExitCode {
     match args.first().map(|s| s.as_str()) {
         Some("analyze") => analyze(&args[1..]),
         Some("export") => export(&args[1..]),
+        Some("compare") => compare(&args[1..]),
         Some("gen") => generate(&args[1..]),
         Some("-h") | Some("--help") | Some("help") => {
             println!("{USAGE}");
@@ -46,38 +57,97 @@ fn fail(msg: &str) -> ExitCode {
     ExitCode::from(1)
 }
 
-fn analyze(args: &[String]) -> ExitCode {
-    let mut json = false;
-    let mut format: Option<Format> = None;
-    let mut files: Vec<&str> = Vec::new();
+/// What `analyze` and `compare` read from their arguments.
+#[derive(Default)]
+struct Common<'a> {
+    json: bool,
+    format: Option<Format>,
+    files: Vec<&'a str>,
+    filter: Option<&'a str>,
+    slowest: Option<&'a str>,
+    a: Option<&'a str>,
+    b: Option<&'a str>,
+    traces: Option<&'a str>,
+}
+
+/// Reads the options both commands share; `compare` also takes the group options.
+fn parse_args(args: &[String], groups: bool) -> Result<Common<'_>, String> {
+    let mut c = Common::default();
     let mut i = 0;
     while i < args.len() {
+        let value = |name: &str| args.get(i + 1).map(|s| s.as_str()).ok_or(format!("{name} needs a value"));
         match args[i].as_str() {
-            "--json" => json = true,
+            "--json" => c.json = true,
             "--format" => {
+                let f = value("--format").map_err(|_| "--format needs a value: otlp, jaeger, zipkin or jaeger-proto".to_string())?;
+                c.format = Some(Format::parse(f).ok_or(format!("unknown format {f:?}; use otlp, jaeger, zipkin or jaeger-proto"))?);
                 i += 1;
-                let Some(f) = args.get(i) else { return fail("--format needs a value: otlp, jaeger, zipkin or jaeger-proto") };
-                match Format::parse(f) {
-                    Some(f) => format = Some(f),
-                    None => return fail(&format!("unknown format {f:?}; use otlp, jaeger, zipkin or jaeger-proto")),
-                }
             }
             s if s.starts_with("--format=") => match Format::parse(&s["--format=".len()..]) {
-                Some(f) => format = Some(f),
-                None => return fail(&format!("unknown format in {s:?}; use otlp, jaeger, zipkin or jaeger-proto")),
+                Some(f) => c.format = Some(f),
+                None => return Err(format!("unknown format in {s:?}; use otlp, jaeger, zipkin or jaeger-proto")),
             },
-            s if s.starts_with("--") => return fail(&format!("unknown option {s}\n{USAGE}")),
-            s => files.push(s),
+            "--filter" => {
+                c.filter = Some(value("--filter")?);
+                i += 1;
+            }
+            opt @ ("--slowest" | "--a" | "--b" | "--traces") if groups => {
+                let v = Some(value(opt)?);
+                match opt {
+                    "--slowest" => c.slowest = v,
+                    "--a" => c.a = v,
+                    "--b" => c.b = v,
+                    _ => c.traces = v,
+                }
+                i += 1;
+            }
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            s => c.files.push(s),
         }
         i += 1;
     }
-    if files.is_empty() {
-        return fail(&format!("no input files\n{USAGE}"));
+    if c.files.is_empty() {
+        return Err(format!("no input files\n{USAGE}"));
     }
-    let set = match read_and_load(&files, format) {
+    Ok(c)
+}
+
+/// Reads the files of the command line into one set.
+fn read_set(c: &Common<'_>) -> Result<TraceSet, String> {
+    let mut contents: Vec<(String, Vec<u8>)> = Vec::with_capacity(c.files.len());
+    for f in &c.files {
+        match std::fs::read(f) {
+            Ok(b) => contents.push((f.to_string(), b)),
+            Err(e) => return Err(format!("{f}: cannot read the file: {e}")),
+        }
+    }
+    load(SetBuilder::new(), &contents, c.format)
+}
+
+/// The traces a filter keeps (all of them for `None`), ascending.
+fn filtered(set: &TraceSet, q: Option<&str>) -> Vec<usize> {
+    match q {
+        None => (0..set.traces.len()).collect(),
+        Some(q) => {
+            let (summaries, facts) = summarize_all(set, &clew::analysis::pricing::PriceTable::builtin());
+            filter::parse(q).select(set, &summaries, &facts)
+        }
+    }
+}
+
+fn analyze(args: &[String]) -> ExitCode {
+    let c = match parse_args(args, false) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let json = c.json;
+    let mut set = match read_set(&c) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
+    if c.filter.is_some() {
+        set = subset(&set, &filtered(&set, c.filter));
+    }
     let opts = report::ReportOptions::default();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -97,6 +167,7 @@ fn analyze(args: &[String]) -> ExitCode {
 fn export(args: &[String]) -> ExitCode {
     let mut out_format: Option<&str> = None;
     let mut format: Option<Format> = None;
+    let mut filter: Option<&str> = None;
     let mut files: Vec<&str> = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -106,6 +177,13 @@ fn export(args: &[String]) -> ExitCode {
                 out_format = val;
                 i += 1;
             }
+            "--filter" => match val {
+                Some(f) => {
+                    filter = Some(f);
+                    i += 1;
+                }
+                None => return fail("--filter needs a filter, such as 'error' or 'duration>1s service=cart'"),
+            },
             "--input-format" => match val.and_then(Format::parse) {
                 Some(f) => {
                     format = Some(f);
@@ -130,12 +208,60 @@ fn export(args: &[String]) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let exported = otlp::export(&set, None);
+    // The traces the filter keeps (the trace list's filter language), or every one.
+    let keep = filter.map(|q| filtered(&set, Some(q)));
+    let exported = otlp::export(&set, keep.as_deref());
     for c in &exported.id_changes {
         eprintln!("clew: re-encoded {}", c.line());
     }
     let mut out = std::io::stdout().lock();
     if out.write_all(exported.json.as_bytes()).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()).is_err() {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn compare(args: &[String]) -> ExitCode {
+    let c = match parse_args(args, true) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let chosen = [c.slowest.is_some(), c.a.is_some() || c.b.is_some(), c.traces.is_some()].iter().filter(|&&x| x).count();
+    if chosen != 1 || c.a.is_some() != c.b.is_some() {
+        return fail(&format!("choose the groups with one of --slowest P%, --a FILTER --b FILTER, --traces ID_A,ID_B\n{USAGE}"));
+    }
+    let set = match read_set(&c) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let scope = filtered(&set, c.filter);
+    let (a, b) = if let Some(p) = c.slowest {
+        match p.trim_end_matches('%').parse::<f64>() {
+            Ok(v) if v > 0.0 && v < 100.0 => slowest_split(&set, &scope, v),
+            _ => return fail(&format!("--slowest takes a percentage between 0 and 100, such as 10%, not {p:?}")),
+        }
+    } else if let Some(ids) = c.traces {
+        let Some((ia, ib)) = ids.split_once(',') else { return fail("--traces takes two trace ids: ID_A,ID_B") };
+        let find = |id: &str| set.traces.iter().position(|t| t.trace_id.to_text(&set.strings).eq_ignore_ascii_case(id.trim()));
+        match (find(ia), find(ib)) {
+            (Some(x), Some(y)) => (vec![x], vec![y]),
+            (None, _) => return fail(&format!("no trace {:?} in the input", ia.trim())),
+            (_, None) => return fail(&format!("no trace {:?} in the input", ib.trim())),
+        }
+    } else {
+        let keep = |q: Option<&str>| {
+            let f = filtered(&set, q);
+            scope.iter().copied().filter(|t| f.binary_search(t).is_ok()).collect::<Vec<usize>>()
+        };
+        (keep(c.a), keep(c.b))
+    };
+    if a.is_empty() || b.is_empty() {
+        return fail(&format!("a group is empty: A has {} traces, B has {}", a.len(), b.len()));
+    }
+    let diff = cohort_diff(&set, &a, &b);
+    let text = if c.json { serde_json::to_string(&diff).unwrap_or_default() + "\n" } else { compare_text(&diff) };
+    let stdout = std::io::stdout();
+    if stdout.lock().write_all(text.as_bytes()).is_err() {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
@@ -149,6 +275,28 @@ fn read_and_load(files: &[&str], format: Option<Format>) -> Result<TraceSet, Str
         contents.push((f.to_string(), bytes));
     }
     load(SetBuilder::new(), &contents, format)
+}
+
+/// The readable form of a cohort comparison: the groups, then one line per path.
+fn compare_text(d: &CohortDiff) -> String {
+    let signed = |v: f64| if v >= 0.0 { format!("+{}", fmt::duration(v.round() as u64)) } else { fmt::duration_signed(v.round() as i64) };
+    let mut out = format!(
+        "A: {} traces, mean {}\nB: {} traces, mean {}\nB − A: {}\n\n{:>12} {:>12}  path (critical-path time per trace: B − A, mean span duration: B − A)\n",
+        d.a.traces,
+        fmt::duration(d.a.mean_duration_ns.round() as u64),
+        d.b.traces,
+        fmt::duration(d.b.mean_duration_ns.round() as u64),
+        signed(d.delta_duration_ns),
+        "critical",
+        "mean",
+    );
+    for r in &d.rows {
+        let mean = r.delta_mean_ns.map(signed).unwrap_or_else(|| "—".to_string());
+        let last = r.path.last().map(|s| s.as_str()).unwrap_or(OUTSIDE_ROOT);
+        let note = if r.slower_off_path() { "  (slower, but off the critical path)" } else { "" };
+        out.push_str(&format!("{:>12} {:>12}  {}{}{}\n", signed(r.delta_critical_ns), mean, "  ".repeat(r.path.len().saturating_sub(1)), last, note));
+    }
+    out
 }
 
 /// Reads the files into one set (fragments of one trace merge). Refuses the first file

@@ -18,6 +18,7 @@ pub mod builder;
 pub mod ids;
 pub mod snapshot;
 pub mod strings;
+pub mod subset;
 mod tree;
 
 pub use ids::{SpanId, TraceId};

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::ui::state::{AppState, Loaded};
+use crate::ui::traces::ListState;
 use crate::ui::util;
 use crate::ui::waterfall::state::{WfDerived, WfState};
 
@@ -85,6 +86,8 @@ pub struct Ui {
     pub load: LoadCtx,
     pub theme: RwSignal<Theme>,
     pub dialog: RwSignal<Dialog>,
+    /// The trace list of a multi-trace load.
+    pub list: ListState,
 }
 
 pub fn use_ui() -> Ui {

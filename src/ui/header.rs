@@ -1,6 +1,6 @@
-//! The trace header (root service and operation, start, duration, counts, warnings)
-//! and the trace picker shown when more than one trace is loaded. `?uiTimelineCollapseTitle=1`
-//! starts the summary folded; `?uiTimelineHideSummary=1` leaves it out.
+//! The trace header: root service and operation, start, duration, counts, warnings.
+//! (With more than one trace loaded, `ui::traces` lists them and steps through them.)
+//! `?uiTimelineCollapseTitle=1` starts the summary folded; `?uiTimelineHideSummary=1` leaves it out.
 
 use std::collections::BTreeSet;
 
@@ -9,63 +9,6 @@ use leptos::prelude::*;
 use crate::format;
 use crate::ui::context::use_ui;
 use crate::ui::util::utc_time;
-
-/// Most traces listed in the picker's drop-down; the rest are reached with prev/next.
-const PICKER_MAX: usize = 500;
-
-#[component]
-pub fn TracePicker() -> impl IntoView {
-    let ui = use_ui();
-    let count = move || ui.app.loaded.with(|l| l.as_ref().map(|l| l.set.traces.len()).unwrap_or(0));
-    let choose = move |i: usize| {
-        if ui.app.trace.get_untracked() != i {
-            ui.app.selected.set(None);
-            ui.app.span_filter.set(None);
-            ui.wf.reset();
-            ui.app.trace.set(i);
-        }
-    };
-    let options = move || {
-        ui.app.loaded.with(|l| {
-            let Some(l) = l.as_ref() else { return Vec::new() };
-            let set = &l.set;
-            let cur = ui.app.trace.get();
-            let lo = cur.saturating_sub(PICKER_MAX / 2).min(set.traces.len().saturating_sub(PICKER_MAX));
-            (lo..(lo + PICKER_MAX).min(set.traces.len()))
-                .map(|i| {
-                    let t = &set.traces[i];
-                    let label = match set.spans.get(t.root as usize) {
-                        Some(r) => format!(
-                            "{}: {} {} — {} spans, {}",
-                            i + 1,
-                            set.service_of(r),
-                            set.name_of(r),
-                            t.spans.len,
-                            format::duration(t.duration_ns)
-                        ),
-                        None => format!("{}: {}", i + 1, t.trace_id.to_text(&set.strings)),
-                    };
-                    (i, label, i == cur)
-                })
-                .collect()
-        })
-    };
-    view! {
-        <Show when=move || { count() > 1 }>
-            <div class="picker" data-testid="trace-picker-wrap">
-                <button title="Previous trace" aria-label="Previous trace" data-testid="trace-prev" on:click=move |_| { let c = ui.app.trace.get_untracked(); if c > 0 { choose(c - 1) } }>"‹"</button>
-                <select data-testid="trace-picker" aria-label="Trace"
-                    on:change=move |ev| { if let Ok(i) = event_target_value(&ev).parse::<usize>() { choose(i) } }>
-                    {move || options().into_iter().map(|(i, label, sel)| view! {
-                        <option value=i.to_string() selected=sel>{label}</option>
-                    }).collect_view()}
-                </select>
-                <button title="Next trace" aria-label="Next trace" data-testid="trace-next" on:click=move |_| { let c = ui.app.trace.get_untracked(); if c + 1 < count() { choose(c + 1) } }>"›"</button>
-                <span class="muted">{move || format!("{} traces", format::thousands(count() as u64))}</span>
-            </div>
-        </Show>
-    }
-}
 
 #[component]
 pub fn TraceHeader() -> impl IntoView {

@@ -9,6 +9,7 @@
 //!
 //! * [`context`]: the shared [`context::Ui`] context; [`state`]: the app's signals;
 //! * [`app`]: the shell (top bar, dialogs, session); [`header`], [`detail`]; [`controls`];
+//! * [`traces`]: the trace list of a multi-trace load (filter, scatter, comparisons);
 //! * [`waterfall`], [`analysis`] (critical path, graph, patterns, stats), [`llm`]: the views;
 //!   [`lists`]: the virtual tables and lists they share;
 //! * [`backend`]: Jaeger, Tempo and Zipkin as sources (Connect dialog, search panel, fetch);
@@ -34,6 +35,7 @@ pub mod memory;
 pub mod offload;
 pub mod share;
 pub mod state;
+pub mod traces;
 pub mod util;
 pub mod waterfall;
 pub mod worker;

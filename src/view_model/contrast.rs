@@ -117,12 +117,12 @@ mod tests {
     fn theme_text_colours_meet_aa_on_their_backgrounds() {
         // Text colours of styles/base.css against every background they are drawn on:
         // the page, panels, hover, the selected row and find matches; in both themes.
-        let texts = ["--fg", "--fg-2", "--muted", "--accent", "--error", "--warn"];
+        let texts = ["--fg", "--fg-2", "--muted", "--accent", "--error", "--ok", "--warn"];
         let backgrounds = ["--bg", "--bg-2", "--bg-3", "--sel", "--match", "--match-cur"];
         for selector in [":root {", ":root[data-theme=\"dark\"] {"] {
             let vars = theme_vars(selector);
             let get = |name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-            assert_eq!(vars.len(), 15, "{selector}: {vars:?}");
+            assert_eq!(vars.len(), 16, "{selector}: {vars:?}");
             for t in texts {
                 for b in backgrounds {
                     let (Some(tc), Some(bc)) = (get(t), get(b)) else { panic!("{selector}: {t} or {b} missing") };

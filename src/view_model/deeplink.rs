@@ -1,7 +1,9 @@
 //! Deep links: the view state in, a URL hash fragment out, and back.
 //!
 //! `#trace=<hex>&span=<hex>&zoom=<start_ns>-<end_ns>&find=<query>&only=1` — zoom
-//! offsets are from the trace start; values are percent-encoded.
+//! offsets are from the trace start; values are percent-encoded. With many traces
+//! loaded, `filter=<query>` keeps the trace list's filter, and `view=list` says the
+//! list (not a trace) is shown.
 
 /// What the hash remembers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14,6 +16,10 @@ pub struct DeepLink {
     pub only_matching: bool,
     /// The selected tab, by its short name.
     pub tab: Option<String>,
+    /// The trace list's filter.
+    pub filter: Option<String>,
+    /// The trace list is shown.
+    pub list: bool,
 }
 
 pub fn encode_component(s: &str) -> String {
@@ -63,6 +69,12 @@ impl DeepLink {
     /// The fragment without the leading `#` (empty when nothing is set).
     pub fn to_hash(&self) -> String {
         let mut parts = Vec::new();
+        if self.list {
+            parts.push("view=list".to_string());
+        }
+        if let Some(f) = self.filter.as_ref().filter(|f| !f.is_empty()) {
+            parts.push(format!("filter={}", encode_component(f)));
+        }
         if let Some(t) = &self.tab {
             parts.push(format!("tab={}", encode_component(t)));
         }
@@ -97,6 +109,8 @@ impl DeepLink {
                 "tab" if !v.is_empty() => d.tab = Some(v),
                 "find" if !v.is_empty() => d.find = Some(v),
                 "only" => d.only_matching = v == "1",
+                "filter" if !v.is_empty() => d.filter = Some(v),
+                "view" => d.list = v == "list",
                 "zoom" => {
                     if let Some((a, b)) = v.split_once('-')
                         && let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>())

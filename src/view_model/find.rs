@@ -1,5 +1,6 @@
 //! Find in trace: a query string in, the matching spans of one trace out.
 //!
+//! The words are lexed by [`crate::analysis::query`], shared with the trace filter.
 //! Grammar (terms separated by spaces, all must match; `"..."` quotes a value):
 //!
 //! ```text
@@ -11,17 +12,8 @@
 //! error  errors  is:error  status=error      error spans only
 //! ```
 
+use crate::analysis::query::{contains_ci, duration_term, is_error_word, tokens, Cmp};
 use crate::model::{AttrValue, Span, TraceSet};
-
-/// How a duration is compared.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cmp {
-    Gt,
-    Ge,
-    Lt,
-    Le,
-    Eq,
-}
 
 /// One parsed term.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,76 +32,13 @@ pub struct Query {
     pub terms: Vec<Term>,
 }
 
-/// Splits on whitespace, keeping `"quoted parts"` together (quotes removed).
-fn tokens(q: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut any = false;
-    for c in q.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                any = true;
-            }
-            c if c.is_whitespace() && !quoted => {
-                if any || !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-                any = false;
-            }
-            c => cur.push(c),
-        }
-    }
-    if any || !cur.is_empty() {
-        out.push(cur);
-    }
-    out.retain(|t| !t.is_empty());
-    out
-}
-
-/// Parses `100ms`, `1.5s`, `250us`, `3m`, `42` (ns).
-pub fn parse_duration_ns(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let v: f64 = num.parse().ok()?;
-    let mul = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "ns" => 1.0,
-        "us" | "µs" | "μs" => 1e3,
-        "ms" => 1e6,
-        "s" => 1e9,
-        "m" | "min" => 60e9,
-        _ => return None,
-    };
-    let ns = v * mul;
-    (ns.is_finite() && ns >= 0.0).then_some(ns.round() as u64)
-}
-
 fn parse_term(tok: &str) -> Term {
     let lower = tok.to_lowercase();
-    if matches!(lower.as_str(), "error" | "errors" | "is:error" | "status=error" | "status:error") {
+    if is_error_word(tok) {
         return Term::Error;
     }
-    for key in ["duration", "dur"] {
-        if let Some(rest) = lower.strip_prefix(key) {
-            let (cmp, num) = if let Some(n) = rest.strip_prefix(">=") {
-                (Cmp::Ge, n)
-            } else if let Some(n) = rest.strip_prefix("<=") {
-                (Cmp::Le, n)
-            } else if let Some(n) = rest.strip_prefix('>') {
-                (Cmp::Gt, n)
-            } else if let Some(n) = rest.strip_prefix('<') {
-                (Cmp::Lt, n)
-            } else if let Some(n) = rest.strip_prefix('=') {
-                (Cmp::Eq, n)
-            } else {
-                continue;
-            };
-            if let Some(ns) = parse_duration_ns(num) {
-                return Term::Duration { cmp, ns };
-            }
-        }
+    if let Some((cmp, ns)) = duration_term(tok) {
+        return Term::Duration { cmp, ns };
     }
     for (prefix, is_service) in [("service:", true), ("service=", true), ("name:", false), ("name=", false)] {
         if let Some(v) = lower.strip_prefix(prefix) {
@@ -152,17 +81,6 @@ impl Query {
     }
 }
 
-fn contains_ci(hay: &str, needle_lower: &str) -> bool {
-    if needle_lower.is_empty() {
-        return true;
-    }
-    if hay.is_ascii() && needle_lower.is_ascii() {
-        let (h, n) = (hay.as_bytes(), needle_lower.as_bytes());
-        return h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
-    }
-    hay.to_lowercase().contains(needle_lower)
-}
-
 fn value_contains(set: &TraceSet, v: AttrValue, needle: &str) -> bool {
     match v {
         AttrValue::Str(s) | AttrValue::Bytes(s) => contains_ci(set.str(s), needle),
@@ -176,16 +94,7 @@ fn term_matches(set: &TraceSet, span: &Span, t: &Term) -> bool {
         Term::Error => span.is_error(),
         Term::Name(n) => contains_ci(set.name_of(span), n),
         Term::Service(n) => contains_ci(set.service_of(span), n),
-        Term::Duration { cmp, ns } => {
-            let d = span.duration_ns;
-            match cmp {
-                Cmp::Gt => d > *ns,
-                Cmp::Ge => d >= *ns,
-                Cmp::Lt => d < *ns,
-                Cmp::Le => d <= *ns,
-                Cmp::Eq => d == *ns,
-            }
-        }
+        Term::Duration { cmp, ns } => cmp.holds(span.duration_ns, *ns),
         Term::Attr { key, value } => match key.as_str() {
             "service" | "service.name" if set.attr(span, key).is_none() => {
                 set.service_of(span).eq_ignore_ascii_case(value)

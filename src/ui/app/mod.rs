@@ -1,4 +1,4 @@
-//! The app shell: top bar (open, add, paste, trace picker, tabs, theme, help), the
+//! The app shell: top bar (open, add, paste, trace navigation, tabs, theme, help), the
 //! load status, drag and drop, dialogs, and the test-contract attributes on the root
 //! element (`data-loaded-spans`, `data-loaded-traces`, `data-load-error`). A set the
 //! loader delivers is put on screen by [`session::install`].
@@ -21,10 +21,12 @@ use crate::ui::context::{use_ui, Dialog, LoadCtx, Status, Theme, Ui};
 use crate::ui::detail::DetailPanel;
 use crate::ui::embed;
 use crate::ui::focus;
-use crate::ui::header::{TraceHeader, TracePicker};
+use crate::ui::header::TraceHeader;
 use crate::ui::llm::view::LlmView;
 use crate::ui::loader;
 use crate::ui::state::{AppState, Tab};
+use crate::ui::traces::list::TraceListPage;
+use crate::ui::traces::{self, ListState, TraceNav};
 use crate::ui::util::{self, typing_in_field};
 use crate::ui::waterfall::state::{WfDerived, WfState};
 use crate::ui::waterfall::{self, find, keys, Waterfall};
@@ -101,9 +103,15 @@ fn Main() -> impl IntoView {
     let ui = use_ui();
     let has = move || ui.app.loaded.with(|l| l.is_some());
     let detail_shown = move || ui.wf.detail_open.get() && ui.app.selected.get().is_some() && ui.app.tab.get() == Tab::Waterfall;
+    let list_shown = move || ui.list.shown.get() && ui.app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1));
     view! {
         <Show when=has fallback=move || view! { <Welcome/> }>
             <h1 class="visually-hidden">"Clew trace viewer"</h1>
+            <Show when=list_shown>
+                <TraceListPage/>
+            </Show>
+            // A trace's views stay mounted behind the list, as they were.
+            <div class="trace-views" class:hidden-view=list_shown>
             <TraceHeader/>
             <div class="main" class:with-detail=detail_shown>
                 <div class="view">
@@ -122,6 +130,7 @@ fn Main() -> impl IntoView {
                 <Show when=detail_shown>
                     <DetailPanel/>
                 </Show>
+            </div>
             </div>
         </Show>
     }
@@ -170,6 +179,7 @@ pub fn App() -> impl IntoView {
         load: LoadCtx::new(),
         theme: RwSignal::new(stored_theme),
         dialog: RwSignal::new(Dialog::None),
+        list: ListState::new(app),
     };
     provide_context(ui);
     provide_context(app);
@@ -192,6 +202,7 @@ pub fn App() -> impl IntoView {
     waterfall::follow_selection(ui);
     find::sync_find_text(ui);
     session::sync_hash(ui);
+    traces::follow_history(ui);
     // Sets the loader delivers go on screen.
     Effect::new(move |_| {
         if let Some(loaded) = ui.load.delivered.get() {
@@ -300,9 +311,11 @@ pub fn App() -> impl IntoView {
                         <button data-testid="connect" title="Connect to Jaeger, Tempo or Zipkin" on:click=move |_| ui.dialog.set(Dialog::Connect)>"Connect…"</button>
                         <span class="sources muted" data-testid="sources">{sources}</span>
                     })}
-                    <TracePicker/>
+                    <TraceNav/>
                     <span class="spacer"></span>
-                    <Tabs/>
+                    <Show when=move || !ui.list.shown.get() || ui.app.loaded.with(|l| l.as_ref().is_none_or(|l| l.set.traces.len() < 2))>
+                        <Tabs/>
+                    </Show>
                     {(!embed).then(|| view! {
                         <button class="icon" data-testid="theme-toggle" title="Toggle light/dark theme"
                             aria-label=move || if dark_now() { "Switch to light theme" } else { "Switch to dark theme" }

@@ -39,11 +39,11 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
     let link = DeepLink::from_hash(&current_hash());
     let params = embed::params();
     // The hash (deep link) first, then `?trace=`.
-    let trace = [link.trace.as_deref(), params.trace.as_deref()]
+    let named = [link.trace.as_deref(), params.trace.as_deref()]
         .into_iter()
         .flatten()
-        .find_map(|id| set.traces.iter().position(|t| t.trace_id.to_text(&set.strings).eq_ignore_ascii_case(id)))
-        .unwrap_or(0);
+        .find_map(|id| set.traces.iter().position(|t| t.trace_id.to_text(&set.strings).eq_ignore_ascii_case(id)));
+    let trace = named.unwrap_or(0);
     ui.app.span_filter.set(None);
     ui.app.span_filter_label.set(String::new());
     ui.wf.reset();
@@ -64,6 +64,18 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
     if let Some(tab) = link.tab.as_deref().or(params.view.as_deref()).and_then(Tab::from_name) {
         ui.app.tab.set(tab);
     }
+    // Many traces open on their list, unless the link names one of them.
+    let filter = link.filter.clone().unwrap_or_default();
+    ui.list.filter_text.set(filter.clone());
+    ui.list.filter.set(filter);
+    ui.list.brush.set(None);
+    ui.list.brush_rect.set(None);
+    ui.list.picked.set(Vec::new());
+    ui.list.scroll_top.set(0.0);
+    ui.list.mode.set(crate::ui::traces::ListMode::List);
+    ui.list.current.set(None);
+    ui.list.pushed.set_value(false);
+    ui.list.shown.set(set.traces.len() > 1 && (link.list || named.is_none()));
     let (spans, traces) = (set.spans.len(), set.traces.len());
     ui.app.selected.set(None);
     ui.app.trace.set(trace);
@@ -117,14 +129,19 @@ pub fn sync_hash(ui: Ui) {
         let trace = ui.app.trace.get();
         let Some(t) = set.traces.get(trace) else { return };
         let tab = ui.app.tab.get();
-        let link = DeepLink {
+        let filter = Some(ui.list.filter.get()).filter(|f| !f.trim().is_empty());
+        let link = if ui.list.shown.get() && set.traces.len() > 1 {
+            DeepLink { list: true, filter, ..DeepLink::default() }
+        } else { DeepLink {
             trace: Some(t.trace_id.to_text(&set.strings)),
             span: ui.app.selected.get().and_then(|s| set.spans.get(s as usize)).filter(|s| s.trace as usize == trace).map(|s| s.span_id.to_text(&set.strings)),
             zoom: ui.wf.zoom.get().map(|z| (z.start_ns.max(0.0) as u64, z.end_ns.max(0.0) as u64)),
             find: Some(ui.wf.find.get()).filter(|f| !f.trim().is_empty()),
             only_matching: ui.wf.only_matching.get(),
             tab: (tab != Tab::Waterfall).then(|| tab.name().to_string()),
-        };
+            filter,
+            list: false,
+        } };
         let h = link.to_hash();
         if current_hash().trim_start_matches('#') == h {
             return;

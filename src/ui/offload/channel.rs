@@ -3,7 +3,8 @@
 //! (its answer is dropped); a new set asks again. Once an answer is on the page and a
 //! frame has painted it, the phase is [`Phase::Painted`]: the view's `data-ready`.
 //! A request that differs only in its row window (a scroll) keeps the phase, so a
-//! table being scrolled stays ready while its rows arrive.
+//! table being scrolled stays ready while its rows arrive. A request about every loaded
+//! trace is made over the traces the trace list's filter keeps (`Request::filtered`).
 
 use leptos::prelude::*;
 
@@ -64,6 +65,8 @@ pub fn channel<T: Send + Sync + 'static>(
     pick: fn(Response) -> Option<T>,
 ) -> Channel<T> {
     let ch = Channel { data: RwSignal::new(None), phase: RwSignal::new(Phase::Idle) };
+    // Set-wide requests follow the trace list's filter (absent while the context is made).
+    let list_filter = use_context::<crate::ui::context::Ui>().map(|u| u.list.filter);
     // The request in flight, for dropping its answer when a newer one is sent.
     let in_flight = StoredValue::new(None::<u64>);
     on_cleanup(move || {
@@ -73,7 +76,9 @@ pub fn channel<T: Send + Sync + 'static>(
     });
     Effect::new(move |prev: Option<Option<(f64, Request)>>| {
         let load_id = app.loaded.with(|l| l.as_ref().map(|l| l.load_id));
-        let req = request();
+        let many = app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1));
+        let filter = list_filter.filter(|_| many).map(|f| f.get()).unwrap_or_default();
+        let req = request().map(|r| r.filtered(&filter));
         let (Some(load_id), Some(req)) = (load_id, req) else {
             if let Some(id) = in_flight.get_value() {
                 client::forget(id);

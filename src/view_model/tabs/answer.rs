@@ -10,13 +10,18 @@ use crate::analysis::agents::graph::agent_graph;
 use crate::analysis::agents::runs::{agent_runs_from, AgentRun};
 use crate::analysis::chart_theme::ChartTheme;
 use crate::analysis::critical_path::{critical_path, CriticalPath};
+use crate::analysis::many::aggregate::{path_totals, PathTotals};
+use crate::analysis::many::diff::diff_traces;
+use crate::analysis::many::summary::{summarize_all, TraceFacts, TraceSummary};
 use crate::analysis::llm::call::{analyze_set, LlmAnalysis, LlmCall, LlmContextSpan};
 use crate::analysis::llm::summary::{summarize_trace, TraceLlmSummary};
 use crate::analysis::patterns::{patterns, Finding, PatternConfig};
 use crate::analysis::pricing::PriceTable;
 use crate::analysis::service_graph::{dependency_graph, DependencyGraph};
 use crate::analysis::stats::{self, GroupBy, StatRow};
+use crate::model::subset::subset;
 use crate::model::TraceSet;
+use crate::view_model::tabs::table::TableWindow;
 use crate::view_model::agent_view::{graph_svg, run_heading, run_of_table_id, steps_table};
 use crate::view_model::graph_layout::LayoutConfig;
 use crate::view_model::llm_table::{aggregate_choices, aggregate_table, calls_table, context_table, LlmTable};
@@ -25,7 +30,7 @@ use crate::view_model::tabs::llm::{
     call_link, cards, sorted, table_window, totals_text, AllPart, LlmAllData, LlmAllRequest, LlmTraceData, LlmTraceRequest, LlmTraceSummary,
 };
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest};
-use crate::view_model::tabs::{critical_path as cp, graph, llm_charts, patterns as pat, stats as st, Request, Response};
+use crate::view_model::tabs::{critical_path as cp, graph, llm_charts, patterns as pat, stats as st, traces, Request, Response};
 
 /// A few recent results, the most recent last.
 struct Recent<K, V> {
@@ -83,6 +88,21 @@ pub struct Answerer {
     llm_traces: Recent<(usize, PriceTable), TraceLlm>,
     llm_tables: Recent<TableKey, LlmTable>,
     llm_sorted: Recent<(TableKey, Option<(usize, bool)>), LlmTable>,
+    /// Every trace's summary and facts (built-in prices), made once.
+    summaries: Recent<(), (Vec<TraceSummary>, Vec<TraceFacts>)>,
+    /// The merged paths of the last traces the flame graph showed.
+    flame: Recent<Vec<u32>, PathTotals>,
+    /// The traces the list's filter keeps, with their own answerer, for set-wide requests.
+    filtered: Option<Box<Filtered>>,
+}
+
+/// A filter's traces as a set of their own.
+struct Filtered {
+    filter: String,
+    set: TraceSet,
+    /// The whole set's index of each span of `set`.
+    spans: Vec<u32>,
+    answerer: Answerer,
 }
 
 impl Default for Answerer {
@@ -105,6 +125,9 @@ impl Answerer {
             llm_traces: Recent::new(2),
             llm_tables: Recent::new(4),
             llm_sorted: Recent::new(4),
+            summaries: Recent::new(1),
+            filtered: None,
+            flame: Recent::new(1),
         }
     }
 
@@ -149,6 +172,25 @@ impl Answerer {
             }
             Request::LlmTrace(r) => Response::LlmTrace(self.llm_trace(set, r)),
             Request::LlmAll(r) => Response::LlmAll(self.llm_all(set, r)),
+            Request::TraceSummaries => Response::TraceSummaries(self.summaries(set).0.clone()),
+            Request::TraceList(r) => {
+                let s = self.summaries(set);
+                Response::TraceList(traces::list(set, &s.0, &s.1, r))
+            }
+            Request::Diff { a, b } => Response::Diff(diff_traces(set, *a, *b)),
+            Request::Cohort(r) => {
+                let s = self.summaries(set);
+                Response::Cohort(traces::cohort(set, &s.0, &s.1, r))
+            }
+            Request::Flame { traces } => {
+                let totals = self.flame_totals(set, traces);
+                Response::Flame(traces::FlameData { traces: traces.len(), paths: totals.paths.clone() })
+            }
+            Request::FlameSpans { traces, path } => {
+                let totals = self.flame_totals(set, traces);
+                Response::Spans(totals.spans.get(*path).map(|v| v.iter().take(500).copied().collect()).unwrap_or_default())
+            }
+            Request::Filtered { filter, request } => self.filtered_answer(set, filter, request),
             Request::LlmCsv(r) => {
                 let key = Self::table_key(&r.id, r.trace, &r.prices);
                 let t = self.llm_table(set, key, r.sort);
@@ -170,6 +212,42 @@ impl Answerer {
             stats::sort_rows(&mut v, col, dir);
             v
         })
+    }
+
+    /// A set-wide request over the traces `filter` keeps, with span indices of the whole set.
+    fn filtered_answer(&mut self, set: &TraceSet, filter: &str, req: &Request) -> Response {
+        if self.filtered.as_ref().is_none_or(|f| f.filter != filter) {
+            let s = self.summaries(set);
+            let keep = crate::analysis::many::filter::parse(filter).select(set, &s.0, &s.1);
+            let spans: Vec<u32> = keep.iter().filter_map(|&t| set.traces.get(t)).flat_map(|t| t.spans.range()).map(|i| i as u32).collect();
+            let sub = subset(set, &keep);
+            self.filtered = Some(Box::new(Filtered { filter: filter.to_string(), set: sub, spans, answerer: Answerer::new() }));
+        }
+        let Some(f) = self.filtered.as_mut() else { return Response::Error("The filter could not be applied.".into()) };
+        let whole = |i: u32| f.spans.get(i as usize).copied().unwrap_or(i);
+        let remap = |w: &mut TableWindow| {
+            for r in &mut w.rows {
+                r.span = r.span.map(whole);
+            }
+        };
+        match f.answerer.answer(&f.set, req) {
+            Response::Spans(v) => Response::Spans(v.into_iter().map(whole).collect()),
+            Response::LlmAll(mut d) => {
+                if let Some(t) = d.table.as_mut() {
+                    remap(&mut t.window);
+                }
+                Response::LlmAll(d)
+            }
+            other => other,
+        }
+    }
+
+    fn flame_totals(&mut self, set: &TraceSet, traces: &[u32]) -> Rc<PathTotals> {
+        self.flame.get(traces.to_vec(), || path_totals(set, &traces.iter().map(|&t| t as usize).collect::<Vec<_>>()))
+    }
+
+    fn summaries(&mut self, set: &TraceSet) -> Rc<(Vec<TraceSummary>, Vec<TraceFacts>)> {
+        self.summaries.get((), || summarize_all(set, &PriceTable::builtin()))
     }
 
     fn analysis(&mut self, set: &TraceSet, prices: &PriceTable) -> Rc<LlmAnalysis> {

@@ -10,7 +10,8 @@
 //! ```
 //!
 //! * [`critical_path`], [`graph`], [`patterns`], [`stats`], [`llm`]: one file per tab;
-//! * [`table`]: a window of table rows; [`llm_charts`]: the LLM charts, bounded.
+//! * [`table`]: a window of table rows; [`llm_charts`]: the LLM charts, bounded;
+//! * [`traces`]: the trace list, its summaries and the two comparisons.
 
 pub mod answer;
 pub mod critical_path;
@@ -20,6 +21,7 @@ pub mod llm_charts;
 pub mod patterns;
 pub mod stats;
 pub mod table;
+pub mod traces;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -30,7 +32,10 @@ use crate::view_model::tabs::graph::{GraphData, GraphRequest, GraphTarget};
 use crate::view_model::tabs::llm::{AllPart, LlmAllData, LlmAllRequest, LlmCsvRequest, LlmTraceData, LlmTraceRequest};
 use crate::view_model::tabs::patterns::{PatternsData, PatternsRequest};
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest, StatsRequest};
+use crate::analysis::many::diff::DiffRow;
+use crate::analysis::many::summary::TraceSummary;
 use crate::view_model::tabs::table::TableWindow;
+use crate::view_model::tabs::traces::{CohortData, CohortRequest, FlameData, TraceListData, TraceListRequest};
 
 /// What a view asks the worker for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -49,6 +54,21 @@ pub enum Request {
     LlmCsv(LlmCsvRequest),
     /// The loaded traces (or these, by index) as OTLP JSON.
     ExportOtlp { traces: Option<Vec<usize>> },
+    /// The summary of every loaded trace, for the trace list and the scatter.
+    TraceSummaries,
+    /// The traces a filter keeps, sorted.
+    TraceList(TraceListRequest),
+    /// Two traces compared path by path.
+    Diff { a: usize, b: usize },
+    /// Two groups of traces compared path by path.
+    Cohort(CohortRequest),
+    /// The aggregate flame graph of these traces (indices into `set.traces`).
+    Flame { traces: Vec<u32> },
+    /// The spans behind path `path` of the flame graph of these traces (at most 500).
+    FlameSpans { traces: Vec<u32>, path: usize },
+    /// A set-wide request ([`Request::is_set_wide`]) answered over the traces the trace
+    /// list's filter keeps; span indices in the answer are the whole set's.
+    Filtered { filter: String, request: Box<Request> },
 }
 
 /// What the worker answers.
@@ -64,6 +84,11 @@ pub enum Response {
     StatsCharts(StatsCharts),
     LlmTrace(LlmTraceData),
     LlmAll(LlmAllData),
+    TraceSummaries(Vec<TraceSummary>),
+    TraceList(TraceListData),
+    Diff(Vec<DiffRow>),
+    Cohort(CohortData),
+    Flame(FlameData),
     /// A file's text (CSV).
     Text(String),
     /// An OTLP JSON export and the ids it re-encoded, one line each.
@@ -81,6 +106,7 @@ impl Request {
         match &mut r {
             Request::CriticalPath(c) => (c.contributions, c.segments) = (none, none),
             Request::Patterns(p) => p.rows = none,
+            Request::Filtered { request, .. } => **request = request.params(),
             Request::Stats(s) => s.rows = none,
             Request::LlmTrace(t) => (t.calls.rows, t.context.rows, t.agents.rows) = (none, none, none),
             Request::LlmAll(a) => {
@@ -89,9 +115,35 @@ impl Request {
                 }
             }
             Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_)
-            | Request::ExportOtlp { .. } => {}
+            | Request::ExportOtlp { .. }
+            | Request::TraceSummaries | Request::TraceList(_) | Request::Diff { .. } | Request::Cohort(_)
+            | Request::Flame { .. } | Request::FlameSpans { .. } => {}
         }
         r
+    }
+}
+
+impl Request {
+    /// Whether the request is about every loaded trace (the graph, stats and LLM tables
+    /// of all traces), so that the trace list's filter narrows it.
+    pub fn is_set_wide(&self) -> bool {
+        match self {
+            Request::Graph(r) => r.scope.is_none(),
+            Request::GraphSpans { scope, .. } => scope.is_none(),
+            Request::Stats(r) => r.scope.is_none(),
+            Request::StatsCharts(r) => r.scope.is_none(),
+            Request::LlmAll(_) => true,
+            Request::LlmCsv(r) => !(r.id == "calls" || r.id == "context" || crate::view_model::agent_view::run_of_table_id(&r.id).is_some()),
+            _ => false,
+        }
+    }
+
+    /// The request over the traces `filter` keeps, when it is set-wide and the filter is not empty.
+    pub fn filtered(self, filter: &str) -> Request {
+        if filter.trim().is_empty() || !self.is_set_wide() {
+            return self;
+        }
+        Request::Filtered { filter: filter.to_string(), request: Box::new(self) }
     }
 }
 
