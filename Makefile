@@ -21,6 +21,7 @@ check-tools:
 
 dist: setup check-tools
 	CARGO_TARGET_DIR=$(WASM_TARGET_DIR) trunk build --release --offline
+	node scripts/postbuild.mjs dist
 	@test -f dist/index.html && test -f dist/clew-worker_loader.js && test -f dist/public/demo.json
 
 run: dist serve

@@ -18,9 +18,10 @@ export const CHROME_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Starts the static server on a free port; `mounts` maps URL prefixes to dirs. */
-export async function serve(mounts = {}) {
-  const server = await startServer({ dir: process.env.E2E_DIST || path.join(ROOT, 'dist'), port: Number(process.env.E2E_PORT || 0), mounts });
+/** Starts the static server on a free port; `mounts` maps URL prefixes to dirs; `handle(req, res)`
+ *  may answer a request first (returning true). */
+export async function serve(mounts = {}, handle = null) {
+  const server = await startServer({ dir: process.env.E2E_DIST || path.join(ROOT, 'dist'), port: Number(process.env.E2E_PORT || 0), mounts, handle });
   const base = `http://127.0.0.1:${server.address().port}/`;
   return { server, base };
 }

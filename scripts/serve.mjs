@@ -12,10 +12,13 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
 };
 
-export function startServer({ dir = 'dist', port = 8080, mounts = {} } = {}) {
+/** `handle(req, res)`, when given, sees every request first and returns true when it answered it;
+ *  `headers` are added to every file served. */
+export function startServer({ dir = 'dist', port = 8080, mounts = {}, handle = null, headers = {} } = {}) {
   const root = path.resolve(dir);
   const roots = Object.entries(mounts).map(([p, d]) => [p.replace(/\/$/, ''), path.resolve(d)]);
   const server = http.createServer((req, res) => {
+    if (handle && handle(req, res)) return;
     let urlPath;
     try {
       urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -48,6 +51,7 @@ export function startServer({ dir = 'dist', port = 8080, mounts = {} } = {}) {
           'content-length': st2.size,
           'cache-control': 'no-cache',
           'access-control-allow-origin': '*',
+          ...headers,
         });
         if (req.method === 'HEAD') return res.end();
         fs.createReadStream(file).pipe(res);

@@ -9,6 +9,7 @@
 //! * [`parse`]: format detection and one reader per wire format, bytes in, raw spans out;
 //! * [`model`]: the normalized [`model::TraceSet`] and its [`model::builder`];
 //! * [`analysis`]: critical path, graphs, patterns, stats and LLM cost, facts with units;
+//! * [`export`]: the loaded traces as OTLP JSON; [`backend`]: Jaeger, Tempo and Zipkin APIs (URLs, answers, failures);
 //! * [`format`]: one formatter per unit, for the CLI and the UI alike;
 //! * [`report`]: the CLI's `analyze` output; [`synth`]: synthetic traces for tests and benchmarks;
 //! * [`view_model`]: UI-shaped geometry from the model.
@@ -16,6 +17,8 @@
 //! `ui` (wasm32 only) is the thin Leptos layer.
 
 pub mod analysis;
+pub mod backend;
+pub mod export;
 pub mod format;
 pub mod model;
 pub mod parse;

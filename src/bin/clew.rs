@@ -3,6 +3,9 @@
 //! * `clew analyze [--format F] [--json] FILE...`: load files (fragments of one
 //!   trace merge) and print a summary, or one JSON object with `--json`. Files that
 //!   would take the model's arenas past their `u32` limit are refused (exit 1).
+//! * `clew export --format otlp [--input-format F] [--filter FILTER] FILE...`: load files as
+//!   `analyze` does and write the traces (those the filter keeps) as one OTLP JSON document to stdout; ids that had to be re-encoded
+//!   are listed on stderr, one `clew: re-encoded …` line each.
 //! * `clew analyze --filter FILTER …`: the same, over the traces the filter keeps (the
 //!   trace list's filter language, `analysis::many::filter`).
 //! * `clew compare [--json] (--slowest P% | --a FILTER --b FILTER | --traces ID_A,ID_B) FILE...`:
@@ -13,6 +16,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use clew::export::otlp;
 use clew::analysis::many::cohort::{cohort_diff, slowest_split, CohortDiff, OUTSIDE_ROOT};
 use clew::analysis::many::filter;
 use clew::analysis::many::summary::summarize_all;
@@ -27,12 +31,14 @@ use clew::synth::{self, GenFormat, GenOptions};
 const USAGE: &str = "usage:
   clew analyze [--format otlp|jaeger|zipkin|jaeger-proto] [--json] [--filter FILTER] FILE...
   clew compare [--format F] [--json] [--filter FILTER] (--slowest P% | --a FILTER --b FILTER | --traces ID_A,ID_B) FILE...
+  clew export --format otlp [--input-format otlp|jaeger|zipkin|jaeger-proto] [--filter FILTER] FILE... > out.json
   clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--out FILE]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(|s| s.as_str()) {
         Some("analyze") => analyze(&args[1..]),
+        Some("export") => export(&args[1..]),
         Some("compare") => compare(&args[1..]),
         Some("gen") => generate(&args[1..]),
         Some("-h") | Some("--help") | Some("help") => {
@@ -157,6 +163,64 @@ fn analyze(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `clew export --format otlp FILE...`: the loaded traces as OTLP JSON on stdout.
+fn export(args: &[String]) -> ExitCode {
+    let mut out_format: Option<&str> = None;
+    let mut format: Option<Format> = None;
+    let mut filter: Option<&str> = None;
+    let mut files: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let val = args.get(i + 1).map(String::as_str);
+        match args[i].as_str() {
+            "--format" => {
+                out_format = val;
+                i += 1;
+            }
+            "--filter" => match val {
+                Some(f) => {
+                    filter = Some(f);
+                    i += 1;
+                }
+                None => return fail("--filter needs a filter, such as 'error' or 'duration>1s service=cart'"),
+            },
+            "--input-format" => match val.and_then(Format::parse) {
+                Some(f) => {
+                    format = Some(f);
+                    i += 1;
+                }
+                None => return fail("--input-format takes otlp, jaeger, zipkin or jaeger-proto"),
+            },
+            s if s.starts_with("--") => return fail(&format!("unknown option {s}\n{USAGE}")),
+            s => files.push(s),
+        }
+        i += 1;
+    }
+    match out_format {
+        Some("otlp") => {}
+        Some(f) => return fail(&format!("unknown export format {f:?}; the one export format is otlp")),
+        None => return fail(&format!("export needs --format otlp\n{USAGE}")),
+    }
+    if files.is_empty() {
+        return fail(&format!("no input files\n{USAGE}"));
+    }
+    let set = match read_and_load(&files, format) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    // The traces the filter keeps (the trace list's filter language), or every one.
+    let keep = filter.map(|q| filtered(&set, Some(q)));
+    let exported = otlp::export(&set, keep.as_deref());
+    for c in &exported.id_changes {
+        eprintln!("clew: re-encoded {}", c.line());
+    }
+    let mut out = std::io::stdout().lock();
+    if out.write_all(exported.json.as_bytes()).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()).is_err() {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
 fn compare(args: &[String]) -> ExitCode {
     let c = match parse_args(args, true) {
         Ok(c) => c,
@@ -201,6 +265,16 @@ fn compare(args: &[String]) -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// Reads the named files and loads them into one set (their bytes are dropped after).
+fn read_and_load(files: &[&str], format: Option<Format>) -> Result<TraceSet, String> {
+    let mut contents: Vec<(String, Vec<u8>)> = Vec::with_capacity(files.len());
+    for f in files {
+        let bytes = std::fs::read(f).map_err(|e| format!("{f}: cannot read the file: {e}"))?;
+        contents.push((f.to_string(), bytes));
+    }
+    load(SetBuilder::new(), &contents, format)
 }
 
 /// The readable form of a cohort comparison: the groups, then one line per path.

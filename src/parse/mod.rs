@@ -16,7 +16,7 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 mod console;
-mod detect;
+pub mod detect;
 mod docs;
 mod ids;
 mod jaeger;

@@ -36,6 +36,8 @@ pub enum Dialog {
     None,
     Paste,
     Help,
+    /// The backend Connect dialog.
+    Connect,
 }
 
 /// What the loader is doing.

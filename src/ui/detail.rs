@@ -161,7 +161,20 @@ pub fn DetailPanel() -> impl IntoView {
                     }
                     .into_any(),
                     None if trace_loaded => view! { <span class="muted" data-testid="link-missing">"span not in the loaded trace"</span> }.into_any(),
-                    None => view! { <span class="muted" data-testid="link-missing">"trace not loaded"</span> }.into_any(),
+                    None => match crate::ui::backend::use_backend().and_then(|b| b.conn.get_untracked()) {
+                        // Not loaded, but a backend is connected: fetch it, add it, and go to the span.
+                        Some(c) => {
+                            let (label, tid, sid) = (format!("Fetch from {}", c.kind.label()), tid.clone(), sid.clone());
+                            view! {
+                                <button class="link" data-testid="link-fetch" on:click=move |_| {
+                                    crate::ui::app::session::aim_at(&tid, &sid);
+                                    crate::ui::backend::open_trace(ui, c.clone(), tid.clone(), true);
+                                }>{label}</button>
+                            }
+                            .into_any()
+                        }
+                        None => view! { <span class="muted" data-testid="link-missing">"trace not loaded"</span> }.into_any(),
+                    },
                 };
                 view! {
                     <li>

@@ -1,5 +1,6 @@
 //! The trace header: root service and operation, start, duration, counts, warnings.
 //! (With more than one trace loaded, `ui::traces` lists them and steps through them.)
+//! `?uiTimelineCollapseTitle=1` starts the summary folded; `?uiTimelineHideSummary=1` leaves it out.
 
 use std::collections::BTreeSet;
 
@@ -16,6 +17,9 @@ use crate::ui::util::utc_time;
 pub fn TraceHeader() -> impl IntoView {
     let ui = use_ui();
     let show_warnings = RwSignal::new(false);
+    // Jaeger UI's uiTimelineCollapseTitle / uiTimelineHideSummary.
+    let params = crate::ui::embed::params();
+    let (hide_summary, expanded) = (params.hide_summary, RwSignal::new(!params.collapse_title));
     let info = move || {
         let v = ui.derived.view.get()?;
         let set = v.set();
@@ -35,8 +39,14 @@ pub fn TraceHeader() -> impl IntoView {
                 <span class="root-svc" data-testid="root-service">{root_service}</span>
                 <span class="root-op" data-testid="root-operation">{root_name}</span>
                 <span class="trace-id muted" title="Trace ID">{t.trace_id.to_text(&set.strings)}</span>
+                {(!hide_summary).then(|| view! {
+                    <button class="link header-toggle" data-testid="trace-header-toggle" aria-controls="trace-summary"
+                        aria-expanded=move || if expanded.get() { "true" } else { "false" }
+                        on:click=move |_| expanded.update(|e| *e = !*e)>
+                        {move || if expanded.get() { "Hide summary" } else { "Show summary" }}</button>
+                })}
             </div>
-            <dl class="stats" data-testid="trace-header">
+            <dl class="stats" id="trace-summary" data-testid="trace-header" hidden=move || hide_summary || !expanded.get()>
                 <div><dt>"Start"</dt><dd>{utc_time(t.start_ns)}</dd></div>
                 <div><dt>"Duration"</dt><dd data-testid="trace-duration">{format::duration(t.duration_ns)}</dd></div>
                 <div><dt>"Spans"</dt><dd data-testid="trace-spans">{format::thousands(t.spans.len as u64)}</dd></div>

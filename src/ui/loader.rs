@@ -135,11 +135,34 @@ fn set_text(ui: Ui, text: String) {
     });
 }
 
-/// Loads `new` inputs: replacing the loaded set, or adding to it when `add`.
-pub fn load_inputs(ui: Ui, new: Vec<Input>, add: bool) {
+/// A fresh load id: the latest one started wins, every earlier one is superseded.
+fn next_id() -> f64 {
+    NEXT_ID.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1.0;
+        *n
+    })
+}
+
+/// The id of the latest load started (a fetch counts from its start): a load whose id is
+/// not this one was superseded, and its outcome is never shown.
+pub fn latest_load() -> f64 {
+    NEXT_ID.with(|n| *n.borrow())
+}
+
+/// Loads `new` inputs: replacing the loaded set, or adding to it when `add`. Returns
+/// the load's id (that of [`latest_load`] when there was nothing to load).
+pub fn load_inputs(ui: Ui, new: Vec<Input>, add: bool) -> f64 {
     if new.is_empty() {
-        return;
+        return latest_load();
     }
+    let id = next_id();
+    start_load(ui, new, add, id);
+    id
+}
+
+/// Starts load `id` (already the latest) of `new` inputs.
+fn start_load(ui: Ui, new: Vec<Input>, add: bool, id: f64) {
     RETIRED.with(|r| r.borrow_mut().take());
     let mut inputs = if add { INPUTS.with(|i| i.borrow().clone()) } else { Vec::new() };
     inputs.extend(new);
@@ -156,11 +179,6 @@ pub fn load_inputs(ui: Ui, new: Vec<Input>, add: bool) {
         );
         return;
     }
-    let id = NEXT_ID.with(|n| {
-        let mut n = n.borrow_mut();
-        *n += 1.0;
-        *n
-    });
     IN_FLIGHT.with(|f| *f.borrow_mut() = Some((id, inputs.clone())));
     reset_marks();
     mark("load_start", now_ms());
@@ -490,10 +508,23 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     ui.load.delivered.set(Some(loaded));
 }
 
+/// Whose cookies a fetch may carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credentials {
+    /// The browser's default (`same-origin`): for the page's own `?url=` and the demo.
+    SameOrigin,
+    /// None at all (`omit`): for URLs a host page or a backend connection chose.
+    Omit,
+}
+
 /// Fetches a URL as a Blob input.
-pub async fn fetch_input(url: &str) -> Result<Input, String> {
+pub async fn fetch_input(url: &str, credentials: Credentials) -> Result<Input, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let resp = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| {
+    let init = web_sys::RequestInit::new();
+    if credentials == Credentials::Omit {
+        init.set_credentials(web_sys::RequestCredentials::Omit);
+    }
+    let resp = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|e| {
         format!(
             "Could not fetch {url}: {}. Check the address, that the server is up, and that it allows cross-origin requests (CORS).",
             js_error_text(&e)
@@ -515,36 +546,40 @@ pub async fn fetch_input(url: &str) -> Result<Input, String> {
     Ok(Input { name, blob })
 }
 
-/// Loads a URL (the `?url=` parameter or the demo).
-pub fn load_url(ui: Ui, url: String) {
-    // The worker boots while the fetch runs.
+/// Loads a URL (the `?url=` parameter, the demo, or a host's `{clew:{url}}`), replacing
+/// the set or adding to it; returns the load's id, which the fetch and the parse share.
+pub fn load_url(ui: Ui, url: String, add: bool, credentials: Credentials) -> f64 {
+    let request = begin_fetch(ui, format!("Fetching {url}"));
+    leptos::task::spawn_local(async move {
+        let result = fetch_input(&url, credentials).await;
+        finish_fetch(ui, request, result, add);
+    });
+    request
+}
+
+/// Starts a load whose input is still being fetched (a URL, a backend's trace): the page
+/// shows `text` as its progress and the worker boots meanwhile. Returns the load's id for
+/// [`finish_fetch`]. A load started while the fetch runs (a drop, a pick, a host's
+/// postMessage) wins: the fetched input is then dropped, not loaded over it.
+pub fn begin_fetch(ui: Ui, text: String) -> f64 {
     if !ensure_worker(ui) {
-        return;
+        return latest_load();
     }
     ui.load.painted.set(None);
-    ui.load.status.set(Status::Loading {
-        text: format!("Fetching {url}"),
-        started_ms: now_ms(),
-        done_bytes: 0.0,
-        total_bytes: 0.0,
-    });
-    // A load started while this fetch is in flight (a drop, a pick, a host's
-    // postMessage) wins: the fetched file is then dropped, not loaded over it.
-    let request = NEXT_ID.with(|n| {
-        let mut n = n.borrow_mut();
-        *n += 1.0;
-        *n
-    });
-    leptos::task::spawn_local(async move {
-        let result = fetch_input(&url).await;
-        if NEXT_ID.with(|n| *n.borrow()) != request {
-            return;
-        }
-        match result {
-            Ok(input) => load_inputs(ui, vec![input], false),
-            Err(e) => fail(ui, e),
-        }
-    });
+    ui.load.status.set(Status::Loading { text, started_ms: now_ms(), done_bytes: 0.0, total_bytes: 0.0 });
+    next_id()
+}
+
+/// Loads the fetched input of load `request` (or shows why the fetch failed), unless a
+/// newer load started meanwhile.
+pub fn finish_fetch(ui: Ui, request: f64, result: Result<Input, String>, add: bool) {
+    if latest_load() != request {
+        return;
+    }
+    match result {
+        Ok(input) => start_load(ui, vec![input], add, request),
+        Err(e) => fail(ui, e),
+    }
 }
 
 /// Loads pasted text.
@@ -555,7 +590,9 @@ pub fn load_text(ui: Ui, text: String, add: bool) {
     }
     let parts = Array::of1(&JsValue::from_str(&text));
     match Blob::new_with_str_sequence(&parts) {
-        Ok(blob) => load_inputs(ui, vec![Input { name: "pasted.json".into(), blob }], add),
+        Ok(blob) => {
+            load_inputs(ui, vec![Input { name: "pasted.json".into(), blob }], add);
+        }
         Err(e) => fail(ui, format!("The pasted text could not be read: {}", js_error_text(&e))),
     }
 }

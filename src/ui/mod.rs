@@ -12,14 +12,17 @@
 //! * [`traces`]: the trace list of a multi-trace load (filter, scatter, comparisons);
 //! * [`waterfall`], [`analysis`] (critical path, graph, patterns, stats), [`llm`]: the views;
 //!   [`lists`]: the virtual tables and lists they share;
+//! * [`backend`]: Jaeger, Tempo and Zipkin as sources (Connect dialog, search panel, fetch);
 //! * [`loader`] and [`worker`]: loading (the worker also keeps the set for the analyses);
 //!   [`offload`]: the analysis tabs' requests to the worker; [`embed`]: the embedding options of the query
 //!   string (`?embed=1`, `?theme=`, ...) and a host page's postMessage calls
 //!   (docs/embedding.md); [`focus`]: keyboard focus (dialogs trap it and give it back);
-//!   [`util`]: small browser helpers; [`links`]: link templates (`?links=`, the settings dialog).
+//!   [`util`]: small browser helpers; [`links`]: link templates (`?links=`, the settings dialog);
+//!   [`share`]: the Share menu (link, SVG/PNG, CSV, OTLP JSON).
 
 pub mod analysis;
 pub mod app;
+pub mod backend;
 pub mod context;
 pub mod controls;
 pub mod detail;
@@ -33,6 +36,7 @@ pub mod llm;
 pub mod loader;
 pub mod memory;
 pub mod offload;
+pub mod share;
 pub mod state;
 pub mod traces;
 pub mod util;

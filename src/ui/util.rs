@@ -188,15 +188,11 @@ fn channel_yield() -> js_sys::Promise {
     })
 }
 
-/// Starts a download of `text` as a file.
-pub fn download(file_name: &str, text: &str) {
-    let Some(window) = web_sys::window() else { return };
-    let Some(document) = window.document() else { return };
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+/// Starts a download of `url` (a data: or blob: URL) as file `file_name`.
+pub fn download_url(file_name: &str, url: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     if let Ok(a) = document.create_element("a") {
-        let _ = a.set_attribute("href", &url);
+        let _ = a.set_attribute("href", url);
         let _ = a.set_attribute("download", file_name);
         let _ = a.set_attribute("style", "display:none");
         if let Some(body) = document.body() {
@@ -207,6 +203,14 @@ pub fn download(file_name: &str, text: &str) {
             let _ = body.remove_child(&a);
         }
     }
+}
+
+/// Starts a download of `text` as a file.
+pub fn download(file_name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    download_url(file_name, &url);
     leptos::prelude::set_timeout(
         move || {
             let _ = web_sys::Url::revoke_object_url(&url);

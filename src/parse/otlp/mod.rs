@@ -2,7 +2,7 @@
 //!
 //! Reads `ExportTraceServiceRequest` documents: `resourceSpans` (or Tempo's
 //! `batches`, or snake_case `resource_spans`), `scopeSpans` or the legacy
-//! `instrumentationLibrarySpans`, Jaeger v3's `{"result": …}` wrapper, and JSON
+//! `instrumentationLibrarySpans`, Jaeger v3's `{"result": …}` and Tempo v2's `{"trace": …}` wrappers, and JSON
 //! Lines with one request per line. Ids in hex (any case) or base64; kinds and
 //! status codes as numbers or enum names; nanosecond times as strings or numbers,
 //! exact past 2^53; typed attribute values including arrays, kv-lists and bytes.
@@ -197,7 +197,8 @@ impl<'de> Visitor<'de> for RootSeed<'_> {
                 "resourceSpans" | "resource_spans" | "batches" => {
                     map.next_value_seed(ListSeed { b: &mut *self.b, item: Item::ResourceSpans })?
                 }
-                "result" => map.next_value_seed(RootSeed { b: &mut *self.b })?,
+                // Jaeger v3's and Tempo v2's wrappers around the request.
+                "result" | "trace" => map.next_value_seed(RootSeed { b: &mut *self.b })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -539,6 +540,13 @@ mod tests {
         let mut b = SetBuilder::new();
         read(&mut b, text).expect("reads");
         b.finish()
+    }
+
+    #[test]
+    fn tempo_v2_and_jaeger_v3_wrappers() {
+        let inner = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"a","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}"#;
+        assert_eq!(load(&format!(r#"{{"trace":{inner}}}"#)).spans.len(), 1);
+        assert_eq!(load(&format!(r#"{{"result":{inner}}}"#)).spans.len(), 1);
     }
 
     fn span<'s>(set: &'s TraceSet, name: &str) -> &'s Span {

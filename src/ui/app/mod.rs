@@ -149,6 +149,8 @@ fn Welcome() -> impl IntoView {
             <h1>"Clew"</h1>
             <p data-testid="welcome-text">{move || if loading() {
                 "Loading…"
+            } else if crate::ui::backend::from_url() {
+                "Connected to a trace backend: search above, or add &trace=<id> to the address to open one trace."
             } else if embed::params().embed {
                 "Waiting for a trace from the host page (postMessage) or a ?url= parameter."
             } else {
@@ -266,6 +268,7 @@ pub fn App() -> impl IntoView {
     };
 
     crate::ui::embed::install(ui);
+    crate::ui::backend::install(ui);
     session::initial_load(ui);
 
     let loaded_spans = move || ui.load.painted.get().map(|p| p.0.to_string());
@@ -310,6 +313,7 @@ pub fn App() -> impl IntoView {
                         <button class="primary" data-testid="open-files" title="Open trace files (replaces what is loaded)" on:click=move |_| open_files(false)>"Open files…"</button>
                         <button data-testid="add-files" title="Add trace files to what is loaded" on:click=move |_| open_files(true)>"Add files…"</button>
                         <button data-testid="paste-json" title="Paste trace JSON" on:click=move |_| ui.dialog.set(Dialog::Paste)>"Paste JSON"</button>
+                        <button data-testid="connect" title="Connect to Jaeger, Tempo or Zipkin" on:click=move |_| ui.dialog.set(Dialog::Connect)>"Connect…"</button>
                         <span class="sources muted" data-testid="sources">{sources}</span>
                     })}
                     <TraceNav/>
@@ -322,6 +326,7 @@ pub fn App() -> impl IntoView {
                             aria-label=move || if dark_now() { "Switch to light theme" } else { "Switch to dark theme" }
                             on:click=toggle_theme>{move || if dark_now() { crate::ui::icons::sun().into_any() } else { crate::ui::icons::moon().into_any() }}</button>
                     })}
+                    <crate::ui::share::ShareMenu/>
                     <button class="icon" data-testid="help" title="Keyboard shortcuts (?)" aria-label="Help" on:click=move |_| ui.dialog.set(Dialog::Help)>"?"</button>
                 </header>
             })}
@@ -330,6 +335,7 @@ pub fn App() -> impl IntoView {
                 <input type="file" multiple accept=".json,.jsonl,.ndjson,.txt,application/json" class="visually-hidden"
                     node_ref=file_input data-testid="file-input" aria-label="Trace files" tabindex="-1" on:change=on_file_change />
                 <StatusBanner/>
+                <crate::ui::backend::panel::BackendPanel/>
                 <Main/>
                 // Read out by screen readers when a load finishes (errors are an alert in the banner).
                 <p class="visually-hidden" role="status" data-testid="load-announce">{announce}</p>
@@ -338,6 +344,7 @@ pub fn App() -> impl IntoView {
                 Dialog::None => ().into_any(),
                 Dialog::Paste => view! { <PasteDialog/> }.into_any(),
                 Dialog::Help => view! { <HelpDialog/> }.into_any(),
+                Dialog::Connect => view! { <crate::ui::backend::connect::ConnectDialog/> }.into_any(),
             }}
             <Show when=move || dragging.get()>
                 <div class="drop-overlay" aria-hidden="true">"Drop trace files to open them (hold Shift to add)"</div>

@@ -1,5 +1,5 @@
 //! The session: a decoded set in, on screen out — the view restored from the URL hash
-//! (deep link) and `?trace=`/`?find=`, and the contract attributes set once painted.
+//! (deep link) and `?trace=`/`?find=`/`?view=`/`?span=`, and the contract attributes set once painted.
 //! Also the first load of the page and the hash kept in step with the view.
 
 use std::sync::Arc;
@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::model::{SpanId, TraceSet};
 use crate::ui::context::{Status, Ui};
 use crate::ui::embed;
-use crate::ui::loader;
+use crate::ui::loader::{self, Credentials};
 use crate::ui::state::{Loaded, Tab};
 use crate::ui::util::after_paint;
 use crate::view_model::deeplink::DeepLink;
@@ -56,11 +56,12 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
             && a < t.duration_ns.max(1) {
                 ui.wf.zoom.set(Some(wf::TimeWindow { start_ns: a as f64, end_ns: b.min(t.duration_ns.max(1)) as f64 }));
             }
-        if let Some(sid) = link.span.as_deref() {
+        if let Some(sid) = link.span.as_deref().or(params.span.as_deref()) {
             selected = find_span_by_text(set, trace, sid);
         }
     }
-    if let Some(tab) = link.tab.as_deref().and_then(Tab::from_name) {
+    // The hash first, then `?view=` (a name no tab knows is ignored).
+    if let Some(tab) = link.tab.as_deref().or(params.view.as_deref()).and_then(Tab::from_name) {
         ui.app.tab.set(tab);
     }
     // Many traces open on their list, unless the link names one of them.
@@ -107,6 +108,19 @@ thread_local! {
     static INSTALLS: std::cell::RefCell<u64> = const { std::cell::RefCell::new(0) };
 }
 
+/// Points the URL hash at a span that the next load brings (a span link's target fetched
+/// from a backend): the load's install then selects it.
+pub fn aim_at(trace: &str, span: &str) {
+    let link = DeepLink { trace: Some(trace.to_string()), span: Some(span.to_string()), ..DeepLink::default() };
+    if let Some(w) = web_sys::window() {
+        let loc = w.location();
+        let url = format!("{}{}#{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default(), link.to_hash());
+        if let Ok(hist) = w.history() {
+            let _ = hist.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}
+
 /// Writes the view state into the URL hash (replacing, not pushing, history).
 pub fn sync_hash(ui: Ui) {
     Effect::new(move |_| {
@@ -146,9 +160,15 @@ pub fn sync_hash(ui: Ui) {
 /// for its host instead).
 pub fn initial_load(ui: Ui) {
     match loader::url_param() {
-        Ok(Some(url)) => loader::load_url(ui, url),
+        Ok(Some(url)) => {
+            loader::load_url(ui, url, false, Credentials::SameOrigin);
+        }
+        // A backend (`?backend=`) is asked by `ui::backend::install`; no demo then.
+        Ok(None) if crate::ui::backend::from_url() => {}
         Ok(None) if embed::params().embed => {}
-        Ok(None) => loader::load_url(ui, DEMO_URL.to_string()),
+        Ok(None) => {
+            loader::load_url(ui, DEMO_URL.to_string(), false, Credentials::SameOrigin);
+        }
         Err(msg) => ui.load.status.set(Status::Error(msg)),
     }
 }

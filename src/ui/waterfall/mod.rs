@@ -242,7 +242,7 @@ pub fn Waterfall() -> impl IntoView {
                     <NameResize width=name_w head=name_head/>
                 </div>
                 <div class="wf-lane-head" node_ref=lane_head>
-                    <Minimap/>
+                    {(!crate::ui::embed::params().hide_minimap).then(|| view! { <Minimap/> })}
                     <Ruler/>
                 </div>
             </div>

@@ -219,6 +219,10 @@ impl Answerer {
                 let (b, rows) = self.span_rows(set, r);
                 Response::Text(spans::csv(set, &b, &rows, r))
             }
+            Request::ExportOtlp { traces } => {
+                let e = crate::export::otlp::export(set, traces.as_deref());
+                Response::Export { json: e.json, id_changes: e.id_changes.iter().map(|c| c.line()).collect() }
+            }
         }
     }
 

@@ -58,6 +58,8 @@ pub enum Request {
     LlmTrace(LlmTraceRequest),
     LlmAll(LlmAllRequest),
     LlmCsv(LlmCsvRequest),
+    /// The loaded traces (or these, by index) as OTLP JSON.
+    ExportOtlp { traces: Option<Vec<usize>> },
     /// The summary of every loaded trace, for the trace list and the scatter.
     TraceSummaries,
     /// The traces a filter keeps, sorted.
@@ -101,6 +103,8 @@ pub enum Response {
     SpanTable(SpansData),
     /// A file's text (CSV).
     Text(String),
+    /// An OTLP JSON export and the ids it re-encoded, one line each.
+    Export { json: String, id_changes: Vec<String> },
     /// The request could not be answered (no set loaded); the text says why.
     Error(String),
 }
@@ -125,6 +129,7 @@ impl Request {
             Request::Flame(f) => f.rows = none,
             Request::Spans(t) => t.rows = none,
             Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_) | Request::SpansCsv(_)
+            | Request::ExportOtlp { .. }
             | Request::TraceSummaries | Request::TraceList(_) | Request::Diff { .. } | Request::Cohort(_)
             | Request::AggregateFlame { .. } | Request::AggregateFlameSpans { .. } => {}
         }
