@@ -189,13 +189,13 @@ export const tests = [
       try {
         for (const theme of ['light', 'dark']) {
           await page.goto(base + '?' + new URLSearchParams({ theme, backend: 'tempo', base: b.base('tempo'), q: '{ }' }));
-          await page.waitForSelector('[data-testid="search-result"]');
+          await page.waitForSelector('[data-testid="trace-list-page"][data-ready="1"] [data-testid="trace-row"]');
           found.push(...await audit(page, `${theme} search panel`));
           await page.click('[data-testid="backend-change"]');
           await page.waitForSelector('[data-testid="connect-dialog"]');
           found.push(...await audit(page, `${theme} connect dialog`));
           await page.keyboard.press('Escape');
-          await page.click('[data-testid="search-open"]');
+          await page.click('[data-testid="trace-list"] [data-testid="trace-row"]');
           await page.waitForSelector('[data-testid="app"][data-loaded-spans="3"]', { state: 'attached' });
           await page.click('[data-testid="share"]');
           await page.waitForSelector('[data-testid="share-menu"]');

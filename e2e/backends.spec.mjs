@@ -6,6 +6,8 @@
 import { eq, ok, waitError, waitSpans } from './assert.mjs';
 import { startBackends, deadBase, TRACE, LINKED, LINKED_SPAN, V3_ONLY, FAIL } from './fakes/backends.mjs';
 
+// A row of the trace list (search results are rows whose trace is not loaded, data-loaded="0").
+const FOUND = '[data-testid="trace-list"] [data-testid="trace-row"]';
 const q = (o) => '?' + new URLSearchParams(o);
 
 /** Runs `fn` with fake backends (CORS on unless `cors: false`), closing them after. */
@@ -82,26 +84,34 @@ export const tests = [
     name: 'search: q= on Tempo lists summaries and opens one in full; service= on Jaeger and Zipkin; the form',
     fn: async (page, { base }) => withBackends({}, async (b) => {
       await page.goto(base + q({ backend: 'tempo', base: b.base('tempo'), q: '{ status = error }' }));
-      await page.waitForSelector('[data-testid="search-result"]');
+      await page.waitForSelector(`${FOUND}[data-loaded="0"]`);
+      await page.waitForSelector('[data-testid="trace-list-page"][data-ready="1"]');
       const search = b.requests.find((r) => r.kind === 'tempo' && r.path === '/api/search');
       eq(new URLSearchParams(search.search).get('q'), '{ status = error }', 'TraceQL sent');
-      eq(await page.getAttribute('[data-testid="search-result"]', 'data-trace'), TRACE, 'summary listed');
-      ok((await page.textContent('[data-testid="search-result"]')).includes('frontend'), 'root service shown');
+      eq(await page.getAttribute(FOUND, 'data-trace-id'), TRACE, 'summary listed in the trace list');
+      ok((await page.textContent(FOUND)).includes('frontend'), 'root service shown');
+      eq(await page.textContent('[data-testid="trace-count"]'), '1 traces', 'the count takes the summary');
       eq(await page.getAttribute('[data-testid="app"]', 'data-loaded-spans'), null, 'nothing loaded yet (summaries only)');
-      await page.click('[data-testid="search-open"]');
+      const fetched = traceRequests(b, 'tempo').length;
+      await page.fill('[data-testid="trace-filter"]', 'service=nobody');
+      await page.waitForFunction(() => document.querySelector('[data-testid="trace-list"]').dataset.total === '0');
+      await page.fill('[data-testid="trace-filter"]', 'frontend');
+      await page.click(FOUND);
       await waitSpans(page, 3);
+      eq(traceRequests(b, 'tempo').length, fetched + 1, 'one fetch when opened');
       eq(traceRequests(b, 'tempo').pop().path, `/api/v2/traces/${TRACE}`, 'the full trace fetched when opened');
+      await page.waitForSelector('[data-testid="waterfall"]');
       for (const kind of ['jaeger', 'zipkin']) {
         await page.goto(base + q({ backend: kind, base: b.base(kind), service: 'frontend' }));
-        await page.waitForSelector('[data-testid="search-result"]');
+        await page.waitForSelector(FOUND);
         const r = b.requests.filter((x) => x.kind === kind && /\/traces$/.test(x.path)).pop();
         ok(r.search.includes(kind === 'jaeger' ? 'service=frontend' : 'serviceName=frontend'), `${kind} search: ${r.search}`);
-        eq(await page.locator('[data-testid="search-result"]').count(), 1, `${kind}: one trace`);
+        eq(await page.locator(FOUND).count(), 1, `${kind}: one trace`);
       }
       // The form: an empty answer says so.
       await page.fill('[data-testid="search-service"]', 'nobody');
       await page.click('[data-testid="search-submit"]');
-      await page.waitForSelector('[data-testid="search-result"], [data-testid="search-empty"]');
+      await page.waitForSelector('[data-testid="search-results"], [data-testid="search-empty"]');
     }),
   },
   {
@@ -123,7 +133,7 @@ export const tests = [
       ok(stored.includes('Authorization') && !stored.includes('s3cret'), `no secret stored: ${stored}`);
       await page.fill('[data-testid="search-q"]', '{ }');
       await page.click('[data-testid="search-submit"]');
-      await page.click('[data-testid="search-open"]');
+      await page.click(`${FOUND}[data-loaded="0"]`);
       await waitSpans(page, 3);
       const sent = traceRequests(b, 'tempo').pop();
       eq(sent.headers.authorization, 'Bearer s3cret-token', 'the header is sent');
@@ -147,7 +157,7 @@ export const tests = [
       ok((await page.evaluate(() => localStorage.getItem('clew-connections'))).includes('s3cret'), 'remembered on request');
       await page.fill('[data-testid="search-q"]', '{ }');
       await page.click('[data-testid="search-submit"]');
-      await page.waitForSelector('[data-testid="search-result"]');
+      await page.waitForSelector(FOUND);
       eq(b.requests.filter((r) => r.kind === 'tempo' && r.path === '/api/search').pop().headers.authorization, 'Bearer s3cret-token', 'header on search');
       await page.evaluate(() => localStorage.removeItem('clew-connections'));
     }),

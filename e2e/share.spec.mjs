@@ -60,7 +60,7 @@ export const tests = [
       const b = await startBackends();
       try {
         await page.goto(base + '?' + new URLSearchParams({ backend: 'tempo', base: b.base('tempo'), q: '{ }' }));
-        await page.click('[data-testid="search-open"]');
+        await page.click('[data-testid="trace-list"] [data-testid="trace-row"]');
         await waitSpans(page, 3);
         await openShare(page);
         const link = new URL(await page.inputValue('[data-testid="share-link"]'));

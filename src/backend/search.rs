@@ -28,6 +28,23 @@ pub struct TraceSummary {
     pub services: Vec<String>,
 }
 
+impl TraceSummary {
+    /// The trace list's row for this result (its spans are not loaded; LLM totals unknown).
+    pub fn list_row(&self) -> crate::analysis::many::summary::TraceSummary {
+        crate::analysis::many::summary::TraceSummary {
+            trace_id: self.trace_id.clone(),
+            start_ns: self.start_ns,
+            duration_ns: self.duration_ns,
+            root_service: self.root_service.clone(),
+            root_operation: self.root_name.clone(),
+            spans: self.spans,
+            services: if self.services.is_empty() && !self.root_service.is_empty() { vec![self.root_service.clone()] } else { self.services.clone() },
+            errors: self.errors.unwrap_or(0),
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct TempoAnswer {
     traces: Option<Vec<TempoTrace>>,

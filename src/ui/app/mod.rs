@@ -105,9 +105,11 @@ fn Main() -> impl IntoView {
     let ui = use_ui();
     let has = move || ui.app.loaded.with(|l| l.is_some());
     let detail_shown = move || ui.wf.detail_open.get() && ui.app.selected.get().is_some() && ui.app.tab.get() == Tab::Waterfall;
-    let list_shown = move || ui.list.shown.get() && ui.app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1));
+    let list_shown = move || ui.list.shown.get() && ui.list.has_list(ui.app);
+    // A backend's search results are listed before any trace is loaded.
+    let found_only = move || ui.list.found.with(|f| !f.is_empty());
     view! {
-        <Show when=has fallback=move || view! { <Welcome/> }>
+        <Show when=has fallback=move || view! { <Show when=found_only fallback=|| view! { <Welcome/> }><TraceListPage/></Show> }>
             <h1 class="visually-hidden">"Clew trace viewer"</h1>
             <Show when=list_shown>
                 <TraceListPage/>
@@ -318,7 +320,7 @@ pub fn App() -> impl IntoView {
                     })}
                     <TraceNav/>
                     <span class="spacer"></span>
-                    <Show when=move || !ui.list.shown.get() || ui.app.loaded.with(|l| l.as_ref().is_none_or(|l| l.set.traces.len() < 2))>
+                    <Show when=move || !(ui.list.shown.get() && ui.list.has_list(ui.app))>
                         <Tabs/>
                     </Show>
                     {(!embed).then(|| view! {

@@ -63,7 +63,7 @@ pub fn ConnectDialog() -> impl IntoView {
         let (_, text) = recent::push(&stored(), Recent::of(&c, remember.get_untracked()));
         local_set(STORAGE_KEY, &text);
         close();
-        connect(b, c);
+        connect(ui, b, c);
     };
     let pick = move |r: Recent| {
         if let Some(k) = BackendKind::parse(&r.kind) {

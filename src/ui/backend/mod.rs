@@ -1,6 +1,7 @@
 //! Backends on the page: the connection (from the Connect dialog or `?backend=&base=`),
 //! a trace fetched and loaded through the same loader as a file, and searches whose
-//! summaries the panel lists. The URLs, answers and failure messages are pure
+//! summaries go to the trace list as rows whose trace is not loaded
+//! ([`crate::ui::traces::ListState::found`]); opening one fetches the trace in full. The URLs, answers and failure messages are pure
 //! ([`crate::backend`]); the requests go through [`fetch`].
 //!
 //! `?backend=…&base=…&trace=<id>` fetches and opens that trace (no demo); `&q=` or
@@ -11,10 +12,13 @@ pub mod connect;
 pub mod fetch;
 pub mod panel;
 
+use std::sync::Arc;
+
 use js_sys::Array;
 use leptos::prelude::*;
 use web_sys::Blob;
 
+use crate::analysis::many::summary::TraceSummary as ListSummary;
 use crate::backend::failure::{self, Failure};
 use crate::backend::search::{self, TraceSummary};
 use crate::backend::urls::{self, SearchQuery};
@@ -22,6 +26,7 @@ use crate::backend::{BackendKind, Connection};
 use crate::ui::context::{Status, Ui};
 use crate::ui::embed;
 use crate::ui::loader::{self, Input};
+use crate::ui::traces::FetchHook;
 use crate::ui::util::js_error_text;
 
 /// Where a search stands.
@@ -112,6 +117,8 @@ pub fn run_search(ui: Ui, b: BackendCtx, c: Connection, q: SearchQuery) {
                 if searching {
                     ui.load.status.set(Status::Idle);
                 }
+                ui.list.found.set(list.iter().map(TraceSummary::list_row).collect());
+                ui.list.shown.set(true);
                 b.search.set(SearchState::Done(list));
             }
             Err(msg) => {
@@ -138,10 +145,18 @@ pub fn load_services(b: BackendCtx, c: Connection) {
     });
 }
 
-/// Makes `c` the connection: the panel shows its search form.
-pub fn connect(b: BackendCtx, c: Connection) {
+/// Makes `c` the connection: the panel shows its search form, and the trace list's rows
+/// that are not loaded are fetched from it when opened.
+pub fn connect(ui: Ui, b: BackendCtx, c: Connection) {
     b.services.set(Vec::new());
     b.search.set(SearchState::Idle);
+    ui.list.found.set(Vec::new());
+    let hook: FetchHook = Arc::new(move |s: ListSummary| {
+        if let Some(c) = b.conn.get_untracked() {
+            open_trace(ui, c, s.trace_id, false);
+        }
+    });
+    ui.list.fetch.set_value(Some(hook));
     b.conn.set(Some(c.clone()));
     load_services(b, c);
 }
@@ -173,7 +188,7 @@ pub fn install(ui: Ui) -> BackendCtx {
         return b;
     }
     let c = Connection::new(kind, &base);
-    connect(b, c.clone());
+    connect(ui, b, c.clone());
     if let Some(id) = p.trace.clone() {
         open_trace(ui, c, id, false);
     } else if p.q.is_some() || p.service.is_some() {

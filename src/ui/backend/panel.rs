@@ -1,17 +1,15 @@
 //! The backend panel: shown while a backend is connected, a search form (service and
-//! operation, or TraceQL for Tempo; lookback; limit) and the traces found, as a table whose
-//! rows open the trace (fetched in full, as Tempo's answers are summaries). It stands in
-//! for the trace list of the many-traces view until that list takes the summaries.
+//! operation, or TraceQL for Tempo; lookback; limit) and where the search stands. The
+//! traces found go to the trace list below it, whose rows open them (fetched in full, as
+//! Tempo's answers are summaries).
 
 use leptos::prelude::*;
 
 use crate::backend::urls::SearchQuery;
 use crate::backend::BackendKind;
-use crate::format;
-use crate::ui::backend::{open_trace, run_search, use_backend, SearchState};
+use crate::ui::backend::{run_search, use_backend, SearchState};
 use crate::ui::context::{use_ui, Dialog};
 use crate::ui::embed;
-use crate::ui::util::utc_time;
 
 const LOOKBACKS: [(&str, &str); 6] = [("15m", "15 minutes"), ("1h", "1 hour"), ("6h", "6 hours"), ("1d", "1 day"), ("2d", "2 days"), ("7d", "7 days")];
 
@@ -71,33 +69,7 @@ pub fn BackendPanel() -> impl IntoView {
         SearchState::Done(list) if list.is_empty() => view! { <p role="status" data-testid="search-empty">"No traces found."</p> }.into_any(),
         SearchState::Done(list) => {
             let n = list.len();
-            view! {
-                <table class="search-results" data-testid="search-results">
-                    <caption class="visually-hidden">{format!("{n} traces found")}</caption>
-                    <thead><tr><th scope="col">"Trace"</th><th scope="col">"Root"</th><th scope="col">"Start (UTC)"</th>
-                        <th scope="col">"Duration"</th><th scope="col">"Spans"</th><th scope="col">"Errors"</th><th scope="col"><span class="visually-hidden">"Open"</span></th></tr></thead>
-                    <tbody>
-                        {list.into_iter().map(|s| {
-                            let id = s.trace_id.clone();
-                            let short: String = s.trace_id.chars().take(12).collect();
-                            let label = format!("Open trace {} ({} {})", s.trace_id, s.root_service, s.root_name);
-                            view! {
-                                <tr data-testid="search-result" data-trace=s.trace_id.clone()>
-                                    <td><code title=s.trace_id.clone()>{short}</code></td>
-                                    <td>{s.root_service}" "<span class="muted">{s.root_name}</span></td>
-                                    <td>{utc_time(s.start_ns)}</td>
-                                    <td>{format::duration(s.duration_ns)}</td>
-                                    <td>{s.spans}</td>
-                                    <td>{s.errors.map(|e| e.to_string()).unwrap_or_else(|| "–".into())}</td>
-                                    <td><button data-testid="search-open" aria-label=label
-                                        on:click=move |_| if let Some(c) = b.conn.get_untracked() { open_trace(ui, c, id.clone(), false) }>"Open"</button></td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }
-            .into_any()
+            view! { <p role="status" class="muted" data-testid="search-results">{format!("{n} traces found, listed below.")}</p> }.into_any()
         }
     };
     view! {

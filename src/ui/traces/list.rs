@@ -30,7 +30,8 @@ pub fn TraceListPage() -> impl IntoView {
     let count = move || ls.count_text(ui.app, order.with(|o| o.len()));
     let busy = move || ls.matched.computing() || ls.rows.computing();
     let scatter_done = move || ls.scatter_drawn.get() || ls.mode.with(|m| *m != ListMode::List);
-    let ready = move || (ls.matched.painted() && ls.rows.painted() && scatter_done()).then_some("1");
+    // Found rows alone (nothing loaded) need no worker answer.
+    let ready = move || (!ls.lists_loaded(ui.app) || (ls.matched.painted() && ls.rows.painted() && scatter_done())).then_some("1");
     let picked = move || ls.picked.get();
     let compare_ab = move |_| {
         let p = picked();
@@ -165,7 +166,7 @@ fn TraceTable() -> impl IntoView {
     };
     let row_view = move |i: usize| {
         let Some(t) = order.with_untracked(|o| o.get(i).copied()) else { return ().into_any() };
-        let Some(row) = ls.rows.data.with_untracked(|r| r.as_ref().and_then(|r| r.get(t as usize).cloned())) else {
+        let Some(row) = ls.row(t) else {
             return view! { <tr class="vt-pending"><td colspan="9"></td></tr> }.into_any();
         };
         let s = row.summary.clone();
@@ -182,6 +183,7 @@ fn TraceTable() -> impl IntoView {
                 }
             })
         };
+        let loaded = row.trace.is_some();
         let (r1, r2) = (row.clone(), row);
         let cost = match (s.cost_usd, s.unpriced_calls) {
             (Some(c), 0) => format::usd(c),
@@ -189,15 +191,21 @@ fn TraceTable() -> impl IntoView {
             (None, n) if n > 0 => "unknown".to_string(),
             _ => String::new(),
         };
-        let label = format!("{} {} {}", s.root_service, s.root_operation, format::duration(s.duration_ns));
+        let label = format!("{} {} {}{}", s.root_service, s.root_operation, format::duration(s.duration_ns),
+            if loaded { "" } else { " (not loaded: opening fetches it)" });
         view! {
             <tr data-testid="trace-row" data-trace-id=s.trace_id.clone() data-row=i tabindex="0" aria-label=label
+                data-loaded=if loaded { "1" } else { "0" }
                 class:cur=move || ls.current.get() == Some(t) class:err={s.errors > 0}
                 on:click=move |_| open_row(ui, &r1)
                 on:keydown=move |ev| { if ev.key() == "Enter" { ev.prevent_default(); open_row(ui, &r2) } }>
                 <td class="c-pick" on:click=|ev| ev.stop_propagation()>
-                    <input type="checkbox" data-testid="trace-pick" aria-label="Pick for comparison" prop:checked=is_picked
-                        on:keydown=|ev| ev.stop_propagation() on:change=toggle/>
+                    {if loaded {
+                        view! { <input type="checkbox" data-testid="trace-pick" aria-label="Pick for comparison" prop:checked=is_picked
+                            on:keydown=|ev| ev.stop_propagation() on:change=toggle/> }.into_any()
+                    } else {
+                        view! { <span class="tl-remote" title="Not loaded: opening the row fetches the trace">{crate::ui::icons::cloud()}</span> }.into_any()
+                    }}
                 </td>
                 <td class="c-start">{format::utc_datetime(s.start_ns)}</td>
                 <td class="c-root" title=format!("{} · {}\n{}", s.root_service, s.root_operation, s.trace_id)>

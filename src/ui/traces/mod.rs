@@ -10,8 +10,10 @@
 //! ```
 //!
 //! A row is a [`Row`]: a summary and, when its spans are loaded, the trace's index.
-//! Rows whose trace is not loaded (a backend search result) open through
-//! [`ListState::fetch`], a hook the code that lists them sets.
+//! Rows whose trace is not loaded (a backend search's results, [`ListState::found`]) are
+//! filtered on the page and merged into the worker's order (entries marked
+//! [`FOUND_ROW`]); they open through [`ListState::fetch`], a hook the code that lists
+//! them sets.
 
 pub mod compare;
 pub mod flame;
@@ -31,7 +33,7 @@ use crate::ui::offload::channel::{channel, Channel};
 use crate::ui::state::AppState;
 use crate::ui::util::Shared;
 use crate::view_model::trace_scatter::Brush;
-use crate::view_model::tabs::traces::{CohortRequest, ListColumn, TraceListData, TraceListRequest};
+use crate::view_model::tabs::traces::{merge_found, CohortRequest, ListColumn, TraceListData, TraceListRequest, FOUND_ROW};
 use crate::view_model::tabs::{Request, Response};
 
 /// Quiet time after the last key before the filter is applied on a big load.
@@ -88,13 +90,16 @@ pub struct ListState {
     pub matched: Channel<TraceListData>,
     /// Opens a row whose trace is not loaded (a backend's search result).
     pub fetch: StoredValue<Option<FetchHook>>,
+    /// Rows whose trace is not loaded (a backend search's results), in the answer's order.
+    pub found: RwSignal<Vec<TraceSummary>>,
     /// The list → trace step pushed a history entry (Back returns to the list).
     pub pushed: StoredValue<bool>,
 }
 
 impl ListState {
     pub fn new(app: AppState) -> ListState {
-        let many = move || app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1));
+        let found = RwSignal::new(Vec::<TraceSummary>::new());
+        let many = move || lists_loaded(app, found);
         let filter = RwSignal::new(String::new());
         let sort = RwSignal::new((ListColumn::Start, true));
         let rows = channel(app, move || many().then_some(Request::TraceSummaries), |r| match r {
@@ -130,29 +135,75 @@ impl ListState {
             rows,
             matched,
             fetch: StoredValue::new(None),
+            found,
             pushed: StoredValue::new(false),
         }
     }
 
-    /// The rows shown, in order: the filter's matches, inside the brush when there is one (tracked).
+    /// Whether the worker lists the loaded traces (tracked).
+    pub fn lists_loaded(&self, app: AppState) -> bool {
+        lists_loaded(app, self.found)
+    }
+
+    /// Whether there is a list to show: several loaded traces, or found rows (tracked).
+    pub fn has_list(&self, app: AppState) -> bool {
+        self.found.with(|f| !f.is_empty()) || app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1))
+    }
+
+    /// The rows shown, in order: the filter's matches, inside the brush when there is one,
+    /// with the found rows the filter keeps merged in (not while brushing: the scatter
+    /// holds loaded traces only). Tracked.
     pub fn order(&self) -> Shared<Vec<u32>> {
-        let Some(m) = self.matched.data.get() else { return Shared::new(Vec::new()) };
-        match self.brush.get() {
-            None => Shared(Arc::new(m.order.clone())),
-            Some(b) => Shared::new(m.order.iter().copied().filter(|t| b.binary_search(t).is_ok()).collect()),
+        let loaded: Shared<Vec<u32>> = match (self.matched.data.get(), self.brush.get()) {
+            (None, _) => Shared::new(Vec::new()),
+            (Some(m), None) => Shared(Arc::new(m.order.clone())),
+            (Some(m), Some(b)) => Shared::new(m.order.iter().copied().filter(|t| b.binary_search(t).is_ok()).collect()),
+        };
+        if self.brush.with(|b| b.is_some()) || self.found.with(|f| f.is_empty()) {
+            return loaded;
         }
+        let (col, asc) = self.sort.get();
+        let filter = self.filter.get();
+        let merged = self.rows.data.with(|rows| {
+            let rows: &[Row] = rows.as_deref().map(|r| r.as_slice()).unwrap_or(&[]);
+            let ids = rows.iter().map(|r| r.summary.trace_id.as_str()).collect();
+            self.found.with(|f| merge_found(&loaded, |t| rows.get(t as usize).map(|r| &r.summary), &ids, f, &filter, col, asc))
+        });
+        Shared::new(merged)
+    }
+
+    /// The row of order entry `t` (a loaded trace or a found row), untracked.
+    pub fn row(&self, t: u32) -> Option<Row> {
+        if t & FOUND_ROW != 0 {
+            let k = (t & !FOUND_ROW) as usize;
+            return self.found.with_untracked(|f| f.get(k).map(|s| Row { summary: s.clone(), trace: None }));
+        }
+        self.rows.data.with_untracked(|r| r.as_ref().and_then(|r| r.get(t as usize).cloned()))
     }
 
     /// `N traces` or `K of N traces` (tracked); `N traces` until the first matches arrive.
+    /// Found rows count once their trace is not loaded.
     pub fn count_text(&self, app: AppState, shown: usize) -> String {
-        let total = app.loaded.with(|l| l.as_ref().map(|l| l.set.traces.len()).unwrap_or(0));
-        let answered = self.matched.data.with(|m| m.is_some());
+        let loaded = app.loaded.with(|l| l.as_ref().map(|l| l.set.traces.len()).unwrap_or(0));
+        let listed_loaded = self.rows.data.with(|r| r.as_ref().map(|r| r.len()).unwrap_or(0));
+        let found = self.rows.data.with(|rows| {
+            let rows: &[Row] = rows.as_deref().map(|r| r.as_slice()).unwrap_or(&[]);
+            self.found.with(|f| f.iter().filter(|s| !rows.iter().any(|r| r.summary.trace_id == s.trace_id)).count())
+        });
+        let total = if found > 0 { listed_loaded + found } else { loaded };
+        let answered = self.matched.data.with(|m| m.is_some()) || (found > 0 && listed_loaded == 0);
         if !answered || shown == total {
             format!("{} traces", format::thousands(total as u64))
         } else {
             format!("{} of {} traces", format::thousands(shown as u64), format::thousands(total as u64))
         }
     }
+}
+
+/// Loaded traces are listed when there are several, or any next to found rows (tracked).
+fn lists_loaded(app: AppState, found: RwSignal<Vec<TraceSummary>>) -> bool {
+    let n = app.loaded.with(|l| l.as_ref().map(|l| l.set.traces.len()).unwrap_or(0));
+    n > 1 || (n == 1 && found.with(|f| !f.is_empty()))
 }
 
 /// The width of an element, measured once it is mounted and again on window resizes.
@@ -303,7 +354,7 @@ pub fn follow_history(ui: Ui) {
 #[component]
 pub fn TraceNav() -> impl IntoView {
     let ui = use_ui();
-    let many = move || ui.app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1));
+    let many = move || ui.list.has_list(ui.app);
     let order = Memo::new(move |_| ui.list.order());
     let pos = move || {
         let t = ui.app.trace.get() as u32;
@@ -320,7 +371,10 @@ pub fn TraceNav() -> impl IntoView {
         };
         if let Some(&t) = usize::try_from(next).ok().and_then(|n| o.get(n)) {
             ui.list.current.set(Some(t));
-            show_trace(ui, t as usize);
+            match ui.list.row(t) {
+                Some(row @ Row { trace: None, .. }) => open_row(ui, &row),
+                _ => show_trace(ui, t as usize),
+            }
         }
     };
     let at_start = move || pos() == Some(0);

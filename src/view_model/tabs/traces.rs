@@ -98,26 +98,74 @@ pub enum CohortRequest {
 /// The comparison, with the number of traces in each group.
 pub type CohortData = CohortDiff;
 
+/// Two rows in the list's order for column `col` (ties are left to the caller).
+pub fn compare(col: ListColumn, ascending: bool, a: &TraceSummary, b: &TraceSummary) -> std::cmp::Ordering {
+    let o = match col {
+        ListColumn::Start => a.start_ns.cmp(&b.start_ns),
+        ListColumn::Root => (&a.root_service, &a.root_operation).cmp(&(&b.root_service, &b.root_operation)),
+        ListColumn::Duration => a.duration_ns.cmp(&b.duration_ns),
+        ListColumn::Spans => a.spans.cmp(&b.spans),
+        ListColumn::Services => a.services.len().cmp(&b.services.len()),
+        ListColumn::Errors => a.errors.cmp(&b.errors),
+        ListColumn::Llm => a.llm_calls.cmp(&b.llm_calls),
+        ListColumn::Cost => a.cost_usd.unwrap_or(-1.0).total_cmp(&b.cost_usd.unwrap_or(-1.0)),
+    };
+    if ascending { o } else { o.reverse() }
+}
+
 /// The traces `q` keeps, sorted as asked (ties by trace index).
 pub fn list(set: &TraceSet, summaries: &[TraceSummary], facts: &[TraceFacts], req: &TraceListRequest) -> TraceListData {
     let mut order: Vec<u32> = filter::parse(&req.filter).select(set, summaries, facts).into_iter().map(|t| t as u32).collect();
     let key = |t: u32| summaries.get(t as usize);
     let cmp = |x: &u32, y: &u32| {
         let (Some(a), Some(b)) = (key(*x), key(*y)) else { return std::cmp::Ordering::Equal };
-        let o = match req.sort {
-            ListColumn::Start => a.start_ns.cmp(&b.start_ns),
-            ListColumn::Root => (&a.root_service, &a.root_operation).cmp(&(&b.root_service, &b.root_operation)),
-            ListColumn::Duration => a.duration_ns.cmp(&b.duration_ns),
-            ListColumn::Spans => a.spans.cmp(&b.spans),
-            ListColumn::Services => a.services.len().cmp(&b.services.len()),
-            ListColumn::Errors => a.errors.cmp(&b.errors),
-            ListColumn::Llm => a.llm_calls.cmp(&b.llm_calls),
-            ListColumn::Cost => a.cost_usd.unwrap_or(-1.0).total_cmp(&b.cost_usd.unwrap_or(-1.0)),
-        };
-        if req.ascending { o } else { o.reverse() }
+        compare(req.sort, req.ascending, a, b)
     };
     order.sort_by(|x, y| cmp(x, y).then(x.cmp(y)));
     TraceListData { order }
+}
+
+/// Marks an entry of the list's order as a row of [`merge_found`]'s `found` (not loaded).
+pub const FOUND_ROW: u32 = 1 << 31;
+
+/// The list's order with rows whose trace is not loaded (a backend search's results):
+/// `loaded` (the worker's order of the loaded traces, whose summaries `summary_of` gives)
+/// and the `found` rows that `filter` keeps and whose id is not among `loaded_ids`, merged
+/// in the order of `col`. A found row's entry is `FOUND_ROW | index into found`.
+pub fn merge_found<'a>(
+    loaded: &[u32],
+    summary_of: impl Fn(u32) -> Option<&'a TraceSummary>,
+    loaded_ids: &std::collections::HashSet<&str>,
+    found: &[TraceSummary],
+    filter: &str,
+    col: ListColumn,
+    ascending: bool,
+) -> Vec<u32> {
+    let f = filter::parse(filter);
+    let mut extra: Vec<u32> = (0..found.len().min(FOUND_ROW as usize))
+        .filter(|&k| !loaded_ids.contains(found[k].trace_id.as_str()) && f.matches_summary(&found[k]))
+        .map(|k| k as u32)
+        .collect();
+    extra.sort_by(|&x, &y| compare(col, ascending, &found[x as usize], &found[y as usize]).then(x.cmp(&y)));
+    let mut out = Vec::with_capacity(loaded.len() + extra.len());
+    let (mut i, mut j) = (0, 0);
+    while i < loaded.len() || j < extra.len() {
+        let take_found = match (loaded.get(i), extra.get(j)) {
+            (Some(&t), Some(&k)) => {
+                summary_of(t).is_some_and(|a| compare(col, ascending, &found[k as usize], a) == std::cmp::Ordering::Less)
+            }
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if take_found {
+            out.push(FOUND_ROW | extra[j]);
+            j += 1;
+        } else {
+            out.push(loaded[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// The cohort comparison asked for.
@@ -171,4 +219,28 @@ pub fn aggregate_tree(paths: &[PathTotal]) -> FlameTree {
         })
         .collect();
     FlameTree::new(nodes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, start_ns: u64, service: &str) -> TraceSummary {
+        TraceSummary { trace_id: id.into(), start_ns, root_service: service.into(), services: vec![service.into()], ..Default::default() }
+    }
+
+    #[test]
+    fn found_rows_merge_into_the_loaded_order() {
+        let loaded = [row("a", 10, "web"), row("b", 30, "web")];
+        let found = [row("c", 20, "cart"), row("b", 30, "web"), row("d", 40, "web"), row("e", 5, "web")];
+        let ids: std::collections::HashSet<&str> = loaded.iter().map(|s| s.trace_id.as_str()).collect();
+        let by_start = merge_found(&[0, 1], |t| loaded.get(t as usize), &ids, &found, "", ListColumn::Start, true);
+        // "b" is loaded: its found row is left out.
+        assert_eq!(by_start, vec![FOUND_ROW | 3, 0, FOUND_ROW, 1, FOUND_ROW | 2]);
+        let latest = merge_found(&[1, 0], |t| loaded.get(t as usize), &ids, &found, "", ListColumn::Start, false);
+        assert_eq!(latest, vec![FOUND_ROW | 2, 1, FOUND_ROW, 0, FOUND_ROW | 3]);
+        // The filter applies to found rows too.
+        let web = merge_found(&[], |t| loaded.get(t as usize), &ids, &found, "service=web", ListColumn::Start, true);
+        assert_eq!(web, vec![FOUND_ROW | 3, FOUND_ROW | 2]);
+    }
 }
