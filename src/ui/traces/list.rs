@@ -97,7 +97,8 @@ pub fn TraceListPage() -> impl IntoView {
                 <button type="submit" data-testid="cohort-filters">"Compare A vs B"</button>
             </form>
             {move || match ls.mode.get() {
-                ListMode::List => view! { <Scatter/><TraceTable/> }.into_any(),
+                // Search results alone (nothing loaded) have no durations to plot yet.
+                ListMode::List => view! { <Show when=move || ls.lists_loaded(ui.app)><Scatter/></Show><TraceTable/> }.into_any(),
                 ListMode::Ab { a, b } => view! { <AbView a=a b=b/> }.into_any(),
                 ListMode::Cohort(req) => view! { <CohortView req=req/> }.into_any(),
                 ListMode::Flame => view! { <super::flame::FlameView/> }.into_any(),
