@@ -62,3 +62,18 @@ fn attribute_columns_keys_and_csv() {
     // The root starts at 0 and lasts 3,841 ms (public/demo.json): times are plain numbers in ms.
     assert!(lines[1].starts_with("a1b2c3d400001111,api-gateway,POST /api/v1/chat,server,0.000,3841.000,"), "{}", lines[1]);
 }
+
+/// Mixed numeric and text cells sort in one consistent order: numbers by value first, then
+/// text without regard to case ("9" < "10" < "1a" would otherwise loop back to "9").
+#[test]
+fn mixed_cells_sort_in_a_total_order() {
+    use clew::view_model::tabs::spans::text_cmp;
+    let mut cells = vec!["1a", "10", "B", "9", "a", "-2.5", "1A"];
+    cells.sort_by(|x, y| text_cmp(x, y));
+    assert_eq!(cells, ["-2.5", "9", "10", "1A", "1a", "a", "B"]);
+    for x in &cells {
+        for y in &cells {
+            assert_eq!(text_cmp(x, y), text_cmp(y, x).reverse(), "{x} vs {y}");
+        }
+    }
+}

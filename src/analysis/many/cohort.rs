@@ -56,8 +56,9 @@ pub struct CohortRow {
 }
 
 impl CohortRow {
-    /// The spans got slower (by the mean, weighted by B's count per trace) but at most a
-    /// tenth of that reached the critical path: the time was spent beside the path.
+    /// The spans got slower (by the mean, weighted by the larger of the two groups' counts
+    /// per trace) but at most a tenth of that reached the critical path: the time was spent
+    /// beside the path.
     pub fn slower_off_path(&self) -> bool {
         let slower = self.delta_mean_ns.unwrap_or(0.0) * self.b.count_per_trace.max(self.a.count_per_trace);
         slower > 0.0 && self.delta_critical_ns.abs() <= slower * 0.1

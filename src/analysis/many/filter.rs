@@ -6,7 +6,7 @@
 //! service=NAME            a span has that service (exact, case-sensitive)
 //! operation=NAME name=…   a span has that operation (exact)
 //! KEY=VALUE               a span (or its resource) has that attribute, compared as text
-//! duration>150ms  <2s     the trace's duration (last end − first start); also >=, <=, =
+//! duration>150ms         the trace's duration (last end − first start); also <, >=, <=, =
 //! error                   the trace has an error span
 //! llm                     the trace has an LLM call
 //! any other word          a service, an operation or the trace id contains it (any case)

@@ -67,9 +67,10 @@ fn check(answer: &fetch::Answer) -> Option<Failure> {
         return failure::check_trace_body(&answer.bytes());
     }
     let head = answer.head(256);
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
     let first = head.iter().find(|b| !b.is_ascii_whitespace()).copied();
     (!matches!(first, Some(b'{') | Some(b'[')))
-        .then(|| Failure::NotJson { head: String::from_utf8_lossy(head.get(..60).unwrap_or(&head)).trim().to_string() })
+        .then(|| Failure::NotJson { head: String::from_utf8_lossy(head.get(..60).unwrap_or(head)).trim().to_string() })
 }
 
 /// Fetches trace `id` from `c` and loads it, replacing the set or adding to it.

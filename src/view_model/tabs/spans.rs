@@ -96,10 +96,14 @@ fn texts(set: &TraceSet, b: &SpanBase, k: usize, trace_start: u64, attrs: &[Stri
     out
 }
 
-/// Compares two texts as numbers when both are, else case-insensitively.
-fn text_cmp(a: &str, b: &str) -> Ordering {
+/// Compares two texts: numbers by value before any other text, other texts
+/// case-insensitively. A total order (mixing the two rules pairwise would not be one, and
+/// a sort may panic on an inconsistent order).
+pub fn text_cmp(a: &str, b: &str) -> Ordering {
     match (a.parse::<f64>(), b.parse::<f64>()) {
         (Ok(x), Ok(y)) => x.total_cmp(&y),
+        (Ok(_), Err(_)) => Ordering::Less,
+        (Err(_), Ok(_)) => Ordering::Greater,
         _ => a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b)),
     }
 }
