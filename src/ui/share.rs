@@ -20,7 +20,20 @@ fn share_url(trace_id: Option<String>) -> String {
     let Some(w) = web_sys::window() else { return String::new() };
     let Ok(href) = w.location().href() else { return String::new() };
     let Ok(url) = web_sys::Url::new(&href) else { return href };
-    if let (Some(c), Some(id)) = (use_backend().and_then(|b| b.conn.get_untracked()), trace_id) {
+    let ui = use_ui();
+    let conn = use_backend().and_then(|b| b.conn.get_untracked());
+    // Only a trace fetched from the connected backend (its input is named "<Kind> trace <id>")
+    // gets the backend link; a file, URL or paste keeps the page's own address.
+    // Ids compare without case or leading zeros (a backend may print either form).
+    let fetched = |c: &crate::backend::Connection, id: &str| {
+        let prefix = format!("{} trace ", c.kind.label());
+        let short = |t: &str| t.trim_start_matches('0').to_ascii_lowercase();
+        ui.app.loaded.with_untracked(|l| {
+            l.as_ref().is_some_and(|l| l.set.sources.iter().any(|s| s.name.strip_prefix(&prefix).is_some_and(|t| short(t) == short(id))))
+        })
+    };
+    if let (Some(c), Some(id)) = (conn, trace_id)
+        && fetched(&c, &id) {
         let p = url.search_params();
         p.set("backend", c.kind.name());
         p.set("base", &c.base);
