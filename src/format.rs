@@ -101,10 +101,9 @@ pub fn utc_hms(ns: u64) -> String {
     format!("{:02}:{:02}:{:02}", (s / 3600) % 24, (s / 60) % 60, s % 60)
 }
 
-/// A UTC date and time, `YYYY-MM-DD HH:MM:SS.mmm`, of nanoseconds since the Unix epoch.
-pub fn utc_datetime(ns: u64) -> String {
-    // Civil from days (proleptic Gregorian), for days since 1970-01-01.
-    let days = (ns / 86_400_000_000_000) as i64;
+/// The civil date (year, month 1–12, day 1–31; proleptic Gregorian) of a day count since
+/// 1970-01-01, by 400-year eras.
+pub fn civil_date(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -113,7 +112,12 @@ pub fn utc_datetime(ns: u64) -> String {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// A UTC date and time, `YYYY-MM-DD HH:MM:SS.mmm`, of nanoseconds since the Unix epoch.
+pub fn utc_datetime(ns: u64) -> String {
+    let (year, month, day) = civil_date((ns / 86_400_000_000_000) as i64);
     format!("{year:04}-{month:02}-{day:02} {}.{:03}", utc_hms(ns), (ns / 1_000_000) % 1000)
 }
 
