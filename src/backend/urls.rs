@@ -13,6 +13,7 @@
 //! ```
 
 use super::{BackendKind, Connection};
+use crate::view_model::deeplink::encode_component as encode;
 
 /// What to search for. Empty fields are left out of the URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -34,19 +35,6 @@ pub struct SearchQuery {
     pub lookback: String,
     /// The end of the window, Unix seconds (now, from the caller).
     pub end_s: u64,
-}
-
-/// Percent-encodes a query value or a path segment (RFC 3986 unreserved characters kept).
-pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn query(pairs: &[(&str, String)]) -> String {

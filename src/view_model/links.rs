@@ -19,6 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Span, TraceSet};
+use crate::view_model::deeplink::encode_component as encode;
 
 /// One template.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,19 +61,6 @@ pub fn parse_templates(json: &str) -> Result<Vec<LinkTemplate>, String> {
 pub fn is_http(url: &str) -> bool {
     let lower = url.trim_start().get(..8).unwrap_or(url).to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
-}
-
-/// Percent-encodes everything but the unreserved characters.
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Replaces every `#{name}` with `lookup(name)` (encoded when `encode_values`); `None`
