@@ -41,7 +41,15 @@ export const tests = [
         await body.evaluate((el, f) => { el.scrollTop = (el.scrollHeight - el.clientHeight) * f; }, frac);
         // The rows for the new position are drawn after the scroll event: wait until they
         // fill the view (or give up after 10 s and report what is there).
-        await page.waitForFunction(`(() => { const v = (${onScreen})(); return v.n >= 10 && v.top <= 0.5; })()`, null, { timeout: 10000 })
+        // A function, not a string: the page's CSP refuses string evaluation when polled.
+        await page.waitForFunction(() => {
+          const b = document.querySelector('[data-testid="rows"]').getBoundingClientRect();
+          const rows = [...document.querySelectorAll('[data-testid="span-row"]')].filter(r => {
+            const rr = r.getBoundingClientRect();
+            return rr.bottom > b.top && rr.top < b.bottom;
+          });
+          return rows.length >= 10 && rows[0].getBoundingClientRect().top - b.top <= 0.5;
+        }, null, { timeout: 10000 })
           .catch(() => {});
         const visible = await page.evaluate(onScreen);
         ok(visible.n >= 10, `rows on screen at ${frac}: ${visible.n}`);
