@@ -363,19 +363,29 @@ fn cli_compare_and_analyze_filter() {
 fn set_wide_answers_follow_the_filter() {
     use clew::view_model::tabs::answer::Answerer;
     use clew::view_model::tabs::graph::GraphTarget;
-    use clew::view_model::tabs::{Request, Response};
+    use clew::view_model::tabs::{ListScope, Request, Response};
     let set = load_as(&otlp_text(&cohort_spans()), Format::Otlp);
     let mut a = Answerer::new();
-    let node = |filter: &str| Request::GraphSpans { scope: None, target: GraphTarget::Node("service:db".into()) }.filtered(filter);
+    let in_scope = |filter: &str, brush: Option<Vec<u32>>| {
+        Request::GraphSpans { scope: None, target: GraphTarget::Node("service:db".into()) }.filtered(&ListScope { filter: filter.into(), brush })
+    };
+    let node = |filter: &str| in_scope(filter, None);
     // Unfiltered: the query of traces 1–5 (the second span of each).
     let Response::Spans(all) = a.answer(&set, &node("")) else { panic!("spans") };
     assert_eq!(all, [1, 4, 7, 10, 13]);
     // Filtered to the failing trace (5): its query, by its index in the whole set.
     let Response::Spans(err) = a.answer(&set, &node("error")) else { panic!("spans") };
     assert_eq!(err, [13]);
-    // A request about one trace is not narrowed.
+    // A scatter brush narrows too, alone and with the filter: traces 2 and 4 (indices 1, 3).
+    let Response::Spans(brushed) = a.answer(&set, &in_scope("", Some(vec![1, 3]))) else { panic!("spans") };
+    assert_eq!(brushed, [4, 10]);
+    let Response::Spans(both) = a.answer(&set, &in_scope("duration>200ms", Some(vec![1, 3]))) else { panic!("spans") };
+    assert_eq!(both, [10]);
+    // A request about one trace is not narrowed, and an empty scope narrows nothing.
     let one = Request::GraphSpans { scope: Some(0), target: GraphTarget::Node("service:db".into()) };
-    assert_eq!(one.clone().filtered("error"), one);
+    assert_eq!(one.clone().filtered(&ListScope { filter: "error".into(), brush: None }), one);
+    let all = Request::GraphSpans { scope: None, target: GraphTarget::Node("service:db".into()) };
+    assert_eq!(all.clone().filtered(&ListScope::default()), all);
 }
 
 #[test]
@@ -399,4 +409,48 @@ fn aggregate_paths_and_their_flame_tree() {
     assert_eq!((t.total_w, t.w[1], t.w[2]), (900e6, 200e6, 650e6));
     assert_eq!((t.x[1], t.x[2]), (0.0, 200e6));
     assert_eq!(t.depth, [0, 1, 1]);
+}
+
+#[test]
+fn summaries_come_in_pages_at_the_asked_prices() {
+    use clew::view_model::tabs::answer::Answerer;
+    use clew::view_model::tabs::traces::SummariesRequest;
+    use clew::view_model::tabs::{Request, Response};
+    let page = |a: &mut Answerer, set: &TraceSet, prices: &PriceTable, from: u32, count: u32| {
+        let req = Request::TraceSummaries(SummariesRequest { prices: prices.clone(), from, count });
+        let Response::TraceSummaries(p) = a.answer(set, &req) else { panic!("summaries") };
+        p
+    };
+    // Pages of two make up the six traces' summaries, in trace order; past the end is empty.
+    let set = load_as(&otlp_text(&cohort_spans()), Format::Otlp);
+    let builtin = PriceTable::builtin();
+    let mut a = Answerer::new();
+    let mut got = Vec::new();
+    for from in [0, 2, 4] {
+        let p = page(&mut a, &set, &builtin, from, 2);
+        assert_eq!((p.total, p.from, p.rows.len()), (6, from, 2));
+        got.extend(p.rows);
+    }
+    assert_eq!(got, summarize_all(&set, &builtin).0);
+    let end = page(&mut a, &set, &builtin, 9, 2);
+    assert_eq!((end.total, end.from, end.rows.len()), (6, 6, 0));
+    // The demo's calls cost twice as much at doubled prices: the list follows a price edit.
+    let demo = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo.json")).unwrap();
+    let set = load(&[("demo.json", &demo[..])], None).unwrap();
+    let mut doubled = builtin.clone();
+    for m in &mut doubled.models {
+        m.input_usd_per_mtok *= 2.0;
+        m.output_usd_per_mtok *= 2.0;
+        m.cached_input_usd_per_mtok = m.cached_input_usd_per_mtok.map(|v| v * 2.0);
+        m.cache_write_usd_per_mtok = m.cache_write_usd_per_mtok.map(|v| v * 2.0);
+    }
+    let cost = |a: &mut Answerer, prices: &PriceTable| page(a, &set, prices, 0, 10).rows[0].cost_usd.unwrap();
+    let mut a = Answerer::new();
+    let (one, two) = (cost(&mut a, &builtin), cost(&mut a, &doubled));
+    assert!(one > 0.0 && (two - 2.0 * one).abs() < 1e-12, "{one} {two}");
+    // The list sorts by the costs at its own prices.
+    use clew::view_model::tabs::traces::{ListColumn, TraceListRequest};
+    let req = Request::TraceList(TraceListRequest { filter: String::new(), sort: ListColumn::Cost, ascending: false, prices: doubled });
+    let Response::TraceList(l) = a.answer(&set, &req) else { panic!("list") };
+    assert_eq!(l.order, [0]);
 }

@@ -108,13 +108,21 @@ fn Main() -> impl IntoView {
     let list_shown = move || ui.list.shown.get() && ui.list.has_list(ui.app);
     // A backend's search results are listed before any trace is loaded.
     let found_only = move || ui.list.found.with(|f| !f.is_empty());
+    // Once a trace has been opened its views stay mounted behind the list.
+    Effect::new(move |_| {
+        if !list_shown() && !ui.list.trace_views.get_untracked() {
+            ui.list.trace_views.set(true);
+        }
+    });
     view! {
         <Show when=has fallback=move || view! { <Show when=found_only fallback=|| view! { <Welcome/> }><TraceListPage/></Show> }>
             <h1 class="visually-hidden">"Clew trace viewer"</h1>
             <Show when=list_shown>
                 <TraceListPage/>
             </Show>
-            // A trace's views stay mounted behind the list, as they were.
+            // A trace's views stay mounted behind the list, as they were, once a trace has
+            // been opened (a load that opens on the list renders the list alone).
+            <Show when=move || ui.list.trace_views.get() || !list_shown()>
             <div class="trace-views" class:hidden-view=list_shown>
             <TraceHeader/>
             <div class="main" class:with-detail=detail_shown>
@@ -138,6 +146,7 @@ fn Main() -> impl IntoView {
                 </Show>
             </div>
             </div>
+            </Show>
         </Show>
     }
 }

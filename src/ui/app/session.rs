@@ -75,7 +75,9 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
     ui.list.mode.set(crate::ui::traces::ListMode::List);
     ui.list.current.set(None);
     ui.list.pushed.set_value(false);
-    ui.list.shown.set(set.traces.len() > 1 && (link.list || named.is_none()));
+    let list_first = set.traces.len() > 1 && (link.list || named.is_none());
+    ui.list.shown.set(list_first);
+    ui.list.trace_views.set(!list_first);
     let (spans, traces) = (set.spans.len(), set.traces.len());
     ui.app.selected.set(None);
     ui.app.trace.set(trace);

@@ -4,14 +4,17 @@
 //! frame has painted it, the phase is [`Phase::Painted`]: the view's `data-ready`.
 //! A request that differs only in its row window (a scroll) keeps the phase, so a
 //! table being scrolled stays ready while its rows arrive. A request about every loaded
-//! trace is made over the traces the trace list's filter keeps (`Request::filtered`).
+//! trace is made over the traces the trace list keeps, by its filter and brush (`Request::filtered`).
+//! A long list comes a page at a time ([`paged_channel`]).
+
+use std::rc::Rc;
 
 use leptos::prelude::*;
 
 use crate::ui::offload::client;
 use crate::ui::state::AppState;
 use crate::ui::util::{after_paint, Shared};
-use crate::view_model::tabs::{Request, Response};
+use crate::view_model::tabs::{ListScope, Request, Response};
 
 /// Where a channel's data is.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,8 +68,8 @@ pub fn channel<T: Send + Sync + 'static>(
     pick: fn(Response) -> Option<T>,
 ) -> Channel<T> {
     let ch = Channel { data: RwSignal::new(None), phase: RwSignal::new(Phase::Idle) };
-    // Set-wide requests follow the trace list's filter (absent while the context is made).
-    let list_filter = use_context::<crate::ui::context::Ui>().map(|u| u.list.filter);
+    // Set-wide requests follow the trace list's filter and brush (absent while the context is made).
+    let list = use_context::<crate::ui::context::Ui>().map(|u| (u.list.filter, u.list.brush));
     // The request in flight, for dropping its answer when a newer one is sent.
     let in_flight = StoredValue::new(None::<u64>);
     on_cleanup(move || {
@@ -77,8 +80,11 @@ pub fn channel<T: Send + Sync + 'static>(
     Effect::new(move |prev: Option<Option<(f64, Request)>>| {
         let load_id = app.loaded.with(|l| l.as_ref().map(|l| l.load_id));
         let many = app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1));
-        let filter = list_filter.filter(|_| many).map(|f| f.get()).unwrap_or_default();
-        let req = request().map(|r| r.filtered(&filter));
+        let scope = list
+            .filter(|_| many)
+            .map(|(filter, brush)| ListScope { filter: filter.get(), brush: brush.get().map(|b| b.to_vec()) })
+            .unwrap_or_default();
+        let req = request().map(|r| r.filtered(&scope));
         let (Some(load_id), Some(req)) = (load_id, req) else {
             if let Some(id) = in_flight.get_value() {
                 client::forget(id);
@@ -116,17 +122,7 @@ pub fn channel<T: Send + Sync + 'static>(
                 r => pick(r).ok_or_else(|| "The worker sent an answer of another kind.".to_string()),
             });
             match data {
-                Ok(v) => {
-                    ch.data.try_set(Some(Shared::new(v)));
-                    if ch.phase.try_get_untracked() != Some(Phase::Painted) {
-                        ch.phase.try_set(Phase::Answered);
-                        after_paint(move || {
-                            if ch.phase.try_get_untracked() == Some(Phase::Answered) {
-                                ch.phase.try_set(Phase::Painted);
-                            }
-                        });
-                    }
-                }
+                Ok(v) => deliver(ch, v),
                 Err(e) => {
                     ch.phase.try_set(Phase::Failed(e));
                 }
@@ -135,4 +131,102 @@ pub fn channel<T: Send + Sync + 'static>(
         Some((load_id, req))
     });
     ch
+}
+
+/// Puts an answer on the page; the phase becomes painted once a frame has shown it.
+fn deliver<T: Send + Sync + 'static>(ch: Channel<T>, v: T) {
+    ch.data.try_set(Some(Shared::new(v)));
+    if ch.phase.try_get_untracked() != Some(Phase::Painted) {
+        ch.phase.try_set(Phase::Answered);
+        after_paint(move || {
+            if ch.phase.try_get_untracked() == Some(Phase::Answered) {
+                ch.phase.try_set(Phase::Painted);
+            }
+        });
+    }
+}
+
+/// Asks for the items of one page of a request.
+type PageRequest = Rc<dyn Fn(u32) -> Option<Request>>;
+/// Takes `(total, items)` out of a page's response.
+type PagePick<T> = fn(Response) -> Option<(u32, Vec<T>)>;
+
+/// Like [`channel`], for a list asked a page at a time, so that no answer the page
+/// decodes grows with the list: `request(from)` asks for the items from `from` on
+/// (tracked when read with `from = 0`: new parameters start over), and `pick` takes
+/// `(total, items)` out of each page's response. Each page is decoded in its own task;
+/// the data is set once, when the last page is in.
+pub fn paged_channel<T: Send + Sync + 'static>(
+    app: AppState,
+    request: impl Fn(u32) -> Option<Request> + 'static,
+    pick: PagePick<T>,
+) -> Channel<Vec<T>> {
+    let ch = Channel { data: RwSignal::new(None), phase: RwSignal::new(Phase::Idle) };
+    let in_flight = StoredValue::new(None::<u64>);
+    on_cleanup(move || {
+        if let Some(id) = in_flight.try_get_value().flatten() {
+            client::forget(id);
+        }
+    });
+    let request: PageRequest = Rc::new(request);
+    Effect::new(move |prev: Option<Option<(f64, Request)>>| {
+        let load_id = app.loaded.with(|l| l.as_ref().map(|l| l.load_id));
+        let first = request(0);
+        if let Some(id) = in_flight.get_value() {
+            client::forget(id);
+            in_flight.set_value(None);
+        }
+        let (Some(load_id), Some(first)) = (load_id, first) else {
+            ch.data.set(None);
+            ch.phase.set(Phase::Idle);
+            return None;
+        };
+        let prev = prev.flatten();
+        let settled = !matches!(ch.phase.get_untracked(), Phase::Idle | Phase::Failed(_));
+        if settled && prev.as_ref().is_some_and(|(l, r)| *l == load_id && *r == first) {
+            return prev;
+        }
+        ch.phase.set(Phase::Computing);
+        ask_page(ch, in_flight, load_id, request.clone(), pick, Vec::new());
+        Some((load_id, first))
+    });
+    ch
+}
+
+/// Asks for the page after the items in `acc`; the answer asks for the next, until the last.
+fn ask_page<T: Send + Sync + 'static>(
+    ch: Channel<Vec<T>>,
+    in_flight: StoredValue<Option<u64>>,
+    load_id: f64,
+    request: PageRequest,
+    pick: PagePick<T>,
+    mut acc: Vec<T>,
+) {
+    let Some(req) = untrack(|| request(acc.len() as u32)) else { return };
+    let id = client::new_id();
+    in_flight.set_value(Some(id));
+    client::ask(id, load_id, &req, move |res| {
+        if in_flight.try_get_value().flatten() != Some(id) {
+            return;
+        }
+        in_flight.try_set_value(None);
+        let page = res.and_then(|r| match r {
+            Response::Error(e) => Err(e),
+            r => pick(r).ok_or_else(|| "The worker sent an answer of another kind.".to_string()),
+        });
+        match page {
+            Ok((total, items)) => {
+                let last = items.is_empty() || acc.len() + items.len() >= total as usize;
+                acc.extend(items);
+                if last {
+                    deliver(ch, acc);
+                } else {
+                    ask_page(ch, in_flight, load_id, request, pick, acc);
+                }
+            }
+            Err(e) => {
+                ch.phase.try_set(Phase::Failed(e));
+            }
+        }
+    });
 }

@@ -3,7 +3,7 @@
 //! of the top bar and the history entries between list and trace.
 //!
 //! ```text
-//! worker: TraceSummaries (once per load), TraceList{filter, sort} ─▶ ListState ─▶ list::TraceListPage
+//! worker: TraceSummaries (pages, per load and prices), TraceList{filter, sort} ─▶ ListState ─▶ list::TraceListPage
 //!                                                                         ├ scatter::Scatter (brush → ListState.brush)
 //!                                                                         ├ compare::{AbView, CohortView}
 //!                                                                         └ flame::FlameView (aggregate flame graph)
@@ -29,11 +29,13 @@ use crate::analysis::many::summary::TraceSummary;
 use crate::format;
 use crate::ui::context::{use_ui, Ui};
 use crate::ui::embed;
-use crate::ui::offload::channel::{channel, Channel};
+use crate::ui::offload::channel::{channel, paged_channel, Channel};
 use crate::ui::state::AppState;
 use crate::ui::util::Shared;
 use crate::view_model::trace_scatter::Brush;
-use crate::view_model::tabs::traces::{merge_found, CohortRequest, ListColumn, TraceListData, TraceListRequest, FOUND_ROW};
+use crate::view_model::tabs::traces::{
+    merge_found, CohortRequest, ListColumn, SummariesRequest, TraceListData, TraceListRequest, FOUND_ROW, SUMMARIES_PAGE,
+};
 use crate::view_model::tabs::{Request, Response};
 
 /// Quiet time after the last key before the filter is applied on a big load.
@@ -68,6 +70,9 @@ pub enum ListMode {
 pub struct ListState {
     /// The list is on screen (not a trace).
     pub shown: RwSignal<bool>,
+    /// A trace's views are mounted behind the list. A load that opens on the list mounts
+    /// them when a trace is first opened, so that the load renders the list alone.
+    pub trace_views: RwSignal<bool>,
     /// The text in the filter box; it becomes `filter` after a debounce on big loads.
     pub filter_text: RwSignal<String>,
     pub filter: RwSignal<String>,
@@ -102,17 +107,27 @@ impl ListState {
         let many = move || lists_loaded(app, found);
         let filter = RwSignal::new(String::new());
         let sort = RwSignal::new((ListColumn::Start, true));
-        let rows = channel(app, move || many().then_some(Request::TraceSummaries), |r| match r {
-            Response::TraceSummaries(v) => {
-                Some(v.into_iter().enumerate().map(|(i, summary)| Row { summary, trace: Some(i) }).collect())
-            }
-            _ => None,
-        });
+        // Costs follow the price table the LLM view edits.
+        let table = crate::ui::llm::prices::prices();
+        let page_table = table.clone();
+        let rows = paged_channel(
+            app,
+            move |from| {
+                many().then(|| Request::TraceSummaries(SummariesRequest { prices: page_table.get(), from, count: SUMMARIES_PAGE }))
+            },
+            |r| match r {
+                Response::TraceSummaries(p) => {
+                    let from = p.from as usize;
+                    Some((p.total, p.rows.into_iter().enumerate().map(|(i, summary)| Row { summary, trace: Some(from + i) }).collect()))
+                }
+                _ => None,
+            },
+        );
         let matched = channel(
             app,
             move || {
                 let (col, asc) = sort.get();
-                many().then(|| Request::TraceList(TraceListRequest { filter: filter.get(), sort: col, ascending: asc }))
+                many().then(|| Request::TraceList(TraceListRequest { filter: filter.get(), sort: col, ascending: asc, prices: table.get() }))
             },
             |r| match r {
                 Response::TraceList(d) => Some(d),
@@ -121,6 +136,7 @@ impl ListState {
         );
         ListState {
             shown: RwSignal::new(false),
+            trace_views: RwSignal::new(true),
             filter_text: RwSignal::new(String::new()),
             filter,
             sort,

@@ -32,7 +32,7 @@ use crate::view_model::tabs::llm::{
 };
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest};
 use crate::view_model::tabs::spans::{self, SpanBase};
-use crate::view_model::tabs::{critical_path as cp, flame, graph, llm_charts, patterns as pat, stats as st, traces, Request, Response};
+use crate::view_model::tabs::{critical_path as cp, flame, graph, llm_charts, patterns as pat, stats as st, traces, ListScope, Request, Response};
 
 /// A few recent results, the most recent last.
 struct Recent<K, V> {
@@ -58,6 +58,10 @@ impl<K: PartialEq, V> Recent<K, V> {
         }
         self.items.push((key, v.clone()));
         v
+    }
+    /// The value last made or asked for.
+    fn latest(&self) -> Option<Rc<V>> {
+        self.items.last().map(|(_, v)| v.clone())
     }
 }
 
@@ -97,7 +101,8 @@ pub struct Answerer {
     span_bases: Recent<usize, SpanBase>,
     span_orders: Recent<SpanOrderKey, Vec<u32>>,
     /// Every trace's summary and facts (built-in prices), made once.
-    summaries: Recent<(), (Vec<TraceSummary>, Vec<TraceFacts>)>,
+    /// Keyed by the price table of the costs.
+    summaries: Recent<PriceTable, (Vec<TraceSummary>, Vec<TraceFacts>)>,
     /// The merged paths of the last traces the flame graph showed.
     flame: Recent<Vec<u32>, PathTotals>,
     /// The traces the list's filter keeps, with their own answerer, for set-wide requests.
@@ -106,7 +111,7 @@ pub struct Answerer {
 
 /// A filter's traces as a set of their own.
 struct Filtered {
-    filter: String,
+    scope: ListScope,
     set: TraceSet,
     /// The whole set's index of each span of `set`.
     spans: Vec<u32>,
@@ -136,7 +141,7 @@ impl Answerer {
             flames: Recent::new(2),
             span_bases: Recent::new(2),
             span_orders: Recent::new(3),
-            summaries: Recent::new(1),
+            summaries: Recent::new(2),
             filtered: None,
             flame: Recent::new(1),
         }
@@ -183,14 +188,14 @@ impl Answerer {
             }
             Request::LlmTrace(r) => Response::LlmTrace(self.llm_trace(set, r)),
             Request::LlmAll(r) => Response::LlmAll(self.llm_all(set, r)),
-            Request::TraceSummaries => Response::TraceSummaries(self.summaries(set).0.clone()),
+            Request::TraceSummaries(r) => Response::TraceSummaries(traces::summaries_page(&self.summaries(set, &r.prices).0, r)),
             Request::TraceList(r) => {
-                let s = self.summaries(set);
+                let s = self.summaries(set, &r.prices);
                 Response::TraceList(traces::list(set, &s.0, &s.1, r))
             }
             Request::Diff { a, b } => Response::Diff(diff_traces(set, *a, *b)),
             Request::Cohort(r) => {
-                let s = self.summaries(set);
+                let s = self.latest_summaries(set);
                 Response::Cohort(traces::cohort(set, &s.0, &s.1, r))
             }
             Request::AggregateFlame { traces } => {
@@ -201,7 +206,7 @@ impl Answerer {
                 let totals = self.flame_totals(set, traces);
                 Response::Spans(totals.spans.get(*path).map(|v| v.iter().take(500).copied().collect()).unwrap_or_default())
             }
-            Request::Filtered { filter, request } => self.filtered_answer(set, filter, request),
+            Request::Filtered { scope, request } => self.filtered_answer(set, scope, request),
             Request::LlmCsv(r) => {
                 let key = Self::table_key(&r.id, r.trace, &r.prices);
                 let t = self.llm_table(set, key, r.sort);
@@ -245,14 +250,14 @@ impl Answerer {
         })
     }
 
-    /// A set-wide request over the traces `filter` keeps, with span indices of the whole set.
-    fn filtered_answer(&mut self, set: &TraceSet, filter: &str, req: &Request) -> Response {
-        if self.filtered.as_ref().is_none_or(|f| f.filter != filter) {
-            let s = self.summaries(set);
-            let keep = crate::analysis::many::filter::parse(filter).select(set, &s.0, &s.1);
+    /// A set-wide request over the traces `scope` keeps, with span indices of the whole set.
+    fn filtered_answer(&mut self, set: &TraceSet, scope: &ListScope, req: &Request) -> Response {
+        if self.filtered.as_ref().is_none_or(|f| f.scope != *scope) {
+            let s = self.latest_summaries(set);
+            let keep = scope.select(set, &s.0, &s.1);
             let spans: Vec<u32> = keep.iter().filter_map(|&t| set.traces.get(t)).flat_map(|t| t.spans.range()).map(|i| i as u32).collect();
             let sub = subset(set, &keep);
-            self.filtered = Some(Box::new(Filtered { filter: filter.to_string(), set: sub, spans, answerer: Answerer::new() }));
+            self.filtered = Some(Box::new(Filtered { scope: scope.clone(), set: sub, spans, answerer: Answerer::new() }));
         }
         let Some(f) = self.filtered.as_mut() else { return Response::Error("The filter could not be applied.".into()) };
         let whole = |i: u32| f.spans.get(i as usize).copied().unwrap_or(i);
@@ -277,8 +282,18 @@ impl Answerer {
         self.flame.get(traces.to_vec(), || path_totals(set, &traces.iter().map(|&t| t as usize).collect::<Vec<_>>()))
     }
 
-    fn summaries(&mut self, set: &TraceSet) -> Rc<(Vec<TraceSummary>, Vec<TraceFacts>)> {
-        self.summaries.get((), || summarize_all(set, &PriceTable::builtin()))
+    /// The summaries with costs at `prices`.
+    fn summaries(&mut self, set: &TraceSet, prices: &PriceTable) -> Rc<(Vec<TraceSummary>, Vec<TraceFacts>)> {
+        self.summaries.get(prices.clone(), || summarize_all(set, prices))
+    }
+
+    /// Summaries for a selection that reads no cost (a filter, durations): the latest
+    /// made, whatever their prices, else the built-in prices'.
+    fn latest_summaries(&mut self, set: &TraceSet) -> Rc<(Vec<TraceSummary>, Vec<TraceFacts>)> {
+        match self.summaries.latest() {
+            Some(s) => s,
+            None => self.summaries(set, &PriceTable::builtin()),
+        }
     }
 
     fn analysis(&mut self, set: &TraceSet, prices: &PriceTable) -> Rc<LlmAnalysis> {

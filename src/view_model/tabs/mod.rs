@@ -39,9 +39,12 @@ use crate::view_model::tabs::patterns::{PatternsData, PatternsRequest};
 use crate::view_model::tabs::spans::{SpansData, SpansRequest};
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest, StatsRequest};
 use crate::analysis::many::diff::DiffRow;
-use crate::analysis::many::summary::TraceSummary;
+use crate::analysis::many::summary::{TraceFacts, TraceSummary};
+use crate::model::TraceSet;
 use crate::view_model::tabs::table::TableWindow;
-use crate::view_model::tabs::traces::{AggregateFlameData, CohortData, CohortRequest, TraceListData, TraceListRequest};
+use crate::view_model::tabs::traces::{
+    AggregateFlameData, CohortData, CohortRequest, SummariesPage, SummariesRequest, TraceListData, TraceListRequest,
+};
 
 /// What a view asks the worker for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,8 +63,8 @@ pub enum Request {
     LlmCsv(LlmCsvRequest),
     /// The loaded traces (or these, by index) as OTLP JSON.
     ExportOtlp { traces: Option<Vec<usize>> },
-    /// The summary of every loaded trace, for the trace list and the scatter.
-    TraceSummaries,
+    /// A page of the summaries of the loaded traces, for the trace list and the scatter.
+    TraceSummaries(SummariesRequest),
     /// The traces a filter keeps, sorted.
     TraceList(TraceListRequest),
     /// Two traces compared path by path.
@@ -73,8 +76,8 @@ pub enum Request {
     /// The spans behind path `path` of the flame graph of these traces (at most 500).
     AggregateFlameSpans { traces: Vec<u32>, path: usize },
     /// A set-wide request ([`Request::is_set_wide`]) answered over the traces the trace
-    /// list's filter keeps; span indices in the answer are the whole set's.
-    Filtered { filter: String, request: Box<Request> },
+    /// list keeps (its filter and brush); span indices in the answer are the whole set's.
+    Filtered { scope: ListScope, request: Box<Request> },
     Flame(FlameRequest),
     Spans(SpansRequest),
     /// The span table as CSV (its `rows` are ignored).
@@ -94,7 +97,7 @@ pub enum Response {
     StatsCharts(StatsCharts),
     LlmTrace(LlmTraceData),
     LlmAll(LlmAllData),
-    TraceSummaries(Vec<TraceSummary>),
+    TraceSummaries(SummariesPage),
     TraceList(TraceListData),
     Diff(Vec<DiffRow>),
     Cohort(CohortData),
@@ -130,7 +133,7 @@ impl Request {
             Request::Spans(t) => t.rows = none,
             Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_) | Request::SpansCsv(_)
             | Request::ExportOtlp { .. }
-            | Request::TraceSummaries | Request::TraceList(_) | Request::Diff { .. } | Request::Cohort(_)
+            | Request::TraceSummaries(_) | Request::TraceList(_) | Request::Diff { .. } | Request::Cohort(_)
             | Request::AggregateFlame { .. } | Request::AggregateFlameSpans { .. } => {}
         }
         r
@@ -152,12 +155,37 @@ impl Request {
         }
     }
 
-    /// The request over the traces `filter` keeps, when it is set-wide and the filter is not empty.
-    pub fn filtered(self, filter: &str) -> Request {
-        if filter.trim().is_empty() || !self.is_set_wide() {
+    /// The request over the traces `scope` keeps, when it is set-wide and the scope
+    /// narrows the set.
+    pub fn filtered(self, scope: &ListScope) -> Request {
+        if scope.is_everything() || !self.is_set_wide() {
             return self;
         }
-        Request::Filtered { filter: filter.to_string(), request: Box::new(self) }
+        Request::Filtered { scope: scope.clone(), request: Box::new(self) }
+    }
+}
+
+/// The traces the trace list keeps: those its filter matches and, while the scatter has
+/// a brushed rectangle, inside it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListScope {
+    pub filter: String,
+    /// The brushed traces (indices into `set.traces`, sorted), when there is a brush.
+    pub brush: Option<Vec<u32>>,
+}
+
+impl ListScope {
+    /// Whether the scope keeps every trace (no filter, no brush).
+    pub fn is_everything(&self) -> bool {
+        self.filter.trim().is_empty() && self.brush.is_none()
+    }
+    /// The traces of `set` it keeps, in trace order.
+    pub fn select(&self, set: &TraceSet, summaries: &[TraceSummary], facts: &[TraceFacts]) -> Vec<usize> {
+        let mut keep = crate::analysis::many::filter::parse(&self.filter).select(set, summaries, facts);
+        if let Some(b) = &self.brush {
+            keep.retain(|&t| b.binary_search(&(t as u32)).is_ok());
+        }
+        keep
     }
 }
 

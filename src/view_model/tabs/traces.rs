@@ -1,5 +1,5 @@
 //! The trace list's data, computed in the worker: a filter and a sort in, the matching
-//! traces in order out; the summaries of every loaded trace (once per load); and the
+//! traces in order out; the summaries of every loaded trace (a page at a time); and the
 //! two comparisons (A/B of two traces, cohorts of two groups) as requests and answers.
 //! The page keeps the summaries and draws the rows and the scatter from them. The
 //! aggregate flame graph's merged paths become a `view_model::flame` tree here.
@@ -10,6 +10,7 @@ use crate::analysis::many::aggregate::PathTotal;
 use crate::analysis::many::cohort::{cohort_diff, slowest_split, CohortDiff};
 use crate::analysis::many::filter;
 use crate::analysis::many::summary::{TraceFacts, TraceSummary};
+use crate::analysis::pricing::PriceTable;
 use crate::model::TraceSet;
 use crate::view_model::flame::{FlameNode, FlameTree, NO_PARENT};
 
@@ -76,6 +77,37 @@ pub struct TraceListRequest {
     pub filter: String,
     pub sort: ListColumn,
     pub ascending: bool,
+    /// The prices the cost column (and its sort) is computed with.
+    pub prices: PriceTable,
+}
+
+/// Rows of the list asked for a page at a time, so that no answer the page decodes
+/// grows with the number of traces.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SummariesRequest {
+    pub prices: PriceTable,
+    /// The first trace (index into `set.traces`) and how many after it.
+    pub from: u32,
+    pub count: u32,
+}
+
+/// Traces `from..from + rows.len()` of `total`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SummariesPage {
+    pub total: u32,
+    pub from: u32,
+    pub rows: Vec<TraceSummary>,
+}
+
+/// How many summaries one page carries: about 200 bytes of JSON each, so a page stays a
+/// few hundred kilobytes, decoded by the page in well under the 100 ms budget.
+pub const SUMMARIES_PAGE: u32 = 2000;
+
+/// Page `req` of `summaries`.
+pub fn summaries_page(summaries: &[TraceSummary], req: &SummariesRequest) -> SummariesPage {
+    let from = (req.from as usize).min(summaries.len());
+    let to = from.saturating_add(req.count as usize).min(summaries.len());
+    SummariesPage { total: summaries.len() as u32, from: from as u32, rows: summaries[from..to].to_vec() }
 }
 
 /// The matching traces (indices into `set.traces`) in the asked order.
