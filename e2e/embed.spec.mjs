@@ -149,7 +149,9 @@ export const tests = [
       await page.waitForFunction(() => document.querySelector('[data-testid="find-count"]').textContent === '1 match');
       await page.goto(base + `?url=${url}&uiFind=SELECT`);
       await waitSpans(page, 5);
-      eq(await page.textContent('[data-testid="root-operation"]'), 'GET /cart', 'first trace by default');
+      // No trace named: the load opens on the list, and find applies to the trace opened from it.
+      await page.click('[data-testid="trace-row"][data-trace-id="11111111111111111111111111111111"]');
+      eq(await page.textContent('[data-testid="root-operation"]'), 'GET /cart', 'the first trace');
       eq(await page.inputValue('[data-testid="find-input"]'), 'SELECT', 'uiFind alias');
     },
   },

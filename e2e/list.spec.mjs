@@ -7,7 +7,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { eq, ok } from './assert.mjs';
+import { eq, ok, virtualRows } from './assert.mjs';
 
 const TRACES = 2000;
 
@@ -155,6 +155,78 @@ export const tests = [
       const byFilter = clew(root, ['compare', '--json', '--a', 'duration<1s', '--b', 'duration>3s', file]);
       const s2 = await text(page, 'cohort-summary');
       ok(s2.startsWith(`A: ${thousands(byFilter.a.traces)} traces`) && s2.includes(`B: ${thousands(byFilter.b.traces)} traces`), `cohort sizes: ${s2}`);
+    },
+  },
+  {
+    name: 'a scatter brush narrows the list and the views of all traces; the cost column follows the prices',
+    fn: async (page, { base, root, tmp }) => {
+      manyFile(root, tmp);
+      await openList(page, base);
+      // Brush the left third of the scatter.
+      const box = await page.locator('[data-testid="trace-scatter"] svg.sc-points').boundingBox();
+      await page.mouse.move(box.x + 1, box.y + 1);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 3, box.y + box.height - 1, { steps: 4 });
+      await page.mouse.up();
+      await page.waitForSelector('[data-testid="brush-clear"]');
+      await listReady(page);
+      const count = await text(page, 'trace-count');
+      const kept = Number(/^([\d,]+) of 2,000 traces$/.exec(count)?.[1].replace(/,/g, ''));
+      ok(kept > 0 && kept < TRACES, `the brush keeps some traces: ${count}`);
+
+      // The stats of all loaded traces count the brushed traces' spans only, and say so.
+      const spansCounted = async () => {
+        await page.waitForSelector('[data-testid="view-stats"][data-ready="1"]');
+        return (await virtualRows(page, 'stats-rows')).reduce((n, r) => n + Number(r[1].replace(/,/g, '')), 0);
+      };
+      await page.click('[data-testid="trace-row"] >> nth=0');
+      await page.click('[data-testid="tab-stats"]');
+      await page.selectOption('[data-testid="stats-group"]', 'service');
+      await page.check('[data-testid="stats-all-traces"]');
+      const brushedSpans = await spansCounted();
+      eq(await text(page, 'list-scope-note'), `Over ${thousands(kept)} of 2,000 traces: those the scatter's brushed rectangle keeps.`, 'scope note');
+      ok(brushedSpans > 0 && brushedSpans < 6000, `spans of the brushed traces: ${brushedSpans}`);
+      await page.click('[data-testid="trace-list-back"]');
+      await listReady(page);
+      await page.click('[data-testid="brush-clear"]');
+      await countIs(page, '2,000 traces');
+      await page.click('[data-testid="trace-row"] >> nth=0');
+      eq(await spansCounted(), 6000, 'every span without the brush');
+      eq(await page.locator('[data-testid="list-scope-note"]').count(), 0, 'no scope note');
+      await page.click('[data-testid="trace-list-back"]');
+      await listReady(page);
+
+      // The costliest trace at doubled prices costs twice as much.
+      const top = async () => {
+        await listReady(page);
+        const row = page.locator('[data-testid="trace-row"] >> nth=0');
+        return [await row.getAttribute('data-trace-id'), Number((await row.locator('td.c-cost').textContent()).replace(/[^\d.]/g, ''))];
+      };
+      await page.click('[data-testid="trace-sort-cost"]');
+      const [id, cost] = await top();
+      ok(cost > 0, `a priced trace on top: ${cost}`);
+      const table = JSON.parse(fs.readFileSync(path.join(root, 'src', 'analysis', 'prices.json'), 'utf8'));
+      for (const m of table.models) {
+        for (const k of ['input', 'cached_input', 'cache_write', 'output']) if (typeof m[k] === 'number') m[k] *= 2;
+      }
+      await page.evaluate((t) => localStorage.setItem('clew.prices', t), JSON.stringify(table));
+      await page.reload();
+      await listReady(page);
+      await page.click('[data-testid="trace-sort-cost"]');
+      const [id2, cost2] = await top();
+      eq(id2, id, 'the same trace is the costliest');
+      ok(Math.abs(cost2 - 2 * cost) <= (cost >= 1 ? 0.011 : 0.000011), `doubled prices double the cost: ${cost} → ${cost2}`);
+      // Resetting the prices in the dialog brings the list's costs back.
+      await page.click('[data-testid="trace-row"] >> nth=0');
+      await page.click('[data-testid="tab-llm"]');
+      await page.click('[data-testid="prices-open"]');
+      await page.click('[data-testid="prices-reset"]');
+      await page.click('[data-testid="prices-close"]');
+      await page.click('[data-testid="trace-list-back"]');
+      await page.waitForFunction((c) => {
+        const td = document.querySelector('[data-testid="trace-row"] td.c-cost');
+        return td && Number(td.textContent.replace(/[^\d.]/g, '')) === c;
+      }, cost, { timeout: 30000 });
     },
   },
   {

@@ -108,6 +108,7 @@ pub fn StatsView() -> impl IntoView {
             <span class="an-note" data-testid="stats-summary">{summary}</span>
         </div>
         <p class="an-note">"Self time is a span's duration minus the time its children cover. Click a header to sort; click an operation to chart its latency."</p>
+        {move || all_traces.get().then(|| crate::ui::traces::scope_note(crate::ui::context::use_ui()))}
         {progress_line("Computing the statistics…", computing, error)}
         <div class="an-body" class:stale=computing>
             <Show when=has_table>

@@ -26,12 +26,15 @@ pub struct ScrollWindow {
     pub geometry: ListGeometry,
     /// Height of a sticky header inside the scroller, above the rows.
     pub head_px: f64,
+    /// The scroller is taken as at least this tall: a table that grows with its rows up
+    /// to a cap draws rows up to the cap, not only as many as fitted when measured.
+    pub floor_px: f64,
 }
 
 impl ScrollWindow {
     /// A list whose scroller starts `height_px` tall (measured once mounted).
     pub fn new(geometry: ListGeometry, head_px: f64, height_px: f64) -> ScrollWindow {
-        let sw = ScrollWindow { scroller: NodeRef::new(), scroll_top: RwSignal::new(0.0), height: RwSignal::new(height_px), geometry, head_px };
+        let sw = ScrollWindow { scroller: NodeRef::new(), scroll_top: RwSignal::new(0.0), height: RwSignal::new(height_px), geometry, head_px, floor_px: 0.0 };
         Effect::new(move |_| {
             if sw.scroller.get().is_some() {
                 request_animation_frame(move || sw.measure());
@@ -58,7 +61,8 @@ impl ScrollWindow {
 
     /// The rows to draw of a list of `n_rows` (tracked).
     pub fn window(&self, n_rows: usize) -> RowWindow {
-        let vp = Viewport { scroll_top_px: self.scroll_top.get(), height_px: (self.height.get() - self.head_px).max(self.geometry.row_px) };
+        let height_px = self.height.get().max(self.floor_px);
+        let vp = Viewport { scroll_top_px: self.scroll_top.get(), height_px: (height_px - self.head_px).max(self.geometry.row_px) };
         self.geometry.window(n_rows, vp)
     }
 

@@ -84,7 +84,8 @@ pub fn VirtualTable(
     let row_testid = row_testid.filter(|t| !t.is_empty());
     let geometry = ListGeometry { row_px: TABLE_ROW_PX, overscan_rows: TABLE_OVERSCAN_ROWS };
     let max_px = shown_rows as f64 * TABLE_ROW_PX + TABLE_HEAD_PX;
-    let sw = ScrollWindow::new(geometry, TABLE_HEAD_PX, max_px);
+    // The scroller shrinks to few rows: a later answer with more rows fills it up to the cap.
+    let sw = ScrollWindow { floor_px: max_px, ..ScrollWindow::new(geometry, TABLE_HEAD_PX, max_px) };
     let total = move || rows.with(|r| r.as_ref().map(|r| r.total).unwrap_or(0));
     follow_scroll(sw, total, want);
     // A new answer redraws the rows: its generation is part of each row's key.

@@ -238,6 +238,7 @@ pub fn LlmView() -> impl IntoView {
             view! {
                 <section class="llm-all" data-testid="llm-all">
                     <h2>{format!("All loaded traces ({traces})")}</h2>
+                    {crate::ui::traces::scope_note(crate::ui::context::use_ui())}
                     <p class="llm-note" data-testid="llm-all-totals">{totals}</p>
                     {body}
                 </section>

@@ -413,3 +413,30 @@ pub fn TraceNav() -> impl IntoView {
         </Show>
     }
 }
+
+/// On a view of every loaded trace: a line saying that the trace list's filter and
+/// brush narrow it, and to how many traces (nothing when they keep every trace).
+pub fn scope_note(ui: Ui) -> impl IntoView {
+    move || {
+        let ls = ui.list;
+        let filtered = ls.filter.with(|f| !f.trim().is_empty());
+        let brushed = ls.brush.with(|b| b.is_some());
+        let total = ui.app.loaded.with(|l| l.as_ref().map(|l| l.set.traces.len()).unwrap_or(0));
+        if !(filtered || brushed) || total < 2 {
+            return None;
+        }
+        let kept = ls.matched.data.with(|m| {
+            m.as_ref().map(|m| match ls.brush.get() {
+                Some(b) => m.order.iter().filter(|t| b.binary_search(t).is_ok()).count(),
+                None => m.order.len(),
+            })
+        })?;
+        let by = match (filtered, brushed) {
+            (true, true) => "the trace list's filter and the scatter's brushed rectangle",
+            (true, false) => "the trace list's filter",
+            _ => "the scatter's brushed rectangle",
+        };
+        let text = format!("Over {} of {} traces: those {by} keeps.", format::thousands(kept as u64), format::thousands(total as u64));
+        Some(view! { <p class="an-note" data-testid="list-scope-note">{text}</p> })
+    }
+}

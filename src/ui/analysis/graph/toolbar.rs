@@ -53,6 +53,7 @@ pub fn GraphToolbar(st: GraphState) -> impl IntoView {
                 <span class="an-note">"red: errors · dashed: closes a cycle"</span>
             </div>
         </div>
+        {move || st.all_traces.get().then(|| crate::ui::traces::scope_note(crate::ui::context::use_ui()))}
     }
 }
 
