@@ -109,25 +109,7 @@ pub fn channel<T: Send + Sync + 'static>(
         if !scroll_only {
             ch.phase.set(Phase::Computing);
         }
-        let id = client::new_id();
-        in_flight.set_value(Some(id));
-        client::ask(id, load_id, &req, move |res| {
-            // Only the latest request's answer is used (older ones are forgotten too).
-            if in_flight.try_get_value().flatten() != Some(id) {
-                return;
-            }
-            in_flight.try_set_value(None);
-            let data = res.and_then(|r| match r {
-                Response::Error(e) => Err(e),
-                r => pick(r).ok_or_else(|| "The worker sent an answer of another kind.".to_string()),
-            });
-            match data {
-                Ok(v) => deliver(ch, v),
-                Err(e) => {
-                    ch.phase.try_set(Phase::Failed(e));
-                }
-            }
-        });
+        ask_latest(ch.phase, in_flight, load_id, &req, pick, move |v| deliver(ch, v));
         Some((load_id, req))
     });
     ch
@@ -203,29 +185,43 @@ fn ask_page<T: Send + Sync + 'static>(
     mut acc: Vec<T>,
 ) {
     let Some(req) = untrack(|| request(acc.len() as u32)) else { return };
+    ask_latest(ch.phase, in_flight, load_id, &req, pick, move |(total, items)| {
+        let last = items.is_empty() || acc.len() + items.len() >= total as usize;
+        acc.extend(items);
+        if last {
+            deliver(ch, acc);
+        } else {
+            ask_page(ch, in_flight, load_id, request, pick, acc);
+        }
+    });
+}
+
+/// Sends `req` as the one request in flight: its answer, taken out by `pick`, goes to
+/// `then`, or `phase` fails with why there is none. The answer of a request no longer in
+/// flight (a newer one was sent, or it was forgotten) is dropped.
+fn ask_latest<T: 'static>(
+    phase: RwSignal<Phase>,
+    in_flight: StoredValue<Option<u64>>,
+    load_id: f64,
+    req: &Request,
+    pick: fn(Response) -> Option<T>,
+    then: impl FnOnce(T) + 'static,
+) {
     let id = client::new_id();
     in_flight.set_value(Some(id));
-    client::ask(id, load_id, &req, move |res| {
+    client::ask(id, load_id, req, move |res| {
         if in_flight.try_get_value().flatten() != Some(id) {
             return;
         }
         in_flight.try_set_value(None);
-        let page = res.and_then(|r| match r {
+        let data = res.and_then(|r| match r {
             Response::Error(e) => Err(e),
             r => pick(r).ok_or_else(|| "The worker sent an answer of another kind.".to_string()),
         });
-        match page {
-            Ok((total, items)) => {
-                let last = items.is_empty() || acc.len() + items.len() >= total as usize;
-                acc.extend(items);
-                if last {
-                    deliver(ch, acc);
-                } else {
-                    ask_page(ch, in_flight, load_id, request, pick, acc);
-                }
-            }
+        match data {
+            Ok(v) => then(v),
             Err(e) => {
-                ch.phase.try_set(Phase::Failed(e));
+                phase.try_set(Phase::Failed(e));
             }
         }
     });
