@@ -1,11 +1,11 @@
 //! The patterns tab: the selected trace and editable thresholds in; latency findings
 //! ranked by the time at stake out, a virtual list of worker rows (click to jump, or
-//! filter the waterfall to them).
+//! filter the waterfall to them), and their CSV export.
 
 use leptos::prelude::*;
 
 use crate::analysis::patterns::{PatternConfig, PatternKind};
-use crate::ui::analysis::{filter_loaded, progress_line, view_pane};
+use crate::ui::analysis::{csv_button, filter_loaded, progress_line, view_pane};
 use crate::ui::lists::{follow_scroll, ScrollWindow};
 use crate::ui::offload::channel::channel;
 use crate::ui::state::{AppState, Tab};
@@ -139,11 +139,22 @@ pub fn PatternsView() -> impl IntoView {
             view! { <option value=name>{name}</option> }
         })
         .collect_view();
+    let export = csv_button(app, "patterns-csv".into(), "Export CSV of the findings", move || {
+        let req = PatternsRequest {
+            trace: app.trace.get_untracked(),
+            config: cfg.get_untracked(),
+            kind: kind_filter.get_untracked().map(|k| k.as_str().to_string()),
+            rows: RowRange::default(),
+        };
+        let name = format!("clew-patterns-{}.csv", req.trace);
+        (Request::PatternsCsv(req), name)
+    });
     let content = view! {
         <div class="an-bar">
             <h2>"Latency patterns"</h2>
             <span class="an-note" data-testid="patterns-count">{count}</span>
             <span class="spacer"></span>
+            {export}
             <label>
                 "Kind "
                 <select data-testid="patterns-kind" on:change=move |ev| {

@@ -57,6 +57,20 @@ impl<T: Send + Sync + 'static> Channel<T> {
     }
 }
 
+/// The trace list's filter, to be read by [`narrowed`]; `None` while the context is made.
+/// Call it when a view is built (event handlers have no context).
+pub fn list_filter() -> Option<RwSignal<String>> {
+    use_context::<crate::ui::context::Ui>().map(|u| u.list.filter)
+}
+
+/// `req` over the traces the list's filter keeps when it is set-wide and more than one
+/// trace is loaded (tracked: the set and the filter).
+pub fn narrowed(app: AppState, list_filter: Option<RwSignal<String>>, req: Request) -> Request {
+    let many = app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1));
+    let filter = list_filter.filter(|_| many).map(|f| f.get()).unwrap_or_default();
+    req.filtered(&filter)
+}
+
 /// Sends `request()` (tracked; `None` asks nothing) for the loaded set whenever it or
 /// the set changes; `pick` takes the data out of the matching response.
 pub fn channel<T: Send + Sync + 'static>(
@@ -66,7 +80,7 @@ pub fn channel<T: Send + Sync + 'static>(
 ) -> Channel<T> {
     let ch = Channel { data: RwSignal::new(None), phase: RwSignal::new(Phase::Idle) };
     // Set-wide requests follow the trace list's filter (absent while the context is made).
-    let list_filter = use_context::<crate::ui::context::Ui>().map(|u| u.list.filter);
+    let list_filter = list_filter();
     // The request in flight, for dropping its answer when a newer one is sent.
     let in_flight = StoredValue::new(None::<u64>);
     on_cleanup(move || {
@@ -76,9 +90,7 @@ pub fn channel<T: Send + Sync + 'static>(
     });
     Effect::new(move |prev: Option<Option<(f64, Request)>>| {
         let load_id = app.loaded.with(|l| l.as_ref().map(|l| l.load_id));
-        let many = app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1));
-        let filter = list_filter.filter(|_| many).map(|f| f.get()).unwrap_or_default();
-        let req = request().map(|r| r.filtered(&filter));
+        let req = request().map(|r| narrowed(app, list_filter, r));
         let (Some(load_id), Some(req)) = (load_id, req) else {
             if let Some(id) = in_flight.get_value() {
                 client::forget(id);
