@@ -90,7 +90,7 @@ export const tests = [
       eq(new URLSearchParams(search.search).get('q'), '{ status = error }', 'TraceQL sent');
       eq(await page.getAttribute(FOUND, 'data-trace-id'), TRACE, 'summary listed in the trace list');
       ok((await page.textContent(FOUND)).includes('frontend'), 'root service shown');
-      eq(await page.textContent('[data-testid="trace-count"]'), '1 traces', 'the count takes the summary');
+      eq(await page.textContent('[data-testid="trace-count"]'), '1 trace', 'the count takes the summary (singular)');
       eq(await page.getAttribute('[data-testid="app"]', 'data-loaded-spans'), null, 'nothing loaded yet (summaries only)');
       const fetched = traceRequests(b, 'tempo').length;
       await page.fill('[data-testid="trace-filter"]', 'service=nobody');

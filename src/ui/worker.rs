@@ -260,7 +260,7 @@ fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<TraceSe
         parse::read_input(&mut b, name, bytes, None)?;
     }
     marks.mark("w_parsed");
-    progress(id, &format!("Building the span tree ({} spans)", b.spans.len()), None);
+    progress(id, &format!("Building the span tree ({})", crate::format::count(b.spans.len() as u64, "span")), None);
     let set = b.finish();
     marks.mark("w_built");
     Ok(set)
@@ -268,7 +268,7 @@ fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<TraceSe
 
 /// Sends the set to the page as a snapshot (transferred, not copied) and keeps the set.
 fn answer(id: f64, trace_set: TraceSet, t0: f64, marks: &Marks) {
-    progress(id, &format!("Packing {} spans for the page", trace_set.spans.len()), None);
+    progress(id, &format!("Packing {} for the page", crate::format::count(trace_set.spans.len() as u64, "span")), None);
     let bytes = snapshot::encode(&trace_set);
     marks.mark("w_encoded");
     let (spans, traces) = (trace_set.spans.len(), trace_set.traces.len());

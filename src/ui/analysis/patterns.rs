@@ -86,7 +86,7 @@ pub fn PatternsView() -> impl IntoView {
         };
         let first = f.spans.first().copied();
         let n = f.spans.len();
-        let label = format!("{}: {} spans", f.kind, n);
+        let label = format!("{}: {}", f.kind, crate::format::count(n as u64, "span"));
         let spans = f.spans.clone();
         view! {
             <li class="pattern-item" data-testid="pattern-item" data-kind=f.kind.clone() data-row=i title="Jump to the first span"
@@ -104,7 +104,7 @@ pub fn PatternsView() -> impl IntoView {
                         on:click=move |ev| {
                             ev.stop_propagation();
                             filter_loaded(app, &spans, label.clone());
-                        }>{format!("{n} span{}", if n == 1 { "" } else { "s" })}</button>
+                        }>{crate::format::count(n as u64, "span")}</button>
                 </span>
             </li>
         }
@@ -130,7 +130,7 @@ pub fn PatternsView() -> impl IntoView {
         </Show>
     };
     let count = move || {
-        ch.data.with(|d| d.as_ref().map(|d| format!("{} finding{}", d.total, if d.total == 1 { "" } else { "s" })).unwrap_or_default())
+        ch.data.with(|d| d.as_ref().map(|d| crate::format::count(d.total as u64, "finding")).unwrap_or_default())
     };
     let kinds = PatternKind::ALL
         .iter()

@@ -74,7 +74,7 @@ pub fn SpansView() -> impl IntoView {
     let options = move || {
         ch.data.with(|d| {
             d.as_ref()
-                .map(|d| d.keys.iter().map(|(k, n)| view! { <option value=k.clone()>{format!("{n} spans")}</option> }).collect_view())
+                .map(|d| d.keys.iter().map(|(k, n)| view! { <option value=k.clone()>{format::count(*n as u64, "span")}</option> }).collect_view())
                 .unwrap_or_default()
         })
     };
@@ -83,9 +83,9 @@ pub fn SpansView() -> impl IntoView {
             d.as_ref()
                 .map(|d| {
                     if d.table.total == d.spans {
-                        format!("{} spans", format::thousands(d.spans as u64))
+                        format::count(d.spans as u64, "span")
                     } else {
-                        format!("{} of {} spans", format::thousands(d.table.total as u64), format::thousands(d.spans as u64))
+                        format!("{} of {}", format::thousands(d.table.total as u64), format::count(d.spans as u64, "span"))
                     }
                 })
                 .unwrap_or_default()

@@ -86,7 +86,7 @@ pub fn StatsView() -> impl IntoView {
         })
     };
     let summary = move || {
-        table.data.with(|r| r.as_ref().map(|r| format!("{} row{}", format::thousands(r.total as u64), if r.total == 1 { "" } else { "s" })).unwrap_or_default())
+        table.data.with(|r| r.as_ref().map(|r| format::count(r.total as u64, "row")).unwrap_or_default())
     };
     let computing = move || table.computing() || charts.computing();
     let error = move || table.error().or_else(|| charts.error());

@@ -93,7 +93,10 @@ pub fn TraceListPage() -> impl IntoView {
                 <button data-testid="aggregate-flame" class:active=move || ls.mode.get() == ListMode::Flame
                     aria-pressed=move || if ls.mode.get() == ListMode::Flame { "true" } else { "false" }
                     on:click=move |_| ls.mode.update(|m| *m = if *m == ListMode::Flame { ListMode::List } else { ListMode::Flame })>
-                    {move || format!("Flame graph of these {} traces", format::thousands(order.with(|o| o.len()) as u64))}
+                    {move || match order.with(|o| o.len()) {
+                        1 => "Flame graph of this trace".to_string(),
+                        n => format!("Flame graph of these {}", format::count(n as u64, "trace")),
+                    }}
                 </button>
             </div>
             <form class="tl-bar tl-cohort" on:submit=by_filters>

@@ -68,9 +68,9 @@ pub fn answer(set: &TraceSet, cp: &CriticalPath, req: &CpRequest) -> CpData {
     let Some(t) = set.traces.get(cp.trace) else { return CpData::default() };
     let t0 = t.start_ns;
     let summary = format!(
-        "{} spans on the path, {} segments, trace {}",
-        cp.contributions.len(),
-        cp.segments.len(),
+        "{} on the path, {}, trace {}",
+        format::count(cp.contributions.len() as u64, "span"),
+        format::count(cp.segments.len() as u64, "segment"),
         format::duration(cp.trace_duration_ns)
     );
     let contributions = window_of(&cp.contributions, req.contributions, |_, c| {
