@@ -15,7 +15,7 @@
 //! ```
 
 use super::{BackendKind, Connection};
-use crate::view_model::deeplink::encode_component as encode;
+use crate::url::encode_component as encode;
 
 /// What to search for. Empty fields are left out of the URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -38,6 +38,7 @@ use crate::parse::MAX_INPUT_BYTES;
 use crate::ui::context::{Status, Ui};
 use crate::ui::memory::{Prefault, PIECE_BYTES};
 use crate::ui::offload;
+use crate::url::http_url;
 use crate::ui::state::Loaded;
 use crate::ui::util::{js_error_text, now_ms, record_timing, set, yield_to_browser};
 
@@ -626,12 +627,6 @@ pub fn url_param() -> Result<Option<String>, String> {
     if raw.trim().is_empty() {
         return Ok(None);
     }
-    let base = w.location().href().unwrap_or_default();
-    let url = web_sys::Url::new_with_base(raw.trim(), &base)
-        .map_err(|_| format!("The url parameter is not a valid URL: {raw}"))?;
-    let proto = url.protocol();
-    if proto != "http:" && proto != "https:" {
-        return Err(format!("The url parameter must be an http:// or https:// address, not {proto} ({raw})."));
-    }
-    Ok(Some(url.href()))
+    let page = w.location().href().ok();
+    http_url(&raw, page.as_deref()).map(Some).map_err(|p| p.message("The url parameter", &raw))
 }

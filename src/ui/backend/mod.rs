@@ -185,9 +185,8 @@ pub fn install(ui: Ui) -> BackendCtx {
         return b;
     };
     let base = p.base.clone().unwrap_or_default();
-    let valid = web_sys::Url::new(&base).is_ok_and(|u| u.protocol() == "http:" || u.protocol() == "https:");
-    if !valid {
-        ui.load.status.set(Status::Error(format!("The base parameter must be the http:// or https:// address of the {} API, not {base:?}.", kind.label())));
+    if let Err(p) = crate::url::http_url(&base, None) {
+        ui.load.status.set(Status::Error(p.message(&format!("The base parameter (the address of the {} API)", kind.label()), &base)));
         return b;
     }
     let c = Connection::new(kind, &base);
