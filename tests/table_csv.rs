@@ -103,4 +103,9 @@ fn patterns_graph_spans_and_trace_list_csv() {
     assert_eq!(t[1], "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1,2023-11-14 22:13:20.000,item-api,GET /items,140.000,11,item-api,0,0,,yes");
     assert_eq!(t[2], "ff01,1970-01-01 00:00:00.000,\"'=HYPERLINK(\"\"x\"\")\",'-op,5.000,0,,0,0,,no");
     assert_eq!(t.len(), 3, "an entry naming no row is skipped");
+    // Search results alone (nothing loaded): the worker answers over an empty set.
+    let alone = Request::TraceListCsv { order: vec![1 << 31], found: vec![clew::analysis::many::summary::TraceSummary { trace_id: "ff02".into(), ..Default::default() }] };
+    assert!(!alone.needs_set() && Request::CriticalPathCsv { trace: 0, table: CpTable::Segments }.needs_set());
+    let t = csv(&mut Answerer::new(), &TraceSet::default(), alone);
+    assert_eq!(t[1], "ff02,1970-01-01 00:00:00.000,,,0.000,0,,0,0,,no");
 }

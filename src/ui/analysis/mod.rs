@@ -61,7 +61,9 @@ pub fn progress_line(
 /// Asks the worker once about the loaded set and runs `then` with the answer (errors
 /// and answers about another set are dropped).
 pub fn ask_once(app: AppState, req: Request, then: impl FnOnce(Response) + 'static) {
-    let Some(load_id) = app.loaded.with_untracked(|l| l.as_ref().map(|l| l.load_id)) else { return };
+    // A request that needs no set is asked about none while nothing is loaded.
+    let load_id = app.loaded.with_untracked(|l| l.as_ref().map(|l| l.load_id));
+    let Some(load_id) = load_id.or((!req.needs_set()).then_some(crate::ui::offload::host::NO_SET)) else { return };
     client::ask(client::new_id(), load_id, &req, move |res| {
         match res {
             Ok(Response::Error(e)) | Err(e) => web_sys::console::warn_1(&e.into()),

@@ -150,6 +150,12 @@ impl Request {
 }
 
 impl Request {
+    /// Whether the request can be answered with no set loaded (the trace list of a backend
+    /// search's results alone); it is then answered over an empty set.
+    pub fn needs_set(&self) -> bool {
+        !matches!(self, Request::TraceListCsv { .. })
+    }
+
     /// Whether the request is about every loaded trace (the graph, stats and LLM tables
     /// of all traces), so that the trace list's filter narrows it.
     pub fn is_set_wide(&self) -> bool {
