@@ -3,6 +3,7 @@
 // trace (no demo), the Jaeger v3 fallback, searches (q=, service=, the panel's form), each
 // failure with its own message, the Connect dialog and its recent connections, and a span
 // link to a trace that is not loaded fetched from the backend.
+import fs from 'node:fs';
 import { eq, ok, waitError, waitSpans } from './assert.mjs';
 import { startBackends, deadBase, TRACE, LINKED, LINKED_SPAN, V3_ONLY, FAIL } from './fakes/backends.mjs';
 
@@ -90,8 +91,13 @@ export const tests = [
       eq(new URLSearchParams(search.search).get('q'), '{ status = error }', 'TraceQL sent');
       eq(await page.getAttribute(FOUND, 'data-trace-id'), TRACE, 'summary listed in the trace list');
       ok((await page.textContent(FOUND)).includes('frontend'), 'root service shown');
-      eq(await page.textContent('[data-testid="trace-count"]'), '1 traces', 'the count takes the summary');
+      eq(await page.textContent('[data-testid="trace-count"]'), '1 trace', 'the count takes the summary (singular)');
       eq(await page.getAttribute('[data-testid="app"]', 'data-loaded-spans'), null, 'nothing loaded yet (summaries only)');
+      // The list of search results alone is exported as CSV by the worker, with no set loaded.
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="trace-list-csv"]')]);
+      const csv = fs.readFileSync(await d.path(), 'utf8').split('\r\n');
+      ok(csv[0].startsWith('trace_id,start_utc,root_service,'), `CSV header: ${csv[0]}`);
+      ok(csv[1].startsWith(`${TRACE},`) && csv[1].endsWith(',no'), `the found row, not loaded: ${csv[1]}`);
       const fetched = traceRequests(b, 'tempo').length;
       await page.fill('[data-testid="trace-filter"]', 'service=nobody');
       await page.waitForFunction(() => document.querySelector('[data-testid="trace-list"]').dataset.total === '0');
@@ -106,6 +112,12 @@ export const tests = [
         await page.waitForSelector(FOUND);
         const r = b.requests.filter((x) => x.kind === kind && /\/traces$/.test(x.path)).pop();
         ok(r.search.includes(kind === 'jaeger' ? 'service=frontend' : 'serviceName=frontend'), `${kind} search: ${r.search}`);
+        // Jaeger's /api/traces reads its window from start and end (µs), Zipkin's from endTs and lookback (ms).
+        const p = new URLSearchParams(r.search);
+        const now = Date.now();
+        const end = kind === 'jaeger' ? Number(p.get('end')) / 1000 : Number(p.get('endTs'));
+        ok(Math.abs(end - now) < 120000, `${kind} search ends now: ${r.search}`);
+        if (kind === 'jaeger') eq(Number(p.get('end')) - Number(p.get('start')), 3600e6, 'an hour back, in µs');
         eq(await page.locator(FOUND).count(), 1, `${kind}: one trace`);
       }
       // The form: an empty answer says so.

@@ -1,6 +1,6 @@
 // Sharing and export from the Share menu: the link (with backend= and trace= for a trace
-// from a backend), the graph as SVG and PNG, an LLM table as CSV, and the loaded traces as
-// OTLP JSON that loads back with the same counts.
+// from a backend), the graph as SVG and PNG, the LLM, Stats and Critical path tables as CSV,
+// and the loaded traces as OTLP JSON that loads back with the same counts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq, ok, ready, waitSpans } from './assert.mjs';
@@ -21,7 +21,7 @@ async function openShare(page) {
 
 export const tests = [
   {
-    name: 'Share: the link, the graph as SVG and PNG, a table as CSV, the traces as OTLP JSON that load back',
+    name: 'Share: the link, the graph as SVG and PNG, the LLM, Stats and Critical path tables as CSV, the traces as OTLP JSON that load back',
     fn: async (page, { base, tmp }) => {
       await page.goto(base);
       await waitSpans(page, 19);
@@ -52,6 +52,20 @@ export const tests = [
       await openShare(page);
       const csv = fs.readFileSync(await download(page, 'share-csv', tmp), 'utf8');
       ok(csv.split('\n').length > 2, `CSV rows: ${csv.slice(0, 80)}`);
+      // The Stats table as CSV: the whole table as sorted (self sum, largest first), times in ms.
+      await page.click('[data-testid="tab-stats"]');
+      await ready(page, 'stats');
+      await openShare(page);
+      const stats = fs.readFileSync(await download(page, 'share-csv', tmp), 'utf8').split('\r\n');
+      ok(stats[0].startsWith('service,operation,count,errors,total_sum_ms,'), `stats header: ${stats[0]}`);
+      ok(stats[1].startsWith('llm-router,generate,1,0,2208.000,'), `stats first row: ${stats[1]}`);
+      // The Critical path's segments as CSV.
+      await page.click('[data-testid="tab-critical-path"]');
+      await ready(page, 'critical-path');
+      await openShare(page);
+      const segs = fs.readFileSync(await download(page, 'share-csv', tmp), 'utf8').split('\r\n');
+      eq(segs[0], 'start_ms,span_id,service,operation,duration_ms,percent_of_trace', 'segments header');
+      ok(segs.includes('885.000,a1b2c3d40000eeee,llm-router,generate,2208.000,57.5'), `a segment row: ${segs.slice(0, 3)}`);
     },
   },
   {

@@ -83,6 +83,12 @@ pub fn ellipsis(s: &str, max_chars: usize) -> String {
 }
 
 /// An integer with thousands separators: 1234567 → "1,234,567".
+/// A count with its noun, singular for one: `1 trace`, `1,234 traces` (thousands separated;
+/// the plural adds `s`).
+pub fn count(n: u64, noun: &str) -> String {
+    format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
@@ -124,6 +130,10 @@ pub fn utc_datetime(ns: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!((count(1, "trace"), count(0, "trace"), count(1234, "span")), ("1 trace".into(), "0 traces".into(), "1,234 spans".into()));
+    }
     #[test]
     fn durations_pick_units() {
         assert_eq!(duration(1), "1 ns");

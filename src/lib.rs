@@ -10,7 +10,8 @@
 //! * [`model`]: the normalized [`model::TraceSet`] and its [`model::builder`];
 //! * [`analysis`]: critical path, graphs, patterns, stats and LLM cost, facts with units;
 //! * [`export`]: the loaded traces as OTLP JSON; [`backend`]: Jaeger, Tempo and Zipkin APIs (URLs, answers, failures);
-//! * [`format`]: one formatter per unit, for the CLI and the UI alike;
+//! * [`format`]: one formatter per unit, for the CLI and the UI alike; [`url`]: percent-encoding and
+//!   http(s) addresses checked and resolved;
 //! * [`report`]: the CLI's `analyze` output; [`synth`]: synthetic traces for tests and benchmarks;
 //! * [`view_model`]: UI-shaped geometry from the model.
 //!
@@ -24,6 +25,7 @@ pub mod model;
 pub mod parse;
 pub mod report;
 pub mod synth;
+pub mod url;
 pub mod view_model;
 
 #[cfg(target_arch = "wasm32")]

@@ -5,15 +5,16 @@
 //! answer with whole traces, read by the same readers as files; Tempo answers with
 //! summaries only (`{traces:[{traceID, rootServiceName, rootTraceName,
 //! startTimeUnixNano, durationMs, spanSets}]}`), and the trace is fetched when opened.
+//! The page has the worker read an answer ([`summaries_text`], [`summaries_of_text`]).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::BackendKind;
 use crate::model::TraceSet;
 use crate::parse;
 
 /// One trace found by a search.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceSummary {
     pub trace_id: String,
     pub root_service: String,
@@ -84,7 +85,7 @@ fn number(v: &serde_json::Value) -> u64 {
 }
 
 /// Why a search answer gave no summaries.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SearchError {
     /// Not JSON at all.
     NotJson(String),
@@ -113,6 +114,16 @@ pub fn summaries(kind: BackendKind, body: &[u8]) -> Result<Vec<TraceSummary>, Se
     };
     out.sort_by(|a, b| b.start_ns.cmp(&a.start_ns).then_with(|| a.trace_id.cmp(&b.trace_id)));
     Ok(out)
+}
+
+/// [`summaries`] as JSON text, as the worker that reads a search answer sends it to the page.
+pub fn summaries_text(kind: BackendKind, body: &[u8]) -> String {
+    serde_json::to_string(&summaries(kind, body)).unwrap_or_else(|e| format!("{{\"Err\":{{\"NotSearch\":{}}}}}", serde_json::Value::String(e.to_string())))
+}
+
+/// The summaries (or why there are none) from the worker's text ([`summaries_text`]).
+pub fn summaries_of_text(text: &str) -> Result<Vec<TraceSummary>, SearchError> {
+    serde_json::from_str(text).unwrap_or_else(|e| Err(SearchError::NotSearch(format!("the worker's answer could not be read: {e}"))))
 }
 
 fn tempo(body: &[u8]) -> Result<Vec<TraceSummary>, SearchError> {
@@ -202,6 +213,14 @@ mod tests {
         assert_eq!((s[1].root_name.as_str(), s[1].duration_ns, s[1].spans), ("update-billing", 557_000_000, 2));
         assert!(matches!(summaries(BackendKind::Tempo, br#"{"batches":[]}"#), Err(SearchError::NotSearch(_))));
         assert!(matches!(summaries(BackendKind::Tempo, b"<html>login</html>"), Err(SearchError::NotJson(_))));
+    }
+
+    #[test]
+    fn summaries_travel_as_text() {
+        let body = br#"{"traces":[{"traceID":"ab","rootServiceName":"web","startTimeUnixNano":"5","durationMs":2}]}"#;
+        assert_eq!(summaries_of_text(&summaries_text(BackendKind::Tempo, body)), summaries(BackendKind::Tempo, body));
+        assert_eq!(summaries_of_text(&summaries_text(BackendKind::Tempo, b"<html>")), Err(SearchError::NotJson("<html>".into())));
+        assert!(matches!(summaries_of_text("{"), Err(SearchError::NotSearch(_))));
     }
 
     #[test]

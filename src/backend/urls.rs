@@ -4,16 +4,18 @@
 //! ```text
 //! trace     Jaeger /api/traces/{id} → /api/v3/traces/{id}   Tempo /api/v2/traces/{id} → /api/traces/{id}
 //!           Zipkin /api/v2/trace/{id}
-//! search    Jaeger /api/traces?service=&operation=&tags=&minDuration=&maxDuration=&limit=&lookback=
+//! search    Jaeger /api/traces?service=&operation=&tags=&minDuration=&maxDuration=&limit=&lookback=&start=&end=
+//!                  (start, end: µs since the epoch; lookback is sent but not read)
 //!                  → /api/v3/traces?query.service_name=…   (v2's query service)
-//!           Tempo  /api/search?q=&tags=&limit=&start=&end=
-//!           Zipkin /api/v2/traces?serviceName=&spanName=&annotationQuery=&minDuration=&limit=&endTs=&lookback=
+//!           Tempo  /api/search?q=&tags=&minDuration=&maxDuration=&limit=&start=&end=   (start, end: s)
+//!           Zipkin /api/v2/traces?serviceName=&spanName=&annotationQuery=&minDuration=&maxDuration=&limit=&endTs=&lookback=
+//!                  (endTs, lookback: ms; min/maxDuration: µs)
 //! services  Jaeger /api/services   Zipkin /api/v2/services   Tempo /api/search/tags
 //! operations Jaeger /api/services/{s}/operations            Tempo /api/v2/search/tag/{tag}/values
 //! ```
 
 use super::{BackendKind, Connection};
-use crate::view_model::deeplink::encode_component as encode;
+use crate::url::encode_component as encode;
 
 /// What to search for. Empty fields are left out of the URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -27,7 +29,7 @@ pub struct SearchQuery {
     pub q: String,
     /// Jaeger `tags` (JSON object text), Tempo `tags` (logfmt), Zipkin `annotationQuery`.
     pub tags: String,
-    /// Duration bounds as the backend writes them (`100ms`; Zipkin wants µs).
+    /// Duration bounds as the backend writes them (Jaeger and Tempo `100ms`; Zipkin wants µs).
     pub min_duration: String,
     pub max_duration: String,
     pub limit: u32,
@@ -76,6 +78,10 @@ pub fn search(c: &Connection, q: &SearchQuery) -> Vec<String> {
     let window_s = lookback_s(&lookback);
     match c.kind {
         BackendKind::Jaeger => {
+            // `/api/traces` reads the window from `start` and `end` (µs since the epoch); it
+            // ignores `lookback`, which is sent too, as Jaeger's own UI does.
+            let start_s = q.end_s.saturating_sub(window_s);
+            let micros = |s: u64| if q.end_s > 0 { (s * 1_000_000).to_string() } else { String::new() };
             let v1 = query(&[
                 ("service", q.service.clone()),
                 ("operation", q.operation.clone()),
@@ -84,8 +90,9 @@ pub fn search(c: &Connection, q: &SearchQuery) -> Vec<String> {
                 ("maxDuration", q.max_duration.clone()),
                 ("limit", limit.to_string()),
                 ("lookback", lookback.clone()),
+                ("start", micros(start_s)),
+                ("end", micros(q.end_s)),
             ]);
-            let start_s = q.end_s.saturating_sub(window_s);
             let v3 = query(&[
                 ("query.service_name", q.service.clone()),
                 ("query.operation_name", q.operation.clone()),
@@ -123,6 +130,7 @@ pub fn search(c: &Connection, q: &SearchQuery) -> Vec<String> {
                 ("spanName", q.operation.clone()),
                 ("annotationQuery", q.tags.clone()),
                 ("minDuration", q.min_duration.clone()),
+                ("maxDuration", q.max_duration.clone()),
                 ("limit", limit.to_string()),
                 ("endTs", if q.end_s > 0 { (q.end_s * 1000).to_string() } else { String::new() }),
                 ("lookback", (window_s * 1000).to_string()),
@@ -182,7 +190,8 @@ mod tests {
     fn search_urls() {
         let q = SearchQuery { service: "cart".into(), limit: 5, lookback: "2h".into(), end_s: 1_705_327_800, ..Default::default() };
         let j = search(&Connection::new(BackendKind::Jaeger, "http://j"), &q);
-        assert_eq!(j[0], "http://j/api/traces?service=cart&limit=5&lookback=2h");
+        // The window is in µs: 1705320600 s to 1705327800 s.
+        assert_eq!(j[0], "http://j/api/traces?service=cart&limit=5&lookback=2h&start=1705320600000000&end=1705327800000000");
         // 1705327800 - 7200 = 1705320600 = 2024-01-15T12:10:00Z.
         assert_eq!(
             j[1],
@@ -194,6 +203,22 @@ mod tests {
         assert_eq!(search(&Connection::new(BackendKind::Tempo, "http://t"), &tq), vec!["http://t/api/search?q=%7B%20status%20%3D%20error%20%7D&limit=20"]);
         let z = search(&Connection::new(BackendKind::Zipkin, "http://z"), &q);
         assert_eq!(z, vec!["http://z/api/v2/traces?serviceName=cart&limit=5&endTs=1705327800000&lookback=7200000"]);
+        // Duration bounds as each backend reads them: Jaeger and Tempo text, Zipkin µs.
+        let d = |min: &str, max: &str| SearchQuery { min_duration: min.into(), max_duration: max.into(), end_s: 3600, ..Default::default() };
+        assert_eq!(
+            search(&Connection::new(BackendKind::Jaeger, "http://j"), &d("100ms", "2s"))[0],
+            "http://j/api/traces?minDuration=100ms&maxDuration=2s&limit=20&lookback=1h&start=0&end=3600000000"
+        );
+        assert_eq!(
+            search(&Connection::new(BackendKind::Tempo, "http://t"), &d("100ms", "2s")),
+            vec!["http://t/api/search?minDuration=100ms&maxDuration=2s&limit=20&start=0&end=3600"]
+        );
+        assert_eq!(
+            search(&Connection::new(BackendKind::Zipkin, "http://z"), &d("100000", "2000000")),
+            vec!["http://z/api/v2/traces?minDuration=100000&maxDuration=2000000&limit=20&endTs=3600000&lookback=3600000"]
+        );
+        // Without an end (no clock), no window is sent but Jaeger's lookback.
+        assert_eq!(search(&Connection::new(BackendKind::Jaeger, "http://j"), &SearchQuery::default())[0], "http://j/api/traces?limit=20&lookback=1h");
     }
 
     #[test]

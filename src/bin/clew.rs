@@ -112,16 +112,15 @@ fn parse_args(args: &[String], groups: bool) -> Result<Common<'_>, String> {
     Ok(c)
 }
 
-/// Reads the files of the command line into one set.
-fn read_set(c: &Common<'_>) -> Result<TraceSet, String> {
-    let mut contents: Vec<(String, Vec<u8>)> = Vec::with_capacity(c.files.len());
-    for f in &c.files {
-        match std::fs::read(f) {
-            Ok(b) => contents.push((f.to_string(), b)),
-            Err(e) => return Err(format!("{f}: cannot read the file: {e}")),
-        }
+/// Reads the named files and loads them into one set (their bytes are dropped after): the
+/// one reader of `analyze`, `compare` and `export`.
+fn read_files(files: &[&str], format: Option<Format>) -> Result<TraceSet, String> {
+    let mut contents: Vec<(String, Vec<u8>)> = Vec::with_capacity(files.len());
+    for f in files {
+        let bytes = std::fs::read(f).map_err(|e| format!("{f}: cannot read the file: {e}"))?;
+        contents.push((f.to_string(), bytes));
     }
-    load(SetBuilder::new(), &contents, c.format)
+    load(SetBuilder::new(), &contents, format)
 }
 
 /// The traces a filter keeps (all of them for `None`), ascending.
@@ -141,7 +140,7 @@ fn analyze(args: &[String]) -> ExitCode {
         Err(e) => return fail(&e),
     };
     let json = c.json;
-    let mut set = match read_set(&c) {
+    let mut set = match read_files(&c.files, c.format) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -204,7 +203,7 @@ fn export(args: &[String]) -> ExitCode {
     if files.is_empty() {
         return fail(&format!("no input files\n{USAGE}"));
     }
-    let set = match read_and_load(&files, format) {
+    let set = match read_files(&files, format) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -230,7 +229,7 @@ fn compare(args: &[String]) -> ExitCode {
     if chosen != 1 || c.a.is_some() != c.b.is_some() {
         return fail(&format!("choose the groups with one of --slowest P%, --a FILTER --b FILTER, --traces ID_A,ID_B\n{USAGE}"));
     }
-    let set = match read_set(&c) {
+    let set = match read_files(&c.files, c.format) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -265,16 +264,6 @@ fn compare(args: &[String]) -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
-}
-
-/// Reads the named files and loads them into one set (their bytes are dropped after).
-fn read_and_load(files: &[&str], format: Option<Format>) -> Result<TraceSet, String> {
-    let mut contents: Vec<(String, Vec<u8>)> = Vec::with_capacity(files.len());
-    for f in files {
-        let bytes = std::fs::read(f).map_err(|e| format!("{f}: cannot read the file: {e}"))?;
-        contents.push((f.to_string(), bytes));
-    }
-    load(SetBuilder::new(), &contents, format)
 }
 
 /// The readable form of a cohort comparison: the groups, then one line per path.

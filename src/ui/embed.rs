@@ -201,14 +201,16 @@ fn on_message(ui: Ui, ev: MessageEvent) {
         }
         (loader::load_inputs(ui, vec![Input { name, blob }], add), false)
     } else if let Some(url) = url {
-        let base = w.location().href().unwrap_or_default();
-        let resolved = web_sys::Url::new_with_base(url.trim(), &base).ok().filter(|u| u.protocol() == "http:" || u.protocol() == "https:");
-        let Some(resolved) = resolved else {
-            refuse(format!("clew.url must be an http:// or https:// address: {url}"));
-            return;
+        let page = w.location().href().ok();
+        let resolved = match crate::url::http_url(&url, page.as_deref()) {
+            Ok(r) => r,
+            Err(p) => {
+                refuse(p.message("clew.url", &url));
+                return;
+            }
         };
         let same_origin = w.location().origin().is_ok_and(|o| o == origin);
-        (loader::load_url(ui, resolved.href(), add, Credentials::Omit), !same_origin)
+        (loader::load_url(ui, resolved, add, Credentials::Omit), !same_origin)
     } else {
         refuse("expected {clew: {buffer}} or {clew: {url}}".into());
         return;

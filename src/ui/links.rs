@@ -48,12 +48,8 @@ fn links_param() -> Result<Option<String>, String> {
     let search = w.location().search().unwrap_or_default();
     let params = web_sys::UrlSearchParams::new_with_str(&search).map_err(|e| js_error_text(&e))?;
     let Some(raw) = params.get("links").filter(|r| !r.trim().is_empty()) else { return Ok(None) };
-    let base = w.location().href().unwrap_or_default();
-    let url = web_sys::Url::new_with_base(raw.trim(), &base).map_err(|_| format!("links= is not a valid URL: {raw}"))?;
-    if url.protocol() != "http:" && url.protocol() != "https:" {
-        return Err(format!("links= must be an http:// or https:// address ({raw})"));
-    }
-    Ok(Some(url.href()))
+    let page = w.location().href().ok();
+    crate::url::http_url(&raw, page.as_deref()).map(Some).map_err(|p| p.message("links=", &raw))
 }
 
 async fn fetch_text(url: &str) -> Result<String, String> {

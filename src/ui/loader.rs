@@ -38,6 +38,7 @@ use crate::parse::MAX_INPUT_BYTES;
 use crate::ui::context::{Status, Ui};
 use crate::ui::memory::{Prefault, PIECE_BYTES};
 use crate::ui::offload;
+use crate::url::http_url;
 use crate::ui::state::Loaded;
 use crate::ui::util::{js_error_text, now_ms, record_timing, set, yield_to_browser};
 
@@ -318,6 +319,7 @@ fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
 fn stop_worker() {
     // Analysis requests to it are answered by no one: the views ask the next worker.
     offload::client::worker_gone(None);
+    crate::ui::backend::read::worker_gone();
     let stopped = WORKER.with(|w| w.borrow_mut().take());
     if let Some(c) = stopped {
         c.worker.terminate();
@@ -389,22 +391,29 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
         }
         // The analysis tabs' answers (ui::offload).
         "answer" => offload::client::on_answer(&data),
+        // A search answer it read (ui::backend::read).
+        "found" => crate::ui::backend::read::on_found(&data),
         _ => {}
     }
 }
 
-/// Posts an analysis request to the worker, which keeps the last set it built (queued
+/// Posts a request (an analysis, a search answer to read) to the worker, which keeps the last set it built (queued
 /// while a fresh worker starts, after the set it adopts); `false` when there is no worker.
-pub fn post_to_worker(msg: &Object) -> bool {
+pub fn post_to_worker(msg: &Object, transfer: &Array) -> bool {
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         let Some(c) = w.as_mut() else { return false };
         if !c.ready {
-            c.pending.push((msg.clone(), Array::new()));
+            c.pending.push((msg.clone(), transfer.clone()));
             return true;
         }
-        c.worker.post_message(msg).is_ok()
+        c.worker.post_message_with_transfer(msg, transfer).is_ok()
     })
+}
+
+/// [`post_to_worker`], starting the worker when there is none (a search before any load).
+pub fn post_starting_worker(ui: Ui, msg: &Object, transfer: &Array) -> bool {
+    ensure_worker(ui) && post_to_worker(msg, transfer)
 }
 
 /// Bytes copied from the snapshot into wasm memory per main-thread task.
@@ -618,12 +627,6 @@ pub fn url_param() -> Result<Option<String>, String> {
     if raw.trim().is_empty() {
         return Ok(None);
     }
-    let base = w.location().href().unwrap_or_default();
-    let url = web_sys::Url::new_with_base(raw.trim(), &base)
-        .map_err(|_| format!("The url parameter is not a valid URL: {raw}"))?;
-    let proto = url.protocol();
-    if proto != "http:" && proto != "https:" {
-        return Err(format!("The url parameter must be an http:// or https:// address, not {proto} ({raw})."));
-    }
-    Ok(Some(url.href()))
+    let page = w.location().href().ok();
+    http_url(&raw, page.as_deref()).map(Some).map_err(|p| p.message("The url parameter", &raw))
 }

@@ -150,9 +150,14 @@ pub fn ShareMenu() -> impl IntoView {
     };
     let csv = move |_| {
         let tab = ui.app.tab.get_untracked();
-        let button = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(&format!("[data-testid=\"view-{}\"] [data-testid$=\"-csv\"]", tab.name())).ok().flatten())
+        // The trace list when it is shown, else the view's main table (`<tab>-csv`), else
+        // its first table with an export.
+        let doc = web_sys::window().and_then(|w| w.document());
+        let find = |sel: String| doc.as_ref().and_then(|d| d.query_selector(&sel).ok().flatten());
+        // (The list page is mounted only while it is shown.)
+        let button = find("[data-testid=\"trace-list-page\"] [data-testid=\"trace-list-csv\"]".into())
+            .or_else(|| find(format!("[data-testid=\"view-{0}\"] [data-testid=\"{0}-csv\"]", tab.name())))
+            .or_else(|| find(format!("[data-testid=\"view-{}\"] [data-testid$=\"-csv\"]", tab.name())))
             .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
         match button {
             Some(b) => b.click(),

@@ -9,6 +9,8 @@
 //! page ◀──{kind:"warm", snapshot}                            (a warm-up set, for the page's decoder)
 //! page ──{kind:"analyze", id, load_id, request}──▶ worker    (an analysis tab's, `ui::offload::host`)
 //! page ◀──{kind:"answer", id, load_id, response, ms}
+//! page ──{kind:"search", id, backend, buffer}──▶ worker   (a backend's search answer, transferred)
+//! page ◀──{kind:"found", id, result}                      (its summaries as JSON text, `ui::backend::read`)
 //! ```
 //!
 //! The worker reads the files itself, streaming each one straight into its own memory, so
@@ -115,6 +117,7 @@ fn handle(ev: MessageEvent) {
     let get = |k: &str| Reflect::get(&data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     match get("kind").as_string().as_deref() {
         Some("load") => {}
+        Some("search") => return read_search(get("id"), get("backend"), get("buffer")),
         _ => return,
     }
     let id = get("id").as_f64().unwrap_or(0.0);
@@ -153,6 +156,18 @@ fn handle(ev: MessageEvent) {
         }
         BUSY.with(|b| b.set(false));
     });
+}
+
+/// Reads a backend's search answer (`buffer`, transferred) into trace summaries and sends
+/// them back as text (`backend::search::summaries_text`), so that the page never parses it.
+fn read_search(id: JsValue, backend: JsValue, buffer: JsValue) {
+    let bytes = buffer.dyn_into::<ArrayBuffer>().map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default();
+    let kind = backend.as_string().and_then(|k| crate::backend::BackendKind::parse(&k)).unwrap_or(crate::backend::BackendKind::Jaeger);
+    let o = Object::new();
+    set(&o, "kind", &"found".into());
+    set(&o, "id", &id);
+    set(&o, "result", &crate::backend::search::summaries_text(kind, &bytes).into());
+    post(&o, None);
 }
 
 /// Memory the parse, build and encode of an input use beyond the input itself, per input
@@ -245,7 +260,7 @@ fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<TraceSe
         parse::read_input(&mut b, name, bytes, None)?;
     }
     marks.mark("w_parsed");
-    progress(id, &format!("Building the span tree ({} spans)", b.spans.len()), None);
+    progress(id, &format!("Building the span tree ({})", crate::format::count(b.spans.len() as u64, "span")), None);
     let set = b.finish();
     marks.mark("w_built");
     Ok(set)
@@ -253,7 +268,7 @@ fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<TraceSe
 
 /// Sends the set to the page as a snapshot (transferred, not copied) and keeps the set.
 fn answer(id: f64, trace_set: TraceSet, t0: f64, marks: &Marks) {
-    progress(id, &format!("Packing {} spans for the page", trace_set.spans.len()), None);
+    progress(id, &format!("Packing {} for the page", crate::format::count(trace_set.spans.len() as u64, "span")), None);
     let bytes = snapshot::encode(&trace_set);
     marks.mark("w_encoded");
     let (spans, traces) = (trace_set.spans.len(), trace_set.traces.len());

@@ -18,7 +18,7 @@
 //! ```
 //! The URL hash (deep link) wins over `trace`, `find`, `view` and `span` when both are given.
 
-use crate::view_model::deeplink::decode_component;
+use crate::url::decode_component;
 
 /// A theme forced by the URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,11 +2,12 @@
 //! set, the node's span indices (ascending) and its label and kind in; the list's
 //! heading and at most [`MAX_LISTED_SPANS`] rows (service, span name, what the call
 //! did — its statement, URL or destination —, duration, error) out, in the order
-//! given: trace, then tree order.
+//! given: trace, then tree order. Or every one of them as CSV ([`node_spans_csv`]).
 
 use std::collections::HashSet;
 
 use crate::format;
+use crate::view_model::csv::to_csv;
 use crate::model::TraceSet;
 
 /// Most rows listed; the rest are one click away in the waterfall.
@@ -53,6 +54,35 @@ pub struct NodeSpanList {
     pub total: usize,
 }
 
+/// The whole text of what the call did (its first detail attribute, blanks folded).
+fn detail_of(set: &TraceSet, s: &crate::model::Span) -> String {
+    DETAIL_KEYS.iter().find_map(|k| set.attr_text(s, k)).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every one of `spans` (indices out of range are skipped) as CSV (formula-safe cells):
+/// trace and span ids, service, span name, the whole detail, duration in ms and status.
+pub fn node_spans_csv(set: &TraceSet, spans: &[u32]) -> String {
+    let header: Vec<String> =
+        ["trace_id", "span_id", "service", "span", "statement_or_url", "duration_ms", "status"].iter().map(|h| h.to_string()).collect();
+    let body: Vec<Vec<String>> = spans
+        .iter()
+        .filter_map(|&i| set.spans.get(i as usize))
+        .map(|s| {
+            let trace = set.traces.get(s.trace as usize).map(|t| t.trace_id.to_text(&set.strings)).unwrap_or_default();
+            vec![
+                trace,
+                s.span_id.to_text(&set.strings),
+                set.service_of(s).to_string(),
+                set.name_of(s).to_string(),
+                detail_of(set, s),
+                format!("{:.3}", s.duration_ns as f64 / 1e6),
+                if s.is_error() { "error" } else { "ok" }.to_string(),
+            ]
+        })
+        .collect();
+    to_csv(&header, &body)
+}
+
 /// The list of `spans` (indices out of range are skipped) for the node `label` of `kind`.
 pub fn node_span_list(set: &TraceSet, spans: &[u32], label: &str, kind: &str, max_rows: usize) -> NodeSpanList {
     let valid: Vec<u32> = spans.iter().copied().filter(|&i| (i as usize) < set.spans.len()).collect();
@@ -63,12 +93,12 @@ pub fn node_span_list(set: &TraceSet, spans: &[u32], label: &str, kind: &str, ma
         .map(|&i| {
             let s = &set.spans[i as usize];
             let name = set.name_of(s).trim();
-            let detail = DETAIL_KEYS.iter().find_map(|k| set.attr_text(s, k)).unwrap_or_default();
+            let detail = detail_of(set, s);
             NodeSpanRow {
                 span: i,
                 service: set.service_of(s).to_string(),
                 name: if name.is_empty() { "(no name)".to_string() } else { name.to_string() },
-                detail: format::ellipsis(detail.split_whitespace().collect::<Vec<_>>().join(" ").as_str(), MAX_DETAIL_CHARS),
+                detail: format::ellipsis(&detail, MAX_DETAIL_CHARS),
                 duration: format::duration(s.duration_ns),
                 error: s.is_error(),
             }

@@ -19,7 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Span, TraceSet};
-use crate::view_model::deeplink::encode_component as encode;
+use crate::url::encode_component as encode;
 
 /// One template.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

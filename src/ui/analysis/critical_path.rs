@@ -1,16 +1,16 @@
 //! The critical path tab: the selected trace in; its contributors and its segments in
 //! time order out, as two virtual tables of worker rows (click a row to jump to its
-//! span), and the waterfall highlight switch.
+//! span) with a CSV export each, and the waterfall highlight switch.
 
 use leptos::prelude::*;
 
-use crate::ui::analysis::{progress_line, view_pane};
+use crate::ui::analysis::{csv_button, progress_line, view_pane};
 use crate::ui::controls::checkbox;
 use crate::ui::lists::table::{OnRow, VirtualTable};
 use crate::ui::offload::channel::channel;
 use crate::ui::state::{AppState, Tab};
 use crate::view_model::list_window::{RowRange, FIRST_FETCH_ROWS};
-use crate::view_model::tabs::critical_path::{contribution_columns, segment_columns, CpRequest};
+use crate::view_model::tabs::critical_path::{contribution_columns, segment_columns, CpRequest, CpTable};
 use crate::view_model::tabs::table::{TableRow, TableWindow};
 use crate::view_model::tabs::{Request, Response};
 
@@ -42,14 +42,30 @@ pub fn CriticalPathView() -> impl IntoView {
                 row_testid=row_testid table_testid=table_testid on_row=jump row_title="Show in the waterfall"/>
         }
     };
+    let csv = move |table: CpTable, testid: &'static str, label: &'static str| {
+        csv_button(app, testid.into(), label, move || {
+            let trace = app.trace.get_untracked();
+            let name = match table {
+                CpTable::Contributions => format!("clew-critical-path-contributions-{trace}.csv"),
+                CpTable::Segments => format!("clew-critical-path-segments-{trace}.csv"),
+            };
+            (Request::CriticalPathCsv { trace, table }, name)
+        })
+    };
     let body = move || match summary.get() {
         None => ().into_any(),
         Some(None) => view! { <p class="an-note">"No trace selected."</p> }.into_any(),
         Some(Some(text)) => view! {
             <p class="an-note" data-testid="critical-path-summary">{text}</p>
-            <h3>"Contribution by span"</h3>
+            <div class="an-table-title">
+                <h3>"Contribution by span"</h3>
+                {csv(CpTable::Contributions, "critical-path-contributions-csv", "Export CSV of the contributions table")}
+            </div>
             {table(contributions, contrib_want, contribution_columns(), "critical-path-contributions", "critical-path-contrib", "critical-path-contrib-table")}
-            <h3>"Segments in time order"</h3>
+            <div class="an-table-title">
+                <h3>"Segments in time order"</h3>
+                {csv(CpTable::Segments, "critical-path-csv", "Export CSV of the segments table")}
+            </div>
             {table(segments, seg_want, segment_columns(), "critical-path-segments", "critical-path-row", "critical-path-table")}
         }
         .into_any(),

@@ -222,9 +222,9 @@ pub fn FlameView() -> impl IntoView {
             d.as_ref()
                 .map(|d| {
                     format!(
-                        "{} spans · {} frames drawn · frames under {} px merge into grey \"other\" slivers",
-                        crate::format::thousands(d.spans),
-                        d.frames.len(),
+                        "{} · {} drawn · frames under {} px merge into grey \"other\" slivers",
+                        crate::format::count(d.spans, "span"),
+                        crate::format::count(d.frames.len() as u64, "frame"),
                         d.threshold_px
                     )
                 })

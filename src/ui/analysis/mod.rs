@@ -4,7 +4,7 @@
 //! comes from the worker (`ui::offload`) as display-ready rows, a window at a
 //! time; these files render and wire events. This file holds what the views share:
 //! the container with the test contract, the progress and error lines, jumps and
-//! filters into the waterfall.
+//! filters into the waterfall, the CSV export button.
 //!
 //! * Each view's container is `[data-testid="view-<tab>"]`; it carries `data-ready="1"`
 //!   once its content for the current set has painted, and none while it computes.
@@ -26,7 +26,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::TraceSet;
-use crate::ui::offload::client;
+use crate::ui::offload::{channel, client};
 use crate::ui::state::{AppState, Tab};
 use crate::view_model::tabs::{Request, Response};
 
@@ -61,13 +61,33 @@ pub fn progress_line(
 /// Asks the worker once about the loaded set and runs `then` with the answer (errors
 /// and answers about another set are dropped).
 pub fn ask_once(app: AppState, req: Request, then: impl FnOnce(Response) + 'static) {
-    let Some(load_id) = app.loaded.with_untracked(|l| l.as_ref().map(|l| l.load_id)) else { return };
+    // A request that needs no set is asked about none while nothing is loaded.
+    let load_id = app.loaded.with_untracked(|l| l.as_ref().map(|l| l.load_id));
+    let Some(load_id) = load_id.or((!req.needs_set()).then_some(crate::ui::offload::host::NO_SET)) else { return };
     client::ask(client::new_id(), load_id, &req, move |res| {
         match res {
             Ok(Response::Error(e)) | Err(e) => web_sys::console::warn_1(&e.into()),
             Ok(r) => then(r),
         }
     });
+}
+
+/// An "Export CSV" button (`data-testid=testid`, named `label` for screen readers):
+/// `ask()` gives the request for the whole table as CSV (narrowed by the trace list's
+/// filter and brush when set-wide, as the table is) and the file name; the worker's text is
+/// downloaded under that name.
+pub fn csv_button(app: AppState, testid: String, label: &'static str, ask: impl Fn() -> (Request, String) + 'static) -> impl IntoView {
+    let list = channel::list_scope();
+    let export = move |_| {
+        let (req, name) = ask();
+        let req = untrack(|| channel::narrowed(app, list, req));
+        ask_once(app, req, move |r| {
+            if let Response::Text(t) = r {
+                crate::ui::util::download(&name, &t);
+            }
+        });
+    };
+    view! { <button data-testid=testid aria-label=label title="Download the whole table as CSV" on:click=export>"Export CSV"</button> }
 }
 
 /// Filters the waterfall to `spans` (kept to one trace: the current one when it has

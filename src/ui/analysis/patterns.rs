@@ -1,11 +1,11 @@
 //! The patterns tab: the selected trace and editable thresholds in; latency findings
 //! ranked by the time at stake out, a virtual list of worker rows (click to jump, or
-//! filter the waterfall to them).
+//! filter the waterfall to them), and their CSV export.
 
 use leptos::prelude::*;
 
 use crate::analysis::patterns::{PatternConfig, PatternKind};
-use crate::ui::analysis::{filter_loaded, progress_line, view_pane};
+use crate::ui::analysis::{csv_button, filter_loaded, progress_line, view_pane};
 use crate::ui::lists::{follow_scroll, ScrollWindow};
 use crate::ui::offload::channel::channel;
 use crate::ui::state::{AppState, Tab};
@@ -86,7 +86,7 @@ pub fn PatternsView() -> impl IntoView {
         };
         let first = f.spans.first().copied();
         let n = f.spans.len();
-        let label = format!("{}: {} spans", f.kind, n);
+        let label = format!("{}: {}", f.kind, crate::format::count(n as u64, "span"));
         let spans = f.spans.clone();
         view! {
             <li class="pattern-item" data-testid="pattern-item" data-kind=f.kind.clone() data-row=i title="Jump to the first span"
@@ -104,7 +104,7 @@ pub fn PatternsView() -> impl IntoView {
                         on:click=move |ev| {
                             ev.stop_propagation();
                             filter_loaded(app, &spans, label.clone());
-                        }>{format!("{n} span{}", if n == 1 { "" } else { "s" })}</button>
+                        }>{crate::format::count(n as u64, "span")}</button>
                 </span>
             </li>
         }
@@ -130,7 +130,7 @@ pub fn PatternsView() -> impl IntoView {
         </Show>
     };
     let count = move || {
-        ch.data.with(|d| d.as_ref().map(|d| format!("{} finding{}", d.total, if d.total == 1 { "" } else { "s" })).unwrap_or_default())
+        ch.data.with(|d| d.as_ref().map(|d| crate::format::count(d.total as u64, "finding")).unwrap_or_default())
     };
     let kinds = PatternKind::ALL
         .iter()
@@ -139,11 +139,22 @@ pub fn PatternsView() -> impl IntoView {
             view! { <option value=name>{name}</option> }
         })
         .collect_view();
+    let export = csv_button(app, "patterns-csv".into(), "Export CSV of the findings", move || {
+        let req = PatternsRequest {
+            trace: app.trace.get_untracked(),
+            config: cfg.get_untracked(),
+            kind: kind_filter.get_untracked().map(|k| k.as_str().to_string()),
+            rows: RowRange::default(),
+        };
+        let name = format!("clew-patterns-{}.csv", req.trace);
+        (Request::PatternsCsv(req), name)
+    });
     let content = view! {
         <div class="an-bar">
             <h2>"Latency patterns"</h2>
             <span class="an-note" data-testid="patterns-count">{count}</span>
             <span class="spacer"></span>
+            {export}
             <label>
                 "Kind "
                 <select data-testid="patterns-kind" on:change=move |ev| {

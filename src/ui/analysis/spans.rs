@@ -6,11 +6,10 @@
 use leptos::prelude::*;
 
 use crate::format;
-use crate::ui::analysis::{ask_once, progress_line, view_pane};
+use crate::ui::analysis::{csv_button, progress_line, view_pane};
 use crate::ui::lists::table::{OnRow, TableSort, VirtualTable};
 use crate::ui::offload::channel::channel;
 use crate::ui::state::{AppState, Tab};
-use crate::ui::util::download;
 use crate::view_model::list_window::{RowRange, FIRST_FETCH_ROWS};
 use crate::view_model::tabs::spans::SpansRequest;
 use crate::view_model::tabs::table::TableRow;
@@ -75,7 +74,7 @@ pub fn SpansView() -> impl IntoView {
     let options = move || {
         ch.data.with(|d| {
             d.as_ref()
-                .map(|d| d.keys.iter().map(|(k, n)| view! { <option value=k.clone()>{format!("{n} spans")}</option> }).collect_view())
+                .map(|d| d.keys.iter().map(|(k, n)| view! { <option value=k.clone()>{format::count(*n as u64, "span")}</option> }).collect_view())
                 .unwrap_or_default()
         })
     };
@@ -84,23 +83,18 @@ pub fn SpansView() -> impl IntoView {
             d.as_ref()
                 .map(|d| {
                     if d.table.total == d.spans {
-                        format!("{} spans", format::thousands(d.spans as u64))
+                        format::count(d.spans as u64, "span")
                     } else {
-                        format!("{} of {} spans", format::thousands(d.table.total as u64), format::thousands(d.spans as u64))
+                        format!("{} of {}", format::thousands(d.table.total as u64), format::count(d.spans as u64, "span"))
                     }
                 })
                 .unwrap_or_default()
         })
     };
-    let export = move |_| {
+    let export = csv_button(app, "spans-csv".into(), "Export CSV of the span table", move || {
         let req = SpansRequest { rows: RowRange::default(), ..request_untracked(app, query, sort, attrs) };
-        let name = format!("spans-{}.csv", app.trace.get_untracked());
-        ask_once(app, Request::SpansCsv(req), move |r| {
-            if let Response::Text(t) = r {
-                download(&name, &t);
-            }
-        });
-    };
+        (Request::SpansCsv(req), format!("spans-{}.csv", app.trace.get_untracked()))
+    });
     let has_table = move || ch.data.with(|d| d.is_some());
     let content = view! {
         <div class="an-bar">
@@ -113,7 +107,7 @@ pub fn SpansView() -> impl IntoView {
             </label>
             <span class="an-note" data-testid="spans-count" role="status">{count}</span>
             <span class="spacer"></span>
-            <button data-testid="spans-csv" on:click=export>"Export CSV"</button>
+            {export}
         </div>
         <div class="an-bar">
             <label>"Attribute column "

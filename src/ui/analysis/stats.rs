@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::analysis::stats::{SortDir, StatColumn};
 use crate::format;
-use crate::ui::analysis::{progress_line, view_pane};
+use crate::ui::analysis::{csv_button, progress_line, view_pane};
 use crate::ui::context::dark_theme;
 use crate::ui::controls::checkbox;
 use crate::ui::lists::table::{OnRow, TableSort, VirtualTable};
@@ -86,11 +86,19 @@ pub fn StatsView() -> impl IntoView {
         })
     };
     let summary = move || {
-        table.data.with(|r| r.as_ref().map(|r| format!("{} row{}", format::thousands(r.total as u64), if r.total == 1 { "" } else { "s" })).unwrap_or_default())
+        table.data.with(|r| r.as_ref().map(|r| format::count(r.total as u64, "row")).unwrap_or_default())
     };
     let computing = move || table.computing() || charts.computing();
     let error = move || table.error().or_else(|| charts.error());
     let has_table = move || table.data.with(|d| d.is_some());
+    let export = csv_button(app, "stats-csv".into(), "Export CSV of the statistics table", move || {
+        let (sort, ascending) = untrack(sort_index);
+        let scope = if all_traces.get_untracked() { None } else { Some(app.trace.get_untracked()) };
+        let by_operation = by_op.get_untracked();
+        let req = StatsRequest { scope, by_operation, sort, ascending, rows: RowRange::default() };
+        let name = format!("clew-stats-{}.csv", if by_operation { "operations" } else { "services" });
+        (Request::StatsCsv(req), name)
+    });
     let content = view! {
         <div class="an-bar">
             <h2>"Statistics"</h2>
@@ -106,6 +114,8 @@ pub fn StatsView() -> impl IntoView {
                 " All loaded traces"
             </label>
             <span class="an-note" data-testid="stats-summary">{summary}</span>
+            <span class="spacer"></span>
+            {export}
         </div>
         <p class="an-note">"Self time is a span's duration minus the time its children cover. Click a header to sort; click an operation to chart its latency."</p>
         {move || all_traces.get().then(|| crate::ui::traces::scope_note(crate::ui::context::use_ui()))}

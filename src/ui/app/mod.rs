@@ -305,8 +305,8 @@ pub fn App() -> impl IntoView {
             l.as_ref().map(|l| {
                 let n = l.names.len();
                 let first = l.names.first().cloned().unwrap_or_default();
-                let spans = format::thousands(l.set.spans.len() as u64);
-                if n > 1 { format!("{first} +{} more · {spans} spans", n - 1) } else { format!("{first} · {spans} spans") }
+                let spans = format::count(l.set.spans.len() as u64, "span");
+                if n > 1 { format!("{first} +{} more · {spans}", n - 1) } else { format!("{first} · {spans}") }
             })
         })
     };

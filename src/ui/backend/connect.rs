@@ -43,8 +43,8 @@ pub fn ConnectDialog() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let url = base.get_untracked();
-        if !web_sys::Url::new(url.trim()).is_ok_and(|u| u.protocol() == "http:" || u.protocol() == "https:") {
-            problem.set(Some("The base URL must be an http:// or https:// address, such as http://localhost:16686.".into()));
+        if let Err(p) = crate::url::http_url(&url, None) {
+            problem.set(Some(format!("{} For example: http://localhost:16686.", p.message("The base URL", &url))));
             return;
         }
         let h = header.get_untracked();

@@ -1,8 +1,9 @@
 //! Backends on the page: the connection (from the Connect dialog or `?backend=&base=`),
 //! a trace fetched and loaded through the same loader as a file, and searches whose
 //! summaries go to the trace list as rows whose trace is not loaded
-//! ([`crate::ui::traces::ListState::found`]); opening one fetches the trace in full. The URLs, answers and failure messages are pure
-//! ([`crate::backend`]); the requests go through [`fetch`].
+//! ([`crate::ui::traces::ListState::found`]); opening one fetches the trace in full. The
+//! URLs, answers and failure messages are pure ([`crate::backend`]); the requests go
+//! through [`fetch`], and the worker reads a search's answer ([`read`]).
 //!
 //! `?backend=…&base=…&trace=<id>` fetches and opens that trace (no demo); `&q=` or
 //! `&service=` searches instead. While a trace is fetched the root is `aria-busy`, and a
@@ -11,6 +12,7 @@
 pub mod connect;
 pub mod fetch;
 pub mod panel;
+pub mod read;
 
 use std::sync::Arc;
 
@@ -102,7 +104,7 @@ pub fn run_search(ui: Ui, b: BackendCtx, c: Connection, q: SearchQuery) {
     leptos::task::spawn_local(async move {
         let q = SearchQuery { end_s: now_s(), ..q };
         let result = match fetch::get_first(&c, &urls::search(&c, &q)).await {
-            Ok((answer, url)) => search::summaries(c.kind, &answer.bytes()).map_err(|e| {
+            Ok((answer, url)) => read::summaries(ui, c.kind, answer.buffer).await.map_err(|e| {
                 let f = match e {
                     search::SearchError::NotJson(head) => Failure::NotJson { head },
                     search::SearchError::NotSearch(what) => Failure::NotTrace { what: format!("no search answer ({what})") },
@@ -183,9 +185,8 @@ pub fn install(ui: Ui) -> BackendCtx {
         return b;
     };
     let base = p.base.clone().unwrap_or_default();
-    let valid = web_sys::Url::new(&base).is_ok_and(|u| u.protocol() == "http:" || u.protocol() == "https:");
-    if !valid {
-        ui.load.status.set(Status::Error(format!("The base parameter must be the http:// or https:// address of the {} API, not {base:?}.", kind.label())));
+    if let Err(p) = crate::url::http_url(&base, None) {
+        ui.load.status.set(Status::Error(p.message(&format!("The base parameter (the address of the {} API)", kind.label()), &base)));
         return b;
     }
     let c = Connection::new(kind, &base);

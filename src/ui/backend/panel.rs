@@ -69,7 +69,7 @@ pub fn BackendPanel() -> impl IntoView {
         SearchState::Done(list) if list.is_empty() => view! { <p role="status" data-testid="search-empty">"No traces found."</p> }.into_any(),
         SearchState::Done(list) => {
             let n = list.len();
-            view! { <p role="status" class="muted" data-testid="search-results">{format!("{n} traces found, listed below.")}</p> }.into_any()
+            view! { <p role="status" class="muted" data-testid="search-results">{format!("{} found, listed below.", crate::format::count(n as u64, "trace"))}</p> }.into_any()
         }
     };
     view! {

@@ -4,14 +4,13 @@
 
 use leptos::prelude::*;
 
-use crate::ui::analysis::ask_once;
+use crate::ui::analysis::csv_button;
 use crate::ui::lists::table::{CellExpand, OnRow, TableSort, VirtualTable};
 use crate::ui::state::AppState;
-use crate::ui::util::download;
 use crate::view_model::list_window::RowRange;
 use crate::view_model::tabs::llm::LlmTableWindow;
 use crate::view_model::tabs::table::TableRow;
-use crate::view_model::tabs::{Request, Response};
+use crate::view_model::tabs::Request;
 
 /// The sort of an LLM table: (column, ascending); a first click sorts numbers largest
 /// first and text A→Z, a second click reverses.
@@ -52,19 +51,12 @@ pub fn LlmTableBlock(
             app.jump_to_span(s);
         }
     });
-    let export = move |_| {
-        let name = file_name();
-        ask_once(app, csv.run(()), move |r| {
-            if let Response::Text(text) = r {
-                download(&name, &text);
-            }
-        });
-    };
+    let export = csv_button(app, format!("{testid}-csv"), "Export CSV of this table", move || (csv.run(()), file_name()));
     view! {
         <section class="llm-table-block">
             <div class="llm-table-title">
                 <h3 data-testid=format!("{testid}-title")>{title}</h3>
-                <button data-testid=format!("{testid}-csv") title="Download this table as CSV" on:click=export>"Export CSV"</button>
+                {export}
             </div>
             <VirtualTable testid=testid columns=columns rows=rows want=want shown_rows=shown_rows row_testid=row_testid.unwrap_or("")
                 sort=TableSort { state: sort.into(), on_click: on_sort, testid_prefix: None }

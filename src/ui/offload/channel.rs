@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use crate::ui::offload::client;
 use crate::ui::state::AppState;
+use crate::ui::traces::ListState;
 use crate::ui::util::{after_paint, Shared};
 use crate::view_model::tabs::{ListScope, Request, Response};
 
@@ -60,6 +61,23 @@ impl<T: Send + Sync + 'static> Channel<T> {
     }
 }
 
+/// The trace list, whose filter and brush [`narrowed`] reads; `None` while the context is
+/// made. Call it when a view is built (event handlers have no context).
+pub fn list_scope() -> Option<ListState> {
+    use_context::<crate::ui::context::Ui>().map(|u| u.list)
+}
+
+/// `req` over the traces the list's filter and brush keep when it is set-wide and more
+/// than one trace is loaded (tracked: the set, the filter and the brush).
+pub fn narrowed(app: AppState, list: Option<ListState>, req: Request) -> Request {
+    let many = app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1));
+    let scope = list
+        .filter(|_| many)
+        .map(|l| ListScope { filter: l.filter.get(), brush: l.brush.get().map(|b| b.to_vec()) })
+        .unwrap_or_default();
+    req.filtered(&scope)
+}
+
 /// Sends `request()` (tracked; `None` asks nothing) for the loaded set whenever it or
 /// the set changes; `pick` takes the data out of the matching response.
 pub fn channel<T: Send + Sync + 'static>(
@@ -69,7 +87,7 @@ pub fn channel<T: Send + Sync + 'static>(
 ) -> Channel<T> {
     let ch = Channel { data: RwSignal::new(None), phase: RwSignal::new(Phase::Idle) };
     // Set-wide requests follow the trace list's filter and brush (absent while the context is made).
-    let list = use_context::<crate::ui::context::Ui>().map(|u| (u.list.filter, u.list.brush));
+    let list = list_scope();
     // The request in flight, for dropping its answer when a newer one is sent.
     let in_flight = StoredValue::new(None::<u64>);
     on_cleanup(move || {
@@ -79,12 +97,7 @@ pub fn channel<T: Send + Sync + 'static>(
     });
     Effect::new(move |prev: Option<Option<(f64, Request)>>| {
         let load_id = app.loaded.with(|l| l.as_ref().map(|l| l.load_id));
-        let many = app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1));
-        let scope = list
-            .filter(|_| many)
-            .map(|(filter, brush)| ListScope { filter: filter.get(), brush: brush.get().map(|b| b.to_vec()) })
-            .unwrap_or_default();
-        let req = request().map(|r| r.filtered(&scope));
+        let req = request().map(|r| narrowed(app, list, r));
         let (Some(load_id), Some(req)) = (load_id, req) else {
             if let Some(id) = in_flight.get_value() {
                 client::forget(id);

@@ -44,7 +44,7 @@ pub fn ask(id: u64, load_id: f64, req: &Request, on_answer: impl FnOnce(Result<R
     set(&o, "load_id", &load_id.into());
     set(&o, "request", &encode(req).into());
     WAITING.with(|w| w.borrow_mut().insert(id, (load_id, Box::new(on_answer))));
-    if !loader::post_to_worker(&o)
+    if !loader::post_to_worker(&o, &js_sys::Array::new())
         && let Some((_, f)) = WAITING.with(|w| w.borrow_mut().remove(&id)) {
             f(Err("The background worker is not running. Load the file again to see this view.".into()));
         }

@@ -24,6 +24,9 @@ use crate::ui::worker::with_set;
 use crate::view_model::tabs::answer::Answerer;
 use crate::view_model::tabs::{decode, encode, Request, Response};
 
+/// The load id of answers computed with no set loaded.
+pub const NO_SET: f64 = -1.0;
+
 thread_local! {
     /// The answerer of the set it was made for (by load id).
     static ANSWERER: RefCell<Option<(f64, Answerer)>> = const { RefCell::new(None) };
@@ -71,8 +74,12 @@ fn analyze(id: f64, text: String) {
         };
         (load_id, response)
     });
-    // No set (a newer load is being read): an answer about no set, which the page drops.
-    let (load_id, response) = answered.unwrap_or((-1.0, Response::Error("No trace is loaded in the worker.".into())));
+    // No set (none loaded yet, or a newer load is being read): a request that needs none is
+    // answered over an empty set; else an answer about no set, which the page drops.
+    let (load_id, response) = answered.unwrap_or_else(|| match decode::<Request>(&text) {
+        Ok(req) if !req.needs_set() => (NO_SET, Answerer::new().answer(&crate::model::TraceSet::default(), &req)),
+        _ => (NO_SET, Response::Error("No trace is loaded in the worker.".into())),
+    });
     let o = Object::new();
     set(&o, "kind", &"answer".into());
     set(&o, "id", &id.into());

@@ -240,10 +240,10 @@ pub fn CohortView(req: CohortRequest) -> impl IntoView {
             let d = d.as_ref()?;
             let off = d.rows.iter().filter(|r| r.slower_off_path()).count();
             Some(format!(
-                "A: {} traces, mean {} · B: {} traces, mean {} · B − A: {} per trace{}",
-                format::thousands(d.a.traces as u64),
+                "A: {}, mean {} · B: {}, mean {} · B − A: {} per trace{}",
+                format::count(d.a.traces as u64, "trace"),
                 format::duration(d.a.mean_duration_ns.round() as u64),
-                format::thousands(d.b.traces as u64),
+                format::count(d.b.traces as u64, "trace"),
                 format::duration(d.b.mean_duration_ns.round() as u64),
                 signed(d.delta_duration_ns),
                 if off > 0 { format!(" · {off} paths slower but off the critical path") } else { String::new() }

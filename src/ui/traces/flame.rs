@@ -65,11 +65,11 @@ pub fn FlameView() -> impl IntoView {
                 let bg = colors.get(f.node as usize).copied().unwrap_or("#888888");
                 let name = format!("{}/{}", p.service, p.operation);
                 let title = format!(
-                    "{name}\ntotal {} · self {} · {} spans in {} traces",
+                    "{name}\ntotal {} · self {} · {} in {}",
                     format::duration(p.total_ns),
                     format::duration(p.self_ns),
-                    format::thousands(p.spans as u64),
-                    format::thousands(p.traces as u64)
+                    format::count(p.spans as u64, "span"),
+                    format::count(p.traces as u64, "trace")
                 );
                 let node = f.node;
                 let style = format!(
@@ -102,11 +102,11 @@ pub fn FlameView() -> impl IntoView {
         data.data.with(|d| {
             let p = d.as_ref()?.paths.get(path)?;
             Some(format!(
-                "{}/{}: {} spans in {} traces, total {}, self {}",
+                "{}/{}: {} in {}, total {}, self {}",
                 p.service,
                 p.operation,
-                format::thousands(p.spans as u64),
-                format::thousands(p.traces as u64),
+                format::count(p.spans as u64, "span"),
+                format::count(p.traces as u64, "trace"),
                 format::duration(p.total_ns),
                 format::duration(p.self_ns)
             ))
@@ -138,7 +138,7 @@ pub fn FlameView() -> impl IntoView {
     view! {
         <div class="cmp-view" data-testid="flame-view" data-ready=move || data.painted().then_some("1") aria-busy=move || data.computing().then_some("true")>
             <div class="tl-bar cmp-bar">
-                <h2>{move || format!("Where the time goes in {} traces", format::thousands(traces.with(|t| t.len()) as u64))}</h2>
+                <h2>{move || format!("Where the time goes in {}", format::count(traces.with(|t| t.len()) as u64, "trace"))}</h2>
                 <span class="cmp-legend">"Merged by path · width: total time · hover: self time · click: zoom, list spans"</span>
                 <span class="spacer"></span>
                 <button data-testid="flame-reset" disabled=move || zoom.get().is_none() on:click=move |_| { zoom.set(None); picked.set(None); }>"Reset zoom"</button>

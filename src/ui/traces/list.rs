@@ -11,10 +11,12 @@ use super::compare::{AbView, CohortView};
 use super::scatter::Scatter;
 use super::{filter_edited, open_row, ListMode};
 use crate::format;
+use crate::ui::analysis::csv_button;
 use crate::ui::context::use_ui;
 use crate::ui::lists::ScrollWindow;
 use crate::view_model::list_window::ListGeometry;
 use crate::view_model::tabs::traces::{CohortRequest, ListColumn};
+use crate::view_model::tabs::Request;
 
 /// Height of a row of the list (CSS `.tl-table tbody tr`).
 pub const ROW_PX: f64 = 26.0;
@@ -55,6 +57,12 @@ pub fn TraceListPage() -> impl IntoView {
         ls.mode.set(ListMode::Cohort(CohortRequest::Filters { a: cohort_a.get_untracked(), b: cohort_b.get_untracked() }));
     };
     let input_ref = NodeRef::<leptos::html::Input>::new();
+    let export = csv_button(ui.app, "trace-list-csv".into(), "Export CSV of the trace list", move || {
+        let order = order.with_untracked(|o| o.0.to_vec());
+        let found = ls.found.get_untracked();
+        let prices = crate::ui::llm::prices::prices().get_untracked();
+        (Request::TraceListCsv { order, found, prices }, "clew-traces.csv".to_string())
+    });
     view! {
         <section class="tl-page" data-testid="trace-list-page" aria-label="Traces" aria-busy=move || busy().then_some("true") data-ready=ready>
             <div class="tl-bar">
@@ -69,6 +77,7 @@ pub fn TraceListPage() -> impl IntoView {
                     </button>
                 })}
                 <span class="spacer"></span>
+                {export}
                 <button data-testid="trace-compare" disabled=move || picked().len() != 2 on:click=compare_ab
                     title="Compare the two ticked traces">{move || format!("Compare {}/2", picked().len())}</button>
                 <label class="tl-pct">"Slowest "
@@ -85,7 +94,10 @@ pub fn TraceListPage() -> impl IntoView {
                 <button data-testid="aggregate-flame" class:active=move || ls.mode.get() == ListMode::Flame
                     aria-pressed=move || if ls.mode.get() == ListMode::Flame { "true" } else { "false" }
                     on:click=move |_| ls.mode.update(|m| *m = if *m == ListMode::Flame { ListMode::List } else { ListMode::Flame })>
-                    {move || format!("Flame graph of these {} traces", format::thousands(order.with(|o| o.len()) as u64))}
+                    {move || match order.with(|o| o.len()) {
+                        1 => "Flame graph of this trace".to_string(),
+                        n => format!("Flame graph of these {}", format::count(n as u64, "trace")),
+                    }}
                 </button>
             </div>
             <form class="tl-bar tl-cohort" on:submit=by_filters>

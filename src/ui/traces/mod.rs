@@ -197,7 +197,7 @@ impl ListState {
         self.rows.data.with_untracked(|r| r.as_ref().and_then(|r| r.get(t as usize).cloned()))
     }
 
-    /// `N traces` or `K of N traces` (tracked); `N traces` until the first matches arrive.
+    /// `N traces` or `K of N traces` (`1 trace`, `K of 1 trace`; tracked); `N traces` until the first matches arrive.
     /// Found rows count once their trace is not loaded.
     pub fn count_text(&self, app: AppState, shown: usize) -> String {
         let loaded = app.loaded.with(|l| l.as_ref().map(|l| l.set.traces.len()).unwrap_or(0));
@@ -209,9 +209,9 @@ impl ListState {
         let total = if found > 0 { listed_loaded + found } else { loaded };
         let answered = self.matched.data.with(|m| m.is_some()) || (found > 0 && listed_loaded == 0);
         if !answered || shown == total {
-            format!("{} traces", format::thousands(total as u64))
+            format::count(total as u64, "trace")
         } else {
-            format!("{} of {} traces", format::thousands(shown as u64), format::thousands(total as u64))
+            format!("{} of {}", format::thousands(shown as u64), format::count(total as u64, "trace"))
         }
     }
 }

@@ -125,12 +125,12 @@ pub fn Scatter() -> impl IntoView {
         let text = ls.rows.data.with(|r| {
             let s = &r.as_ref()?.get(t as usize)?.summary;
             Some(format!(
-                "{} · {} — {} · {} spans{} · {}",
+                "{} · {} — {} · {}{} · {}",
                 s.root_service,
                 s.root_operation,
                 format::duration(s.duration_ns),
-                format::thousands(s.spans as u64),
-                if s.errors > 0 { format!(" · {} errors", s.errors) } else { String::new() },
+                format::count(s.spans as u64, "span"),
+                if s.errors > 0 { format!(" · {}", format::count(s.errors as u64, "error")) } else { String::new() },
                 format::utc_datetime(s.start_ns)
             ))
         })?;
@@ -144,7 +144,7 @@ pub fn Scatter() -> impl IntoView {
             view! { <rect class="sc-brush" x=l y=t width=w height=h></rect> }
         })
     };
-    let label = move || format!("Duration against start time of {} traces; drag to select, click a point to open its trace", points.with(|p| p.len()));
+    let label = move || format!("Duration against start time of {}; drag to select, click a point to open its trace", format::count(points.with(|p| p.len()) as u64, "trace"));
     view! {
         <div class="sc-wrap" data-testid="trace-scatter" node_ref=wrap style=format!("height:{HEIGHT_PX}px")>
             <div class="sc-axes" inner_html=move || axes.get()></div>

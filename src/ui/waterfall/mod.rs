@@ -238,7 +238,7 @@ pub fn Waterfall() -> impl IntoView {
             {filter_label}
             <div class="wf-head">
                 <div class="wf-name-head" node_ref=name_head>"Service · operation"
-                    <span class="rowcount" data-testid="row-count">{move || format!("{} rows", format::thousands(ui.derived.rows.with(|r| r.len()) as u64))}</span>
+                    <span class="rowcount" data-testid="row-count">{move || format::count(ui.derived.rows.with(|r| r.len()) as u64, "row")}</span>
                     <NameResize width=name_w head=name_head/>
                 </div>
                 <div class="wf-lane-head" node_ref=lane_head>

@@ -224,6 +224,20 @@ impl Answerer {
                 let (b, rows) = self.span_rows(set, r);
                 Response::Text(spans::csv(set, &b, &rows, r))
             }
+            Request::StatsCsv(r) => {
+                let rows = self.sorted_stats(set, r.scope, r.by_operation, r.sort, r.ascending);
+                Response::Text(st::csv(&rows, r.by_operation))
+            }
+            Request::CriticalPathCsv { trace, table } => {
+                let path = self.critical.get(*trace, || critical_path(set, *trace));
+                Response::Text(cp::csv(set, &path, *table))
+            }
+            Request::PatternsCsv(r) => {
+                let f = self.findings.get((r.trace, r.config.clone()), || patterns(set, r.trace, &r.config));
+                Response::Text(pat::csv(set, &f, r))
+            }
+            Request::TraceListCsv { order, found, prices } => Response::Text(traces::list_csv(&self.summaries(set, prices).0, order, found)),
+            Request::GraphSpansCsv { spans } => Response::Text(crate::view_model::graph_spans::node_spans_csv(set, spans)),
             Request::ExportOtlp { traces } => {
                 let e = crate::export::otlp::export(set, traces.as_deref());
                 Response::Export { json: e.json, id_changes: e.id_changes.iter().map(|c| c.line()).collect() }

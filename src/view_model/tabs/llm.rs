@@ -138,10 +138,6 @@ fn pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
-fn plural(n: u64, one: &str) -> String {
-    format!("{n} {one}{}", if n == 1 { "" } else { "s" })
-}
-
 /// "name · model · cost · latency" of a call.
 pub fn call_label(c: &LlmCall) -> String {
     let cost = c.cost_usd.map(format::usd).unwrap_or_else(|| "cost unknown".into());
@@ -153,7 +149,7 @@ pub fn cards(s: &TraceLlmSummary) -> Vec<Card> {
     let t = &s.totals;
     let card = |key: &str, value: String, sub: Option<String>, testid: &str| Card { key: key.into(), value, sub, testid: testid.into() };
     let cost_sub = if t.unpriced_calls > 0 {
-        format!("+ {} (unknown model or no usage)", plural(t.unpriced_calls, "unpriced call"))
+        format!("+ {} (unknown model or no usage)", format::count(t.unpriced_calls, "unpriced call"))
     } else {
         "all calls priced".to_string()
     };
@@ -162,7 +158,7 @@ pub fn cards(s: &TraceLlmSummary) -> Vec<Card> {
         _ => ("—".to_string(), None),
     };
     vec![
-        card("LLM calls", format::thousands(t.calls), Some(format!("{}, {} rate-limited", plural(t.errors, "error"), t.rate_limited)), "llm-calls-count"),
+        card("LLM calls", format::thousands(t.calls), Some(format!("{}, {} rate-limited", format::count(t.errors, "error"), t.rate_limited)), "llm-calls-count"),
         card("Cost", if t.priced_calls == 0 { "unknown".to_string() } else { format::usd(t.cost_usd) }, Some(cost_sub), "llm-total-cost"),
         card(
             "Input tokens",
@@ -191,8 +187,8 @@ pub fn call_link(calls: &[LlmCall], span: Option<u32>) -> Option<CallLink> {
 pub fn totals_text(calls: &[LlmCall]) -> String {
     let t = LlmTotals::of(calls);
     format!(
-        "{} calls · {} priced · {} unpriced · {} in / {} out tokens · cache hit rate {}",
-        format::thousands(t.calls),
+        "{} · {} priced · {} unpriced · {} in / {} out tokens · cache hit rate {}",
+        format::count(t.calls, "call"),
         format::usd(t.cost_usd),
         t.unpriced_calls,
         format::thousands(t.input_tokens),

@@ -31,7 +31,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::view_model::list_window::RowRange;
-use crate::view_model::tabs::critical_path::{CpData, CpRequest};
+use crate::view_model::tabs::critical_path::{CpData, CpRequest, CpTable};
 use crate::view_model::tabs::flame::{FlameData, FlameRequest};
 use crate::view_model::tabs::graph::{GraphData, GraphRequest, GraphTarget};
 use crate::view_model::tabs::llm::{AllPart, LlmAllData, LlmAllRequest, LlmCsvRequest, LlmTraceData, LlmTraceRequest};
@@ -40,6 +40,7 @@ use crate::view_model::tabs::spans::{SpansData, SpansRequest};
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest, StatsRequest};
 use crate::analysis::many::diff::DiffRow;
 use crate::analysis::many::summary::{TraceFacts, TraceSummary};
+use crate::analysis::pricing::PriceTable;
 use crate::model::TraceSet;
 use crate::view_model::tabs::table::TableWindow;
 use crate::view_model::tabs::traces::{
@@ -82,6 +83,17 @@ pub enum Request {
     Spans(SpansRequest),
     /// The span table as CSV (its `rows` are ignored).
     SpansCsv(SpansRequest),
+    /// The stats table whole, sorted and grouped as asked, as CSV (its `rows` are ignored).
+    StatsCsv(StatsRequest),
+    /// One of a trace's critical-path tables whole, as CSV.
+    CriticalPathCsv { trace: usize, table: CpTable },
+    /// The trace list as shown (`order`: its entries, see `traces::list_csv`; `found`: the
+    /// search results not loaded) as CSV, with costs at `prices`.
+    TraceListCsv { order: Vec<u32>, found: Vec<TraceSummary>, prices: PriceTable },
+    /// These spans (a graph node's, indices into `set.spans`) as CSV.
+    GraphSpansCsv { spans: Vec<u32> },
+    /// The findings of a trace (of the kind asked for) as CSV (its `rows` are ignored).
+    PatternsCsv(PatternsRequest),
 }
 
 /// What the worker answers.
@@ -132,6 +144,7 @@ impl Request {
             Request::Flame(f) => f.rows = none,
             Request::Spans(t) => t.rows = none,
             Request::CriticalHighlight { .. } | Request::Graph(_) | Request::GraphSpans { .. } | Request::StatsCharts(_) | Request::LlmCsv(_) | Request::SpansCsv(_)
+            | Request::StatsCsv(_) | Request::CriticalPathCsv { .. } | Request::PatternsCsv(_) | Request::GraphSpansCsv { .. } | Request::TraceListCsv { .. }
             | Request::ExportOtlp { .. }
             | Request::TraceSummaries(_) | Request::TraceList(_) | Request::Diff { .. } | Request::Cohort(_)
             | Request::AggregateFlame { .. } | Request::AggregateFlameSpans { .. } => {}
@@ -141,13 +154,19 @@ impl Request {
 }
 
 impl Request {
+    /// Whether the request can be answered with no set loaded (the trace list of a backend
+    /// search's results alone); it is then answered over an empty set.
+    pub fn needs_set(&self) -> bool {
+        !matches!(self, Request::TraceListCsv { .. })
+    }
+
     /// Whether the request is about every loaded trace (the graph, stats and LLM tables
     /// of all traces), so that the trace list's filter narrows it.
     pub fn is_set_wide(&self) -> bool {
         match self {
             Request::Graph(r) => r.scope.is_none(),
             Request::GraphSpans { scope, .. } => scope.is_none(),
-            Request::Stats(r) => r.scope.is_none(),
+            Request::Stats(r) | Request::StatsCsv(r) => r.scope.is_none(),
             Request::StatsCharts(r) => r.scope.is_none(),
             Request::LlmAll(_) => true,
             Request::LlmCsv(r) => !(r.id == "calls" || r.id == "context" || crate::view_model::agent_view::run_of_table_id(&r.id).is_some()),

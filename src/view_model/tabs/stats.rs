@@ -1,6 +1,7 @@
 //! The stats tab's data: the rows of `analysis::stats` for a scope and grouping, a sort
 //! and a row window in; the window's rows as display text out. Its charts (self time by
-//! service, the latency histogram of one operation) come as SVG text, themed.
+//! service, the latency histogram of one operation) come as SVG text, themed; the whole
+//! table as CSV ([`csv`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -8,6 +9,7 @@ use crate::analysis::chart_theme::ChartTheme;
 use crate::analysis::charts::{latency_histogram_svg, self_time_by_service_svg};
 use crate::analysis::stats::{Scope, SortDir, StatColumn, StatRow};
 use crate::format;
+use crate::view_model::csv::to_csv;
 use crate::view_model::list_window::RowRange;
 use crate::view_model::tabs::table::{window_of, TableCell, TableColumn, TableRow, TableWindow};
 
@@ -106,6 +108,48 @@ pub fn answer(sorted: &[StatRow], req: &StatsRequest) -> TableWindow {
         // Rows by operation can be chosen for the histogram.
         key: if req.by_operation { vec![r.service.clone(), r.operation.clone()] } else { Vec::new() },
     })
+}
+
+/// The whole table, sorted and grouped as shown, as CSV (formula-safe cells). Counts are
+/// plain integers and times plain numbers in ms (`total_sum_ms`, ...), so a spreadsheet can
+/// add them.
+pub fn csv(sorted: &[StatRow], by_operation: bool) -> String {
+    let cols = columns(by_operation);
+    let header: Vec<String> = cols
+        .iter()
+        .map(|&c| match c {
+            StatColumn::Service | StatColumn::Operation | StatColumn::Count | StatColumn::Errors => c.label().to_string(),
+            _ => format!("{}_ms", c.label().replace(' ', "_")),
+        })
+        .collect();
+    let ms = |ns: u64| format!("{:.3}", ns as f64 / 1e6);
+    let mean = |ns: f64| format!("{:.3}", ns / 1e6);
+    let body: Vec<Vec<String>> = sorted
+        .iter()
+        .map(|r| {
+            cols.iter()
+                .map(|&c| match c {
+                    StatColumn::Service => r.service.clone(),
+                    StatColumn::Operation => r.operation.clone(),
+                    StatColumn::Count => r.total.count.to_string(),
+                    StatColumn::Errors => r.errors.to_string(),
+                    StatColumn::TotalSum => ms(r.total.sum_ns),
+                    StatColumn::TotalMean => mean(r.total.mean_ns),
+                    StatColumn::TotalP50 => ms(r.total.p50_ns),
+                    StatColumn::TotalP95 => ms(r.total.p95_ns),
+                    StatColumn::TotalP99 => ms(r.total.p99_ns),
+                    StatColumn::TotalMax => ms(r.total.max_ns),
+                    StatColumn::SelfSum => ms(r.self_time.sum_ns),
+                    StatColumn::SelfMean => mean(r.self_time.mean_ns),
+                    StatColumn::SelfP50 => ms(r.self_time.p50_ns),
+                    StatColumn::SelfP95 => ms(r.self_time.p95_ns),
+                    StatColumn::SelfP99 => ms(r.self_time.p99_ns),
+                    StatColumn::SelfMax => ms(r.self_time.max_ns),
+                })
+                .collect()
+        })
+        .collect();
+    to_csv(&header, &body)
 }
 
 /// Chart colors matching the app's theme variables.

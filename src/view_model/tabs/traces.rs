@@ -2,7 +2,8 @@
 //! traces in order out; the summaries of every loaded trace (a page at a time); and the
 //! two comparisons (A/B of two traces, cohorts of two groups) as requests and answers.
 //! The page keeps the summaries and draws the rows and the scatter from them. The
-//! aggregate flame graph's merged paths become a `view_model::flame` tree here.
+//! aggregate flame graph's merged paths become a `view_model::flame` tree here. The list
+//! as shown can be had as CSV ([`list_csv`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -198,6 +199,38 @@ pub fn merge_found<'a>(
         }
     }
     out
+}
+
+/// The rows of the list's `order` (indices into `summaries`, or [`FOUND_ROW`] | index into
+/// `found`) as CSV (formula-safe cells): ids, start (UTC), root, times in ms, counts, cost in
+/// USD and whether the trace is loaded. Entries that name no row are skipped.
+pub fn list_csv(summaries: &[TraceSummary], order: &[u32], found: &[TraceSummary]) -> String {
+    let header: Vec<String> = [
+        "trace_id", "start_utc", "root_service", "root_operation", "duration_ms", "spans", "services", "errors", "llm_calls", "cost_usd", "loaded",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let body: Vec<Vec<String>> = order
+        .iter()
+        .filter_map(|&t| {
+            let (s, loaded) = if t & FOUND_ROW != 0 { (found.get((t & !FOUND_ROW) as usize)?, false) } else { (summaries.get(t as usize)?, true) };
+            Some(vec![
+                s.trace_id.clone(),
+                crate::format::utc_datetime(s.start_ns),
+                s.root_service.clone(),
+                s.root_operation.clone(),
+                format!("{:.3}", s.duration_ns as f64 / 1e6),
+                s.spans.to_string(),
+                s.services.join(" "),
+                s.errors.to_string(),
+                s.llm_calls.to_string(),
+                s.cost_usd.map(|c| format!("{c:.6}")).unwrap_or_default(),
+                if loaded { "yes" } else { "no" }.to_string(),
+            ])
+        })
+        .collect();
+    crate::view_model::csv::to_csv(&header, &body)
 }
 
 /// The cohort comparison asked for.

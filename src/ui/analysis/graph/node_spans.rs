@@ -5,7 +5,8 @@
 
 use leptos::prelude::*;
 
-use crate::ui::analysis::filter_loaded;
+use crate::ui::analysis::{csv_button, filter_loaded};
+use crate::view_model::tabs::Request;
 use crate::ui::analysis::graph::state::GraphState;
 use crate::ui::lists::table::{TABLE_HEAD_PX, TABLE_OVERSCAN_ROWS, TABLE_ROW_PX};
 use crate::ui::lists::ScrollWindow;
@@ -81,12 +82,17 @@ pub fn NodeSpans(st: GraphState) -> impl IntoView {
         let (heading, total, shown) = list.with(|l| l.as_ref().map(|l| (l.heading.clone(), l.total, l.rows.len())))?;
         let more = total.saturating_sub(shown);
         let spans = p.spans.clone();
+        let csv_spans = p.spans.clone();
+        let csv_name: String = p.label.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
         let filter_label = format!("{} {}", p.kind, p.label);
         Some(view! {
             <section class="an-node-spans" data-testid="graph-node-spans" data-node=p.id.clone() data-total=total node_ref=section>
                 <div class="an-bar">
                     <h3 data-testid="graph-node-spans-heading">{heading}</h3>
                     <span class="spacer"></span>
+                    {csv_button(app, "graph-node-spans-csv".into(), "Export CSV of these spans", move || {
+                        (Request::GraphSpansCsv { spans: csv_spans.to_vec() }, format!("clew-graph-{}-spans.csv", csv_name))
+                    })}
                     <button data-testid="graph-node-spans-filter" title="Filter the waterfall to these spans"
                         on:click=move |_| filter_loaded(app, &spans, filter_label.clone())>"Show in waterfall"</button>
                     <button data-testid="graph-node-spans-close" title="Close the list" aria-label="Close the list"

@@ -10,18 +10,19 @@ use crate::view_model::graph_view::MAX_DRAWN_EDGES;
 /// The bar above the graph.
 #[component]
 pub fn GraphToolbar(st: GraphState) -> impl IntoView {
+    let count = crate::format::count;
     let counts = move || {
         st.graph.data.with(|d| {
             d.as_ref()
                 .map(|gd| {
                     let hidden = gd.total_edges.saturating_sub(gd.edges.len());
                     format!(
-                        "{} nodes, {} edges{}{}, {} crossings",
-                        gd.nodes.len(),
-                        gd.edges.len(),
-                        if hidden > 0 { format!(" ({hidden} quieter edges hidden)") } else { String::new() },
-                        if gd.hidden_nodes > 0 { format!(" ({} quieter nodes hidden)", gd.hidden_nodes) } else { String::new() },
-                        gd.layout.crossings
+                        "{}, {}{}{}, {}",
+                        count(gd.nodes.len() as u64, "node"),
+                        count(gd.edges.len() as u64, "edge"),
+                        if hidden > 0 { format!(" ({} hidden)", count(hidden as u64, "quieter edge")) } else { String::new() },
+                        if gd.hidden_nodes > 0 { format!(" ({} hidden)", count(gd.hidden_nodes as u64, "quieter node")) } else { String::new() },
+                        count(gd.layout.crossings as u64, "crossing")
                     )
                 })
                 .unwrap_or_default()
