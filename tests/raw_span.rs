@@ -3,12 +3,18 @@
 //! exporter's sequences and arrays), the place recorded at load slices exactly that span's
 //! object out of the input bytes: it starts with `{`, ends with `}`, parses back as JSON
 //! and carries the span's id. Also with multi-byte UTF-8 before the span, a BOM, a
-//! multi-file load, and over the whole real corpus.
+//! multi-file load, and over the whole real corpus. Also the worker's answer: the text,
+//! the notes on parts written elsewhere, a shared span's other half, the normalized JSON.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use clew::model::TraceSet;
 use clew::parse::places::{object_text, SpanPlaces};
 use clew::parse::{load_placed, Format};
+use clew::view_model::tabs::answer::Answerer;
+use clew::view_model::tabs::raw::{self, LoadText, RawSpanData};
+use clew::view_model::tabs::{Request, Response};
 use serde_json::Value;
+use std::rc::Rc;
 
 /// Base64 (standard alphabet, padded or not) to lowercase hex, for api_v2 and base64 OTLP ids.
 fn base64_hex(s: &str) -> Option<String> {
@@ -199,4 +205,50 @@ fn every_span_of_the_real_corpus_is_placed_at_its_object() {
         }
     }
     assert!(files >= 25, "{files} corpus files loaded");
+}
+
+/// The raw JSON answer of span `i` over one input.
+fn raw_answer(text: &str, i: usize) -> (TraceSet, RawSpanData) {
+    let (set, places) = load_placed(&[("in.json", text.as_bytes())], None).expect("loads");
+    let load = LoadText { places, inputs: vec![text.as_bytes().to_vec()] };
+    let mut a = Answerer::with_text(Rc::new(load));
+    match a.answer(&set, &Request::RawSpan { span: i as u32 }) {
+        Response::RawSpan(d) => (set, d),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn the_worker_answers_a_spans_exact_text_its_notes_and_its_normalized_json() {
+    let jaeger = r#"{"data":[{"traceID":"a1","spans":[{"traceID":"a1","spanID":"b1","operationName":"<b>x</b>","startTime":1,"duration":2,"processID":"p1"}],
+        "processes":{"p1":{"serviceName":"svc","tags":[]}}}]}"#;
+    let (set, d) = raw_answer(jaeger, 0);
+    let input = d.input.expect("text");
+    assert_eq!(input.source, "in.json");
+    assert!(jaeger[input.offset as usize..].starts_with(&input.text));
+    assert!(input.text.starts_with("{\"traceID\":\"a1\",\"spanID\":\"b1\""));
+    assert!(input.notes.iter().any(|n| n.contains("Process p1 is defined in the trace's processes map")), "{:?}", input.notes);
+    let v: Value = serde_json::from_str(&d.normalized).expect("json");
+    assert_eq!(v["span_id"], set.spans[0].span_id.to_text(&set.strings));
+    assert_eq!(v["name"], "<b>x</b>");
+    assert_eq!(v["service"], "svc");
+    assert_eq!(v["duration_ns"], 2000);
+
+    // A shared Zipkin span: each half shows the other half's object too.
+    let zipkin = r#"[{"traceId":"a1","id":"b1","name":"c","timestamp":1000,"duration":100,"kind":"CLIENT","localEndpoint":{"serviceName":"web"}},
+        {"traceId":"a1","id":"b1","name":"s","timestamp":1010,"duration":80,"kind":"SERVER","shared":true,"localEndpoint":{"serviceName":"api"}}]"#;
+    let (_, client) = raw_answer(zipkin, 0);
+    let (_, server) = raw_answer(zipkin, 1);
+    let (client, server) = (client.input.expect("client"), server.input.expect("server"));
+    assert!(client.text.contains("CLIENT") && server.text.contains("SERVER"));
+    assert_eq!(client.related.len(), 1);
+    assert_eq!(client.related[0].1, server.text);
+    assert_eq!(server.related[0].1, client.text);
+
+    // Without the inputs, the tab says so.
+    let (set, _) = load_placed(&[("in.json", jaeger.as_bytes())], None).expect("loads");
+    let Response::RawSpan(d) = Answerer::new().answer(&set, &Request::RawSpan { span: 0 }) else { panic!("raw") };
+    assert!(d.input.expect_err("no text").contains("not kept"));
+    assert!(raw::shown(&"é".repeat(raw::SHOWN_BYTES)).1);
+    assert!(raw::shown(&"é".repeat(raw::SHOWN_BYTES)).0.len() <= raw::SHOWN_BYTES);
 }

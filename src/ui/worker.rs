@@ -12,12 +12,14 @@
 //! ```
 //!
 //! The worker reads the files itself, streaming each one straight into its own memory, so
-//! the page never holds their bytes. It keeps the last set it built ([`with_set`]), and a
+//! the page never holds their bytes. It keeps the last set it built ([`with_set`]) and its
+//! inputs' bytes ([`load_text`], for a span's raw JSON), and a
 //! newer load stops an older one that is still reading. While idle after start it parses
 //! small generated traces ([`warm_up`]), so that the browser has optimized the parsers
 //! before the first real file arrives.
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -28,9 +30,11 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, ReadableStreamDefa
 use crate::model::builder::SetBuilder;
 use crate::model::{snapshot, TraceSet};
 use crate::parse;
+use crate::parse::places::SpanPlaces;
 use crate::synth::{self, GenFormat, GenOptions};
 use crate::ui::memory::Prefault;
 use crate::ui::util::{js_error_text, set};
+use crate::view_model::tabs::raw::LoadText;
 
 /// The worker's `onmessage` callback, owned for the worker's lifetime.
 type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
@@ -43,8 +47,16 @@ thread_local! {
     /// The set of the last load that finished, with its load id, kept for later requests
     /// about it (the analysis tabs', `ui::offload::host`).
     static SET: RefCell<Option<(f64, TraceSet)>> = const { RefCell::new(None) };
+    /// The inputs of that load and where each span lies in them, for the raw JSON of a span.
+    /// Keeping them costs no more at the peak: they were held while the set was built.
+    static TEXT: RefCell<Option<Rc<LoadText>>> = const { RefCell::new(None) };
     /// The message handler, owned for the worker's lifetime.
     static HANDLER: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
+}
+
+/// The inputs of the last finished load, if they are kept.
+pub fn load_text() -> Option<Rc<LoadText>> {
+    TEXT.with(|t| t.borrow().clone())
 }
 
 /// Runs `f` on the load id and the set of the last finished load, if there is one.
@@ -127,6 +139,7 @@ fn handle(ev: MessageEvent) {
     // The old set goes first (and what the analyses kept of it): the new one is read and
     // built in the memory it held.
     SET.with(|s| s.borrow_mut().take());
+    TEXT.with(|t| t.borrow_mut().take());
     crate::ui::offload::host::drop_results();
     let inputs: Vec<(String, Option<Blob>)> = (0..blobs.length())
         .map(|i| {
@@ -141,8 +154,11 @@ fn handle(ev: MessageEvent) {
             return; // A newer load replaced this one; it answers instead.
         }
         marks.mark("w_read");
-        match read.and_then(|bytes| build(id, &bytes, &marks).map_err(|e| e.to_string())) {
-            Ok(set) => answer(id, set, t0, &marks),
+        match read.and_then(|inputs| build(id, inputs, &marks).map_err(|e| e.to_string())) {
+            Ok((set, text)) => {
+                TEXT.with(|t| *t.borrow_mut() = Some(Rc::new(text)));
+                answer(id, set, t0, &marks)
+            }
             Err(message) => {
                 let o = Object::new();
                 set(&o, "kind", &"error".into());
@@ -231,8 +247,8 @@ async fn read_blob(
     Ok(())
 }
 
-/// Parses the inputs and builds the set.
-fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<TraceSet, parse::LoadError> {
+/// Parses the inputs and builds the set; the inputs are kept with where each span lies.
+fn build(id: f64, inputs: Vec<(String, Vec<u8>)>, marks: &Marks) -> Result<(TraceSet, LoadText), parse::LoadError> {
     if inputs.is_empty() {
         return Err(parse::LoadError::NoInput);
     }
@@ -246,9 +262,10 @@ fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<TraceSe
     }
     marks.mark("w_parsed");
     progress(id, &format!("Building the span tree ({} spans)", b.spans.len()), None);
+    let places = SpanPlaces::take(&mut b);
     let set = b.finish();
     marks.mark("w_built");
-    Ok(set)
+    Ok((set, LoadText { places, inputs: inputs.into_iter().map(|(_, bytes)| bytes).collect() }))
 }
 
 /// Sends the set to the page as a snapshot (transferred, not copied) and keeps the set.

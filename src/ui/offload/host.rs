@@ -60,7 +60,8 @@ fn analyze(id: f64, text: String) {
             Ok(req) => ANSWERER.with(|a| {
                 let mut a = a.borrow_mut();
                 if a.as_ref().is_none_or(|(id, _)| *id != load_id) {
-                    *a = Some((load_id, Answerer::new()));
+                    let answerer = crate::ui::worker::load_text().map_or_else(Answerer::new, Answerer::with_text);
+                    *a = Some((load_id, answerer));
                 }
                 match a.as_mut() {
                     Some((_, answerer)) => answerer.answer(set, &req),
