@@ -13,7 +13,8 @@
 //!
 //! The worker reads the files itself, streaming each one straight into its own memory, so
 //! the page never holds their bytes. It keeps the last set it built ([`with_set`]) and its
-//! inputs' bytes ([`load_text`], for a span's raw JSON), and a
+//! inputs' `Blob`s with where each span lies in them ([`load_blobs`], for a span's raw
+//! JSON, read back a slice at a time), and a
 //! newer load stops an older one that is still reading. While idle after start it parses
 //! small generated traces ([`warm_up`]), so that the browser has optimized the parsers
 //! before the first real file arrives.
@@ -34,7 +35,6 @@ use crate::parse::places::SpanPlaces;
 use crate::synth::{self, GenFormat, GenOptions};
 use crate::ui::memory::Prefault;
 use crate::ui::util::{js_error_text, set};
-use crate::view_model::tabs::raw::LoadText;
 
 /// The worker's `onmessage` callback, owned for the worker's lifetime.
 type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
@@ -47,15 +47,21 @@ thread_local! {
     /// The set of the last load that finished, with its load id, kept for later requests
     /// about it (the analysis tabs', `ui::offload::host`).
     static SET: RefCell<Option<(f64, TraceSet)>> = const { RefCell::new(None) };
-    /// The inputs of that load and where each span lies in them, for the raw JSON of a span.
-    /// Keeping them costs no more at the peak: they were held while the set was built.
-    static TEXT: RefCell<Option<Rc<LoadText>>> = const { RefCell::new(None) };
+    /// The inputs of that load (their `Blob`s, which the page keeps too: no bytes are held)
+    /// and where each span lies in them, for the raw JSON of a span.
+    static TEXT: RefCell<Option<Rc<LoadBlobs>>> = const { RefCell::new(None) };
     /// The message handler, owned for the worker's lifetime.
     static HANDLER: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
 }
 
-/// The inputs of the last finished load, if they are kept.
-pub fn load_text() -> Option<Rc<LoadText>> {
+/// The inputs of a load as `Blob`s, in load order, with where each span lies in them.
+pub struct LoadBlobs {
+    pub places: SpanPlaces,
+    pub blobs: Vec<Option<Blob>>,
+}
+
+/// The inputs of the last finished load.
+pub fn load_blobs() -> Option<Rc<LoadBlobs>> {
     TEXT.with(|t| t.borrow().clone())
 }
 
@@ -154,9 +160,10 @@ fn handle(ev: MessageEvent) {
             return; // A newer load replaced this one; it answers instead.
         }
         marks.mark("w_read");
-        match read.and_then(|inputs| build(id, inputs, &marks).map_err(|e| e.to_string())) {
-            Ok((set, text)) => {
-                TEXT.with(|t| *t.borrow_mut() = Some(Rc::new(text)));
+        match read.and_then(|bytes| build(id, &bytes, &marks).map_err(|e| e.to_string())) {
+            Ok((set, places)) => {
+                let blobs = inputs.iter().map(|(_, b)| b.clone()).collect();
+                TEXT.with(|t| *t.borrow_mut() = Some(Rc::new(LoadBlobs { places, blobs })));
                 answer(id, set, t0, &marks)
             }
             Err(message) => {
@@ -247,8 +254,8 @@ async fn read_blob(
     Ok(())
 }
 
-/// Parses the inputs and builds the set; the inputs are kept with where each span lies.
-fn build(id: f64, inputs: Vec<(String, Vec<u8>)>, marks: &Marks) -> Result<(TraceSet, LoadText), parse::LoadError> {
+/// Parses the inputs and builds the set, with where each span lies in its input.
+fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<(TraceSet, SpanPlaces), parse::LoadError> {
     if inputs.is_empty() {
         return Err(parse::LoadError::NoInput);
     }
@@ -265,7 +272,7 @@ fn build(id: f64, inputs: Vec<(String, Vec<u8>)>, marks: &Marks) -> Result<(Trac
     let places = SpanPlaces::take(&mut b);
     let set = b.finish();
     marks.mark("w_built");
-    Ok((set, LoadText { places, inputs: inputs.into_iter().map(|(_, bytes)| bytes).collect() }))
+    Ok((set, places))
 }
 
 /// Sends the set to the page as a snapshot (transferred, not copied) and keeps the set.

@@ -1,18 +1,20 @@
-//! The raw JSON of one span, for the detail panel's two tabs: a set, where its spans lie
-//! in their inputs and the inputs' bytes ([`LoadText`]) in; the span's exact input text
-//! (with where the parts its object does not hold are written) and the span as Clew
-//! normalized it ([`RawSpanData`]) out.
+//! The raw JSON of one span, for the detail panel's two tabs: a set and where its spans
+//! lie in their inputs in; the span's exact input text (with where the parts its object
+//! does not hold are written) and the span as Clew normalized it ([`RawSpanData`]) out.
+//! The objects are read in two steps, so that the worker can read them from the inputs'
+//! `Blob`s (which the page keeps anyway) instead of holding the inputs' bytes; natively
+//! the bytes are at hand ([`LoadText`]).
 //!
 //! ```text
-//! span ─▶ SpanPlaces::place ─▶ (input, offset) ─▶ object_text(bytes) ─▶ InputText + notes
-//!      └▶ model fields ─▶ normalized JSON (pretty, input order of attributes)
+//! span ─▶ objects_to_read (SpanPlaces) ─▶ (input, offset) ─▶ read: object_text(bytes or a Blob's slice)
+//!      ─▶ answer_from ─▶ InputText + notes;  model fields ─▶ normalized JSON (input order of attributes)
 //! ```
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{span_flags, Attr, LinkKind, Range32, Span, TraceSet, NO_SPAN};
-use crate::parse::places::{object_text, SpanPlaces};
+use crate::parse::places::{object_text, Place, SpanPlaces};
 
 /// The inputs of one load as the worker keeps them: their bytes, in load order (as
 /// `TraceSet::sources`), and where each span's object starts.
@@ -63,32 +65,49 @@ pub struct RawSpanData {
     pub normalized: String,
 }
 
-/// The raw JSON of span `span` (index into `set.spans`); `text` is `None` when the
-/// inputs were not kept.
+/// A span's object as read from its input: the span, where it lies, its exact text.
+pub type ReadObject = (u32, Place, String);
+
+/// The objects to read for the raw JSON of `span`: its own, then the other halves of a
+/// shared RPC span (each with a known place).
+pub fn objects_to_read(set: &TraceSet, places: &SpanPlaces, span: u32) -> Vec<(u32, Place)> {
+    let Some(s) = set.spans.get(span as usize) else { return Vec::new() };
+    let own = places.place(set, span).map(|p| (span, p));
+    let halves = shared_halves(set, span, s).into_iter().filter_map(|(o, _)| places.place(set, o).map(|p| (o, p)));
+    own.into_iter().chain(halves).collect()
+}
+
+/// The raw JSON of span `span` (index into `set.spans`) over inputs kept in memory; `text`
+/// is `None` when they were not kept.
 pub fn answer(set: &TraceSet, text: Option<&LoadText>, span: u32) -> RawSpanData {
-    let input = match (set.spans.get(span as usize), text) {
-        (None, _) => Err(format!("There is no span {span} in the loaded set.")),
-        (Some(_), None) => Err("The input text of this load is not kept, so its exact text cannot be shown.".to_string()),
-        (Some(s), Some(t)) => input_text(set, t, span, s),
+    let Some(t) = text else {
+        let why = "The input text of this load is not kept, so its exact text cannot be shown.".to_string();
+        return RawSpanData { span, input: Err(why), normalized: normalized_json(set, span) };
+    };
+    let read: Vec<ReadObject> = objects_to_read(set, &t.places, span)
+        .into_iter()
+        .filter_map(|(s, p)| Some((s, p, object_text(t.inputs.get(p.input)?, p.start)?.to_string())))
+        .collect();
+    answer_from(set, &t.places, span, &read)
+}
+
+/// The raw JSON of span `span`, from the objects read for it ([`objects_to_read`]).
+pub fn answer_from(set: &TraceSet, places: &SpanPlaces, span: u32, read: &[ReadObject]) -> RawSpanData {
+    let input = match set.spans.get(span as usize) {
+        None => Err(format!("There is no span {span} in the loaded set.")),
+        Some(_) if places.place(set, span).is_none() => Err("Clew did not record where this span lies in its input (its \
+            object's first key is written with escapes, or the object has no key), so its exact text cannot be shown."
+            .to_string()),
+        Some(s) => match read.iter().find(|(o, _, _)| *o == span) {
+            None => Err("The span's object could not be read from its input.".to_string()),
+            Some((_, place, object)) => Ok(input_text(set, span, s, *place, object, read)),
+        },
     };
     RawSpanData { span, input, normalized: normalized_json(set, span) }
 }
 
-/// The exact text of `span`'s object, `Err` saying why there is none.
-fn object_of<'t>(set: &TraceSet, text: &'t LoadText, span: u32) -> Result<(usize, u32, &'t str), String> {
-    let place = text.places.place(set, span).ok_or_else(|| {
-        "Clew did not record where this span lies in its input (its object's first key is written with escapes, \
-         or the object has no key), so its exact text cannot be shown."
-            .to_string()
-    })?;
-    let bytes = text.inputs.get(place.input).ok_or("The input this span was read from is not kept.")?;
-    let object = object_text(bytes, place.start).ok_or("The span's object could not be found in its input.")?;
-    Ok((place.input, place.start, object))
-}
-
-fn input_text(set: &TraceSet, text: &LoadText, span: u32, s: &Span) -> Result<InputText, String> {
-    let (input, offset, object) = object_of(set, text, span)?;
-    let source = set.sources.get(input);
+fn input_text(set: &TraceSet, span: u32, s: &Span, place: Place, object: &str, read: &[ReadObject]) -> InputText {
+    let source = set.sources.get(place.input);
     let format = source.map(|x| x.format.as_str()).unwrap_or("");
     let mut notes = Vec::new();
     let mut related = Vec::new();
@@ -114,21 +133,20 @@ fn input_text(set: &TraceSet, text: &LoadText, span: u32, s: &Span) -> Result<In
         _ => {}
     }
     // A Zipkin shared RPC span: the client and server halves are two objects with one id.
-    let halves = shared_halves(set, span, s);
-    for (other, what) in halves {
+    for (other, what) in shared_halves(set, span, s) {
         notes.push(format!("This span is the {what} of a shared RPC span whose other half is written as its own object, shown below."));
-        if let Ok((i, off, t)) = object_of(set, text, other) {
-            let name = set.sources.get(i).map(|x| x.name.as_str()).unwrap_or("");
-            related.push((format!("The other half, at byte {off} of {name}"), t.to_string()));
+        if let Some((_, p, t)) = read.iter().find(|(o, _, _)| *o == other) {
+            let name = set.sources.get(p.input).map(|x| x.name.as_str()).unwrap_or("");
+            related.push((format!("The other half, at byte {} of {name}", p.start), t.clone()));
         }
     }
-    Ok(InputText {
+    InputText {
         source: source.map(|x| x.name.clone()).unwrap_or_default(),
-        offset: u64::from(offset),
+        offset: u64::from(place.start),
         text: object.to_string(),
         notes,
         related,
-    })
+    }
 }
 
 /// The other halves of a shared RPC span `span`, with what `span` is: its parent when it
