@@ -10,6 +10,7 @@ use crate::ui::context::use_ui;
 use crate::ui::focus;
 use crate::ui::offload::channel::channel;
 use crate::ui::util::copy_text;
+use crate::view_model::a11y::tab_step;
 use crate::view_model::tabs::raw::{self, RawSpanData};
 use crate::view_model::tabs::{Request, Response};
 
@@ -105,17 +106,9 @@ pub fn RawJson(span: u32, state: RawState) -> impl IntoView {
     });
     let on_key = move |e: ev::KeyboardEvent| {
         let cur = RawTab::ALL.iter().position(|&t| t == tab.get_untracked()).unwrap_or(0);
-        let n = RawTab::ALL.len();
-        let next = match e.key().as_str() {
-            "ArrowRight" => (cur + 1) % n,
-            "ArrowLeft" => (cur + n - 1) % n,
-            "Home" => 0,
-            "End" => n - 1,
-            _ => return,
-        };
+        let Some(t) = tab_step(&e.key(), cur, RawTab::ALL.len()).and_then(|i| RawTab::ALL.get(i).copied()) else { return };
         e.prevent_default();
         e.stop_propagation();
-        let t = RawTab::ALL[next];
         tab.set(t);
         focus::focus_by_id(&format!("raw-tab-{}", t.name()));
     };
