@@ -1,6 +1,6 @@
 // Accessibility (issue 15): axe-core (tools/node_modules/axe-core, injected into the page)
 // audits every tab of the demo and of a multi-trace load (its trace list and both comparisons first, and the Agents section of an
-// agent trace), with the detail panel and a dialog open, in the light and the dark theme,
+// agent trace), with the detail panel (and its raw JSON tabs) and a dialog open, in the light and the dark theme,
 // and fails on any serious or critical
 // violation; the graph also with a node focused and with an edge focused (the rest
 // dimmed, labels still AA). A keyboard-only test loads the demo, opens a span's detail,
@@ -93,6 +93,14 @@ async function auditTabs(page, label) {
   await page.locator('[data-testid="span-row"]').nth(1).click();
   await page.waitForSelector('[data-testid="detail"]');
   found.push(...await audit(page, `${label} waterfall + detail`));
+  // The raw JSON section open, on each of its two tabs.
+  if ((await page.getAttribute('[data-testid="raw-json-toggle"]', 'aria-expanded')) !== 'true') await page.click('[data-testid="raw-json-toggle"]');
+  await page.waitForSelector('[data-testid="raw-json"][data-ready="1"] [data-testid="raw-json-text"]');
+  found.push(...await audit(page, `${label} detail + raw JSON input`));
+  await page.click('[data-testid="raw-json-tab-normalized"]');
+  await page.waitForSelector('[data-testid="raw-json"][data-ready="1"] [data-testid="raw-json-text"]');
+  found.push(...await audit(page, `${label} detail + raw JSON normalized`));
+  await page.click('[data-testid="raw-json-tab-input"]');
   await page.click('[data-testid="detail-close"]');
   for (const tab of TABS) {
     await page.click(`[data-testid="tab-${tab}"]`);

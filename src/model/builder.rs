@@ -108,6 +108,12 @@ pub struct SetBuilder {
     pub spans: Vec<RawSpan>,
     pub warnings: Vec<RawWarning>,
     pub sources: Vec<Source>,
+    /// Per raw span, where its JSON object starts in its input (a byte offset), or
+    /// `u32::MAX` when that is not known; filled by the readers (`parse::places`).
+    pub span_at: Vec<u32>,
+    /// The address and length of the input being read, to turn text borrowed from it
+    /// into offsets (`parse::read_input` sets it).
+    pub reading: (usize, usize),
     /// The empty scope, created on demand.
     empty_scope: Option<u32>,
     /// The most entries per arena (see [`SetBuilder::check_arenas`]).

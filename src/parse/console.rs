@@ -24,10 +24,12 @@
 
 use std::collections::HashMap;
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::docs::{read_docs, DocReader, Mark};
 use super::ids::{span_id, TraceIdCache};
+use super::places;
 use super::span::{new_span, SpanNotes};
 use super::time::parse_rfc3339_ns;
 use super::ReadError;
@@ -49,15 +51,17 @@ struct ConsoleDocs {
 
 impl<'a> DocReader<'a> for ConsoleDocs {
     fn read_doc(&mut self, b: &mut SetBuilder, text: &'a str) -> Result<(), serde_json::Error> {
-        let doc: Value = serde_json::from_str(text)?;
-        let mut ignored = 0u32;
-        let items: Vec<&Value> = match &doc {
-            Value::Array(items) => items.iter().collect(),
-            other => vec![other],
+        // Each item's text is kept, for where its span lies in the input.
+        let items: Vec<(&'a str, Value)> = if text.trim_start().starts_with('[') {
+            let raw: Vec<&'a RawValue> = serde_json::from_str(text)?;
+            raw.into_iter().map(|r| serde_json::from_str(r.get()).map(|v| (r.get(), v))).collect::<Result<_, _>>()?
+        } else {
+            vec![(text.trim(), serde_json::from_str(text)?)]
         };
-        for item in items {
-            match item {
-                Value::Object(span) => self.span(b, span),
+        let mut ignored = 0u32;
+        for (item, value) in &items {
+            match value {
+                Value::Object(span) => self.span(b, span, places::first_key_of(item)),
                 Value::Null => {}
                 _ => ignored += 1,
             }
@@ -167,7 +171,8 @@ impl ConsoleDocs {
         r
     }
 
-    fn span(&mut self, b: &mut SetBuilder, m: &Map<String, Value>) {
+    /// One span object; `at` is the text of its first key, for its place in the input.
+    fn span(&mut self, b: &mut SetBuilder, m: &Map<String, Value>, at: Option<&str>) {
         let mut notes = SpanNotes::default();
         let empty = Map::new();
         let ctx = m.get("context").and_then(Value::as_object).unwrap_or(&empty);
@@ -215,7 +220,8 @@ impl ConsoleDocs {
         span.links = self.links(b, m.get("links"), &mut notes);
         span.resource = self.resource(b, m.get("resource").and_then(Value::as_object));
         span.scope = b.empty_scope();
-        notes.push_span(b, span);
+        let raw = notes.push_span(b, span);
+        places::note(b, raw, at);
     }
 
     fn events(&mut self, b: &mut SetBuilder, v: Option<&Value>, start: Option<u64>, notes: &mut SpanNotes) -> Range32 {

@@ -143,6 +143,7 @@ impl Mark {
     }
     pub(crate) fn restore(&self, b: &mut SetBuilder) {
         b.spans.truncate(self.spans);
+        b.span_at.truncate(self.spans);
         b.attrs.truncate(self.attrs);
         b.values.truncate(self.values);
         b.events.truncate(self.events);

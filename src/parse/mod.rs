@@ -9,8 +9,8 @@
 //!
 //! The readers share, one job a module: `scalars` and `lax` (JSON values of any type),
 //! `time` (wire times), `ids` (id decoding), `docs` (documents, JSON Lines and the
-//! array walker) and `span` (status, attributes, event times, span warnings). No
-//! reader imports from another.
+//! array walker), `span` (status, attributes, event times, span warnings) and `places`
+//! (where each span's object lies in its input). No reader imports from another.
 // Readers never index: input-derived positions are looked up with `.get()`. Tests may
 // index, as a panic there is a failing test.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
@@ -22,6 +22,7 @@ mod ids;
 mod jaeger;
 mod lax;
 mod otlp;
+pub mod places;
 mod scalars;
 mod span;
 mod time;
@@ -153,6 +154,7 @@ pub fn read_input(b: &mut SetBuilder, name: &str, bytes: &[u8], forced: Option<F
             limit_mb: (MAX_INPUT_BYTES / (1024 * 1024)) as u64,
         });
     }
+    let input = bytes;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(|c| c.is_ascii_whitespace()) {
         return Err(LoadError::Empty { name: name.to_string() });
@@ -174,6 +176,7 @@ pub fn read_input(b: &mut SetBuilder, name: &str, bytes: &[u8], forced: Option<F
         },
     };
     let before = Mark::take(b);
+    b.reading = (input.as_ptr() as usize, input.len());
     let result = match format {
         Format::Otlp => otlp::read(b, text),
         Format::Jaeger => jaeger::read(b, text),
@@ -181,6 +184,7 @@ pub fn read_input(b: &mut SetBuilder, name: &str, bytes: &[u8], forced: Option<F
         Format::JaegerProto => jaeger::read_api_v2(b, text),
         Format::OtelConsole => console::read(b, text),
     };
+    b.reading = (0, 0);
     if let Err(e) = result {
         // Leave the builder as it was before this input.
         before.restore(b);
@@ -196,12 +200,18 @@ pub fn read_input(b: &mut SetBuilder, name: &str, bytes: &[u8], forced: Option<F
         return Err(LoadError::NoSpans { name: name.to_string(), format: format.label() });
     }
     let added = u32::try_from(added).map_err(|_| too_many("spans"))?;
+    places::settle(b, input, before.spans());
     b.add_source(name, format.as_str(), added);
     Ok(format)
 }
 
 /// Loads several inputs into one set; fragments of one trace id merge.
 pub fn load(inputs: &[(&str, &[u8])], forced: Option<Format>) -> Result<TraceSet, LoadError> {
+    load_placed(inputs, forced).map(|(set, _)| set)
+}
+
+/// Loads several inputs into one set, with where each span's object lies in its input.
+pub fn load_placed(inputs: &[(&str, &[u8])], forced: Option<Format>) -> Result<(TraceSet, places::SpanPlaces), LoadError> {
     if inputs.is_empty() {
         return Err(LoadError::NoInput);
     }
@@ -209,5 +219,6 @@ pub fn load(inputs: &[(&str, &[u8])], forced: Option<Format>) -> Result<TraceSet
     for (name, bytes) in inputs {
         read_input(&mut b, name, bytes, forced)?;
     }
-    Ok(b.finish())
+    let places = places::SpanPlaces::take(&mut b);
+    Ok((b.finish(), places))
 }

@@ -30,6 +30,7 @@ use serde::Deserialize;
 use super::docs::{read_docs, run_seed, DocReader, Mark, NodeSeed, Nodes};
 use super::ids::{span_id, TraceIdCache};
 use super::lax::Lax;
+use super::places::{self, FirstKey};
 use super::scalars::{clip, skip_map, skip_seq, visit_nulls, visit_scalars, Num, Scalar, Text};
 use super::span::{attrs_in, extend_attrs, fix_event_times, new_span, otel_status, Keys, SpanNotes, NO_TIME};
 use super::time::{us_num_to_ns, Parsed};
@@ -236,6 +237,8 @@ struct ZAcc<'a> {
     tags: Option<ZTagsOut>,
     shared: Scalar<'a>,
     any_key: bool,
+    /// The text of the object's first key, for its place in the input.
+    at: Option<&'a str>,
 }
 
 /// Arrays (of spans or of traces) are walked; every object is a span.
@@ -247,7 +250,8 @@ impl<'a> Nodes<'a> for ZCtx<'_> {
     fn object<A: MapAccess<'a>>(&mut self, mut map: A) -> Result<(), A::Error> {
         let ctx = self;
         let mut acc = ZAcc::default();
-        while let Some(key) = map.next_key::<ZKey>()? {
+        let mut first = FirstKey::default();
+        while let Some(key) = first.next_key::<ZKey, _>(&mut map)? {
             match key {
                 ZKey::TraceId => acc.trace_id = map.next_value()?,
                 ZKey::Id => acc.id = map.next_value()?,
@@ -269,6 +273,7 @@ impl<'a> Nodes<'a> for ZCtx<'_> {
             acc.any_key = true;
         }
         if acc.any_key {
+            acc.at = first.text();
             emit_span(ctx, acc);
         } else {
             ctx.ignored += 1;
@@ -488,7 +493,8 @@ fn emit_span(ctx: &mut ZCtx<'_>, acc: ZAcc<'_>) {
         service = s;
     }
     span.resource = ctx.resource(&service, local);
-    notes.push_span(ctx.b, span);
+    let raw = notes.push_span(ctx.b, span);
+    places::note(ctx.b, raw, acc.at);
 }
 
 /// The span with its ids decoded; an all-zero parent id means "no parent".

@@ -1,5 +1,6 @@
 //! The span detail panel: the selected span in, its fields, attributes (span /
-//! resource / scope, with copy), events, links and warnings out — all as text nodes.
+//! resource / scope, with copy), events, links, warnings and its raw JSON
+//! ([`crate::ui::raw_json`]) out — all as text nodes.
 
 use leptos::prelude::*;
 
@@ -10,6 +11,7 @@ use crate::ui::context::use_ui;
 use crate::ui::focus;
 use crate::ui::links::SpanLinks;
 use crate::ui::llm::span_section::LlmSpanSection;
+use crate::ui::raw_json::{RawJson, RawState};
 use crate::ui::util::copy_text;
 
 /// Attributes as (key, value text) pairs.
@@ -56,6 +58,7 @@ fn AttrTable(title: String, pairs: Vec<(String, String)>, json: String, testid: 
 #[component]
 pub fn DetailPanel() -> impl IntoView {
     let ui = use_ui();
+    let raw_state = RawState::default();
     let body = move || {
         let span = ui.app.selected.get()?;
         let loaded = ui.app.loaded.get()?;
@@ -226,6 +229,7 @@ pub fn DetailPanel() -> impl IntoView {
                 <h4>"Links "<span class="n">{format!("({n_links})")}</span></h4>
                 {if n_links == 0 { view! { <p class="none">"none"</p> }.into_any() } else { view! { <ul>{links}</ul> }.into_any() }}
             </section>
+            <RawJson span=span state=raw_state/>
         })
     };
     view! {

@@ -8,7 +8,7 @@
 //! ```
 //!
 //! * [`context`]: the shared [`context::Ui`] context; [`state`]: the app's signals;
-//! * [`app`]: the shell (top bar, dialogs, session); [`header`], [`detail`]; [`controls`];
+//! * [`app`]: the shell (top bar, dialogs, session); [`header`], [`detail`] (with [`raw_json`]); [`controls`];
 //! * [`traces`]: the trace list of a multi-trace load (filter, scatter, comparisons);
 //! * [`waterfall`], [`analysis`] (critical path, graph, patterns, stats), [`llm`]: the views;
 //!   [`lists`]: the virtual tables and lists they share;
@@ -36,6 +36,7 @@ pub mod llm;
 pub mod loader;
 pub mod memory;
 pub mod offload;
+pub mod raw_json;
 pub mod share;
 pub mod state;
 pub mod traces;

@@ -14,12 +14,15 @@
 //! ```
 //!
 //! The worker reads the files itself, streaming each one straight into its own memory, so
-//! the page never holds their bytes. It keeps the last set it built ([`with_set`]), and a
+//! the page never holds their bytes. It keeps the last set it built ([`with_set`]) and its
+//! inputs' `Blob`s with where each span lies in them ([`load_blobs`], for a span's raw
+//! JSON, read back a slice at a time), and a
 //! newer load stops an older one that is still reading. While idle after start it parses
 //! small generated traces ([`warm_up`]), so that the browser has optimized the parsers
 //! before the first real file arrives.
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -30,6 +33,7 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, ReadableStreamDefa
 use crate::model::builder::SetBuilder;
 use crate::model::{snapshot, TraceSet};
 use crate::parse;
+use crate::parse::places::SpanPlaces;
 use crate::synth::{self, GenFormat, GenOptions};
 use crate::ui::memory::Prefault;
 use crate::ui::util::{js_error_text, set};
@@ -45,8 +49,22 @@ thread_local! {
     /// The set of the last load that finished, with its load id, kept for later requests
     /// about it (the analysis tabs', `ui::offload::host`).
     static SET: RefCell<Option<(f64, TraceSet)>> = const { RefCell::new(None) };
+    /// The inputs of that load (their `Blob`s, which the page keeps too: no bytes are held)
+    /// and where each span lies in them, for the raw JSON of a span.
+    static TEXT: RefCell<Option<Rc<LoadBlobs>>> = const { RefCell::new(None) };
     /// The message handler, owned for the worker's lifetime.
     static HANDLER: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
+}
+
+/// The inputs of a load as `Blob`s, in load order, with where each span lies in them.
+pub struct LoadBlobs {
+    pub places: SpanPlaces,
+    pub blobs: Vec<Option<Blob>>,
+}
+
+/// The inputs of the last finished load.
+pub fn load_blobs() -> Option<Rc<LoadBlobs>> {
+    TEXT.with(|t| t.borrow().clone())
 }
 
 /// Runs `f` on the load id and the set of the last finished load, if there is one.
@@ -130,6 +148,7 @@ fn handle(ev: MessageEvent) {
     // The old set goes first (and what the analyses kept of it): the new one is read and
     // built in the memory it held.
     SET.with(|s| s.borrow_mut().take());
+    TEXT.with(|t| t.borrow_mut().take());
     crate::ui::offload::host::drop_results();
     let inputs: Vec<(String, Option<Blob>)> = (0..blobs.length())
         .map(|i| {
@@ -145,7 +164,11 @@ fn handle(ev: MessageEvent) {
         }
         marks.mark("w_read");
         match read.and_then(|bytes| build(id, &bytes, &marks).map_err(|e| e.to_string())) {
-            Ok(set) => answer(id, set, t0, &marks),
+            Ok((set, places)) => {
+                let blobs = inputs.iter().map(|(_, b)| b.clone()).collect();
+                TEXT.with(|t| *t.borrow_mut() = Some(Rc::new(LoadBlobs { places, blobs })));
+                answer(id, set, t0, &marks)
+            }
             Err(message) => {
                 let o = Object::new();
                 set(&o, "kind", &"error".into());
@@ -246,8 +269,8 @@ async fn read_blob(
     Ok(())
 }
 
-/// Parses the inputs and builds the set.
-fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<TraceSet, parse::LoadError> {
+/// Parses the inputs and builds the set, with where each span lies in its input.
+fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<(TraceSet, SpanPlaces), parse::LoadError> {
     if inputs.is_empty() {
         return Err(parse::LoadError::NoInput);
     }
@@ -261,9 +284,10 @@ fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<TraceSe
     }
     marks.mark("w_parsed");
     progress(id, &format!("Building the span tree ({})", crate::format::count(b.spans.len() as u64, "span")), None);
+    let places = SpanPlaces::take(&mut b);
     let set = b.finish();
     marks.mark("w_built");
-    Ok(set)
+    Ok((set, places))
 }
 
 /// Sends the set to the page as a snapshot (transferred, not copied) and keeps the set.

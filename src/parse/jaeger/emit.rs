@@ -83,6 +83,7 @@ pub(super) fn emit_span<'a>(ctx: &mut Ctx<'a, '_>, acc: SpanAcc<'a>) {
         }
     }
     let raw = notes.push_span(ctx.b, span);
+    crate::parse::places::note(ctx.b, raw, acc.at);
     if let Some(frame) = ctx.frames.last_mut() {
         if frame.first_span.is_none() {
             frame.first_span = Some(raw);

@@ -44,6 +44,7 @@ use serde::Deserialize;
 use super::docs::{read_docs, run_seed, DocReader, Mark, NodeSeed, Nodes};
 use super::ids::TraceIdCache;
 use super::lax::{Lax, LaxList};
+use super::places::FirstKey;
 use super::scalars::{Num, Scalar, Text};
 use super::span::Keys;
 use super::ReadError;
@@ -196,6 +197,8 @@ struct SpanAcc<'a> {
     flags: Num,
     /// A key only spans have was seen.
     span_keys: bool,
+    /// The text of the object's first key, for its place in the input.
+    at: Option<&'a str>,
 }
 
 /// Any object is a trace, an envelope or a span: container keys are walked, span keys
@@ -212,7 +215,8 @@ impl<'a> Nodes<'a> for Ctx<'a, '_> {
         let mut pushed_frame = false;
         let mut processes: Option<ProcMap<'a>> = None;
         let mut api_errors: LaxList<Lax<ApiError<'a>>> = LaxList::default();
-        while let Some(key) = map.next_key::<NodeKey>()? {
+        let mut first = FirstKey::default();
+        while let Some(key) = first.next_key::<NodeKey, _>(&mut map)? {
             match key {
                 NodeKey::TraceId => acc.trace_id = map.next_value()?,
                 NodeKey::SpanId => {
@@ -291,6 +295,7 @@ impl<'a> Nodes<'a> for Ctx<'a, '_> {
         } else if acc.span_keys
             || (!matches!(acc.trace_id, Text::Null) && (!acc.start.is_null() || !acc.duration.is_null()))
         {
+            acc.at = first.text();
             emit_span(ctx, acc);
         } else {
             ctx.ignored += 1;

@@ -23,6 +23,7 @@ use serde::Deserialize;
 use super::docs::{read_docs, run_seed, DocReader};
 use super::ids;
 use super::lax::LooseVec;
+use super::places::{self, FirstKey};
 use super::scalars::{skip_map, Num, Scalar, Text};
 use super::span::attrs_in;
 use super::ReadError;
@@ -390,7 +391,8 @@ impl<'de> Visitor<'de> for SpanSeed<'_> {
         let mut events: Option<Range32> = None;
         let mut links: Option<Range32> = None;
         let mut bad_links: Vec<String> = Vec::new();
-        while let Some(key) = map.next_key::<SpanKey>()? {
+        let mut first = FirstKey::default();
+        while let Some(key) = first.next_key::<SpanKey, _>(&mut map)? {
             match key {
                 SpanKey::TraceId => f.trace_id = map.next_value()?,
                 SpanKey::SpanId => f.span_id = map.next_value()?,
@@ -420,13 +422,14 @@ impl<'de> Visitor<'de> for SpanSeed<'_> {
         let attrs = attrs.unwrap_or(empty(b.attrs.len()));
         let events = events.unwrap_or(empty(b.events.len()));
         let links = links.unwrap_or(empty(b.links.len()));
-        finish_span(b, f, SpanParts { attrs, events, links, bad_links, resource: self.resource, scope: self.scope });
+        let parts = SpanParts { attrs, events, links, bad_links, resource: self.resource, scope: self.scope, at: first.text() };
+        finish_span(b, f, parts);
         Ok(())
     }
 }
 
 /// What a span object put into the arenas while it was read.
-struct SpanParts {
+struct SpanParts<'a> {
     attrs: Range32,
     events: Range32,
     links: Range32,
@@ -434,10 +437,12 @@ struct SpanParts {
     bad_links: Vec<String>,
     resource: u32,
     scope: u32,
+    /// The text of the object's first key, for its place in the input.
+    at: Option<&'a str>,
 }
 
 /// Turns the gathered fields of one span into a raw span and its warnings.
-fn finish_span(b: &mut SetBuilder, f: SpanFields<'_>, parts: SpanParts) {
+fn finish_span(b: &mut SetBuilder, f: SpanFields<'_>, parts: SpanParts<'_>) {
     let mut bad_ids: Vec<String> = Vec::new();
     let (trace_id, ok) = ids::trace_id(f.trace_id.or_empty(), IdEncoding::HexOrBase64, b);
     if !ok {
@@ -499,6 +504,7 @@ fn finish_span(b: &mut SetBuilder, f: SpanFields<'_>, parts: SpanParts) {
         raw.flags |= span_flags::INVALID_ID;
     }
     let idx = b.push_span(raw);
+    places::note(b, idx, parts.at);
     if !bad_ids.is_empty() {
         b.warn(
             WarningKind::InvalidId,

@@ -72,14 +72,7 @@ fn Tabs() -> impl IntoView {
     // Tab reaches each of them too.
     let on_key = move |ev: ev::KeyboardEvent| {
         let cur = Tab::ALL.iter().position(|&t| t == ui.app.tab.get_untracked()).unwrap_or(0);
-        let n = Tab::ALL.len();
-        let next = match ev.key().as_str() {
-            "ArrowRight" => (cur + 1) % n,
-            "ArrowLeft" => (cur + n - 1) % n,
-            "Home" => 0,
-            "End" => n - 1,
-            _ => return,
-        };
+        let Some(next) = crate::view_model::a11y::tab_step(&ev.key(), cur, Tab::ALL.len()) else { return };
         ev.prevent_default();
         ev.stop_propagation();
         let t = Tab::ALL[next];

@@ -32,6 +32,7 @@ use crate::view_model::tabs::llm::{
 };
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest};
 use crate::view_model::tabs::spans::{self, SpanBase};
+use crate::view_model::tabs::raw::{self, LoadText};
 use crate::view_model::tabs::{critical_path as cp, flame, graph, llm_charts, patterns as pat, stats as st, traces, ListScope, Request, Response};
 
 /// A few recent results, the most recent last.
@@ -107,6 +108,8 @@ pub struct Answerer {
     flame: Recent<Vec<u32>, PathTotals>,
     /// The traces the list's filter keeps, with their own answerer, for set-wide requests.
     filtered: Option<Box<Filtered>>,
+    /// The inputs of the load and where its spans lie in them, for the raw JSON of a span.
+    text: Option<Rc<LoadText>>,
 }
 
 /// A filter's traces as a set of their own.
@@ -144,7 +147,13 @@ impl Answerer {
             summaries: Recent::new(2),
             filtered: None,
             flame: Recent::new(1),
+            text: None,
         }
+    }
+
+    /// An answerer that can also show the spans' input text.
+    pub fn with_text(text: Rc<LoadText>) -> Answerer {
+        Answerer { text: Some(text), ..Answerer::new() }
     }
 
     /// The response to `req` over `set` (the set this answerer was made for).
@@ -238,6 +247,7 @@ impl Answerer {
             }
             Request::TraceListCsv { order, found, prices } => Response::Text(traces::list_csv(&self.summaries(set, prices).0, order, found)),
             Request::GraphSpansCsv { spans } => Response::Text(crate::view_model::graph_spans::node_spans_csv(set, spans)),
+            Request::RawSpan { span } => Response::RawSpan(raw::answer(set, self.text.as_deref(), *span)),
             Request::ExportOtlp { traces } => {
                 let e = crate::export::otlp::export(set, traces.as_deref());
                 Response::Export { json: e.json, id_changes: e.id_changes.iter().map(|c| c.line()).collect() }

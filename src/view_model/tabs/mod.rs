@@ -13,7 +13,8 @@
 //! * [`flame`]: the flame graph's frames for one viewport;
 //! * [`spans`]: the span table (filter, sort, attribute columns, CSV);
 //! * [`table`]: a window of table rows; [`llm_charts`]: the LLM charts, bounded;
-//! * [`traces`]: the trace list, its summaries and the two comparisons.
+//! * [`traces`]: the trace list, its summaries and the two comparisons;
+//! * [`raw`]: one span's exact input text and its normalized JSON, for the detail panel.
 
 pub mod answer;
 pub mod critical_path;
@@ -22,6 +23,7 @@ pub mod graph;
 pub mod llm;
 pub mod llm_charts;
 pub mod patterns;
+pub mod raw;
 pub mod spans;
 pub mod stats;
 pub mod table;
@@ -36,6 +38,7 @@ use crate::view_model::tabs::flame::{FlameData, FlameRequest};
 use crate::view_model::tabs::graph::{GraphData, GraphRequest, GraphTarget};
 use crate::view_model::tabs::llm::{AllPart, LlmAllData, LlmAllRequest, LlmCsvRequest, LlmTraceData, LlmTraceRequest};
 use crate::view_model::tabs::patterns::{PatternsData, PatternsRequest};
+use crate::view_model::tabs::raw::RawSpanData;
 use crate::view_model::tabs::spans::{SpansData, SpansRequest};
 use crate::view_model::tabs::stats::{StatsCharts, StatsChartsRequest, StatsRequest};
 use crate::analysis::many::diff::DiffRow;
@@ -94,6 +97,8 @@ pub enum Request {
     GraphSpansCsv { spans: Vec<u32> },
     /// The findings of a trace (of the kind asked for) as CSV (its `rows` are ignored).
     PatternsCsv(PatternsRequest),
+    /// One span's exact input text and normalized JSON (index into `set.spans`).
+    RawSpan { span: u32 },
 }
 
 /// What the worker answers.
@@ -116,6 +121,7 @@ pub enum Response {
     AggregateFlame(AggregateFlameData),
     Flame(FlameData),
     SpanTable(SpansData),
+    RawSpan(RawSpanData),
     /// A file's text (CSV).
     Text(String),
     /// An OTLP JSON export and the ids it re-encoded, one line each.
@@ -147,7 +153,7 @@ impl Request {
             | Request::StatsCsv(_) | Request::CriticalPathCsv { .. } | Request::PatternsCsv(_) | Request::GraphSpansCsv { .. } | Request::TraceListCsv { .. }
             | Request::ExportOtlp { .. }
             | Request::TraceSummaries(_) | Request::TraceList(_) | Request::Diff { .. } | Request::Cohort(_)
-            | Request::AggregateFlame { .. } | Request::AggregateFlameSpans { .. } => {}
+            | Request::AggregateFlame { .. } | Request::AggregateFlameSpans { .. } | Request::RawSpan { .. } => {}
         }
         r
     }
