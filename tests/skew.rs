@@ -255,3 +255,30 @@ fn every_corpus_file_comes_back_unchanged_after_apply_and_restore() {
     }
     assert!(moved > 0, "the corpus has cross-service skew to adjust");
 }
+
+fn clew_analyze(args: &[&str], file: &std::path::Path) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clew")).arg("analyze").args(args).arg(file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn clew_analyze_adjusts_by_default_and_keeps_raw_times_with_no_skew_adjust() {
+    let dir = std::env::temp_dir().join(format!("clew-skew-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("skewed.json");
+    std::fs::write(&file, otlp_text(&SKEWED)).unwrap();
+    let text = clew_analyze(&[], &file);
+    assert!(text.contains("times adjusted for clock skew (1 span moved)"), "{text}");
+    assert!(text.contains("[skew_adjusted] span ccccccccccccccc3 (pay ccccccccccccccc3) shifted +540 ms"), "{text}");
+    let raw = clew_analyze(&["--no-skew-adjust"], &file);
+    assert!(raw.contains("times as recorded (no clock-skew adjustment)"), "{raw}");
+    assert!(!raw.contains("skew_adjusted"), "{raw}");
+    let json: serde_json::Value = serde_json::from_str(&clew_analyze(&["--json"], &file)).unwrap();
+    assert_eq!(json["skew"], serde_json::json!({"adjusted": true, "spans_moved": 1}));
+    assert_eq!(json["traces"][0]["start_ns"], (T0_MS - 5) * 1_000_000);
+    let json: serde_json::Value = serde_json::from_str(&clew_analyze(&["--json", "--no-skew-adjust"], &file)).unwrap();
+    assert_eq!(json["skew"], serde_json::json!({"adjusted": false, "spans_moved": 0}));
+    assert_eq!(json["traces"][0]["start_ns"], (T0_MS - 500) * 1_000_000);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
