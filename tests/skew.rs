@@ -282,3 +282,18 @@ fn clew_analyze_adjusts_by_default_and_keeps_raw_times_with_no_skew_adjust() {
     assert_eq!(json["traces"][0]["start_ns"], (T0_MS - 500) * 1_000_000);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_export_of_an_adjusted_set_writes_the_recorded_times() {
+    let raw = skewed_set();
+    let mut set = raw.clone();
+    skew::apply(&mut set);
+    let doc = clew::export::otlp::export(&set, None).json;
+    let back = clew::parse::load(&[("back.json", doc.as_bytes())], None).unwrap();
+    let times = |set: &TraceSet| {
+        let mut t: Vec<(String, u64, u64)> = set.spans.iter().map(|s| (set.name_of(s).to_string(), s.start_ns, s.duration_ns)).collect();
+        t.sort();
+        t
+    };
+    assert_eq!(times(&back), times(&raw));
+}

@@ -191,6 +191,14 @@ pub fn DetailPanel() -> impl IntoView {
         if warnings.is_empty() && s.has(span_flags::CLOCK_SKEW) {
             warnings.push("clock skew: this span starts before its parent".into());
         }
+        // A span of a moved subtree: its own warning is on the span that moved.
+        let shift_ns = set.skew.shift_of(span);
+        if shift_ns != 0 && !s.has(span_flags::SKEW_ADJUSTED) {
+            warnings.push(format!(
+                "shifted {} with its ancestor's subtree (clock skew adjusted)",
+                crate::analysis::skew::shift_text(shift_ns)
+            ));
+        }
         let warn_view = (!warnings.is_empty()).then(|| {
             view! {
                 <section class="warnings" data-testid="detail-warnings">

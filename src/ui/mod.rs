@@ -37,6 +37,7 @@ pub mod loader;
 pub mod memory;
 pub mod offload;
 pub mod share;
+pub mod skew;
 pub mod state;
 pub mod traces;
 pub mod util;

@@ -9,6 +9,7 @@
 //! page ◀──{kind:"warm", snapshot}                            (a warm-up set, for the page's decoder)
 //! page ──{kind:"analyze", id, load_id, request}──▶ worker    (an analysis tab's, `ui::offload::host`)
 //! page ◀──{kind:"answer", id, load_id, response, ms}
+//! page ──{kind:"skew", load_id, new_id, on}──▶ worker       (clock-skew toggle, `ui::skew`)
 //! ```
 //!
 //! The worker reads the files itself, streaming each one straight into its own memory, so
@@ -115,6 +116,11 @@ fn handle(ev: MessageEvent) {
     let get = |k: &str| Reflect::get(&data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     match get("kind").as_string().as_deref() {
         Some("load") => {}
+        Some("skew") => {
+            let (Some(load_id), Some(new_id)) = (get("load_id").as_f64(), get("new_id").as_f64()) else { return };
+            skew(load_id, new_id, get("on").as_bool().unwrap_or(true));
+            return;
+        }
         _ => return,
     }
     let id = get("id").as_f64().unwrap_or(0.0);
@@ -153,6 +159,21 @@ fn handle(ev: MessageEvent) {
         }
         BUSY.with(|b| b.set(false));
     });
+}
+
+/// Adjusts the kept set for clock skew (or takes the adjustment out) when it is set
+/// `load_id`, which from now on answers as `new_id`; what was computed for it goes.
+fn skew(load_id: f64, new_id: f64, on: bool) {
+    let changed = SET.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some((id, set)) = s.as_mut().filter(|(id, _)| *id == load_id) else { return false };
+        crate::analysis::skew::set_adjusted(set, on);
+        *id = new_id;
+        true
+    });
+    if changed {
+        crate::ui::offload::host::drop_results();
+    }
 }
 
 /// Memory the parse, build and encode of an input use beyond the input itself, per input

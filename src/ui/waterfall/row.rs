@@ -44,6 +44,8 @@ pub struct RowData {
     /// The accessible name: "service, operation, duration, status".
     spoken: String,
     skew: Option<String>,
+    /// The clock-skew adjustment moved this span: its warning, with the shift.
+    shifted: Option<String>,
     cover: Vec<(f64, f64)>,
     ticks: Vec<f64>,
     crit_segments: Vec<(f64, f64)>,
@@ -87,11 +89,20 @@ pub fn row_data(v: &TraceView, span: u32, row: usize, cx: &RowCtx) -> Option<Row
             .map(|w| w.message.clone())
             .unwrap_or_else(|| "clock skew: this span starts before its parent".into())
     });
+    let shifted = s.has(span_flags::SKEW_ADJUSTED).then(|| {
+        let t = &set.traces[s.trace as usize];
+        set.trace_warnings(t)
+            .iter()
+            .find(|w| w.span == span && w.kind == crate::model::WarningKind::SkewAdjusted)
+            .map(|w| w.message.clone())
+            .unwrap_or_else(|| "shifted into its parent's window (clock skew adjusted)".into())
+    });
     let cover = if s.child_count > 0 && s.child_count <= MAX_COVER_CHILDREN { wf::child_cover_segments(set, span, 12) } else { Vec::new() };
     let duration = format::duration(s.duration_ns);
     let badge = badges.and_then(|b| b.get(span));
     let badge_place = badge.as_ref().map(|b| {
-        let dur_chars = duration.chars().count() + if s.is_error() { 2 } else { 0 } + if s.has(span_flags::CLOCK_SKEW) { 2 } else { 0 };
+        let dur_chars = duration.chars().count() + if s.is_error() { 2 } else { 0 } + if s.has(span_flags::CLOCK_SKEW) { 2 } else { 0 }
+            + if s.has(span_flags::SKEW_ADJUSTED) { 2 } else { 0 };
         wf::badge_place(&bar, lane_px, wf::label_px(dur_chars), wf::label_px(b.chars().count()))
     });
     let dur = s.duration_ns.max(1) as f64;
@@ -126,6 +137,7 @@ pub fn row_data(v: &TraceView, span: u32, row: usize, cx: &RowCtx) -> Option<Row
         error: s.is_error(),
         spoken,
         skew,
+        shifted,
         cover,
         ticks: wf::event_ticks(set, span, 16),
         crit_segments,
@@ -213,6 +225,9 @@ pub fn Row(r: RowData) -> impl IntoView {
         r.duration
     );
     let skew = r.skew.map(|m| view! { <span class="skew" title=m.clone() aria-label=m>{crate::ui::icons::warn()}</span> });
+    let shifted = r.shifted.map(|m| {
+        view! { <span class="skew-adjusted" data-testid="skew-adjusted" title=m.clone() aria-label=m>{crate::ui::icons::shift()}</span> }
+    });
     // The LLM badge: in the label group (before or after the duration) or inside the bar's right end.
     let badge_el = |text: &str, place: wf::BadgePlace, extra: &str| {
         let style = format!("max-width:{:.0}px{extra}", place.max_px);
@@ -244,7 +259,7 @@ pub fn Row(r: RowData) -> impl IntoView {
             </div>
             <div role="gridcell" class="wf-lane">
                 <div class="bar" class:offscreen=r.bar.off_screen style=bar_style>{cover}{crit}{ticks}</div>
-                <span class="dur" class:left=r.bar.label_left class:inside=r.bar.label_inside style=label_style>{badge_before}{skew}<span class="d">{marks}</span>{badge_after}</span>
+                <span class="dur" class:left=r.bar.label_left class:inside=r.bar.label_inside style=label_style>{badge_before}{skew}{shifted}<span class="d">{marks}</span>{badge_after}</span>
                 {badge_inside}
             </div>
         </div>
