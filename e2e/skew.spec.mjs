@@ -25,6 +25,8 @@ export const tests = [
       ok(Math.abs(adjusted - 70 / 300 * 100) < 0.1, `charge drawn at 23.3% (got ${adjusted})`);
       const mark = row(page, 'charge').locator('[data-testid="skew-adjusted"]');
       ok(/shifted \+470 ms/.test(await mark.getAttribute('title')), 'mark gives the shift');
+      await row(page, 'charge').click();
+      await page.waitForFunction(() => /shifted \+470 ms for clock skew/.test(document.querySelector('[data-testid="detail-start"]')?.textContent || ''));
       // The analyses say the times moved.
       await page.click('[data-testid="tab-critical-path"]');
       await ready(page, 'critical-path');
@@ -35,6 +37,7 @@ export const tests = [
       await page.keyboard.press('Space');
       await page.waitForFunction(() => location.hash.includes('skew=0'));
       await page.waitForFunction(() => !document.querySelector('[data-testid="span-row"] [data-testid="skew-adjusted"]'));
+      eq(await page.evaluate(() => window.__clewTimings.skew_copied), 0, 'the set changed in place, not copied');
       const raw = await barLeft(page, 'charge');
       ok(Math.abs(raw) < 0.1, `charge drawn at the trace start (got ${raw})`);
       eq(await page.locator('[data-testid="skew-note"]').count(), 0, 'no note with raw times');

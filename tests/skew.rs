@@ -77,19 +77,28 @@ fn a_server_longer_than_its_client_starts_with_it_and_inside_spans_stay() {
     assert_eq!(shift_ms(&set, "bbbbbbbbbbbbbbb5"), 0);
 }
 
+/// A Jaeger JSON trace: a parent on "api" at 0 ms lasting `parent_ms`, and its child
+/// (reference `ref_type`) on `child_service` at `child_at_ms` lasting `child_ms`.
+/// Span ids ...a1 (parent) and ...a2 (child).
+fn jaeger_pair(ref_type: &str, parent_ms: u64, child_service: &str, child_at_ms: u64, child_ms: u64) -> TraceSet {
+    let (tid, t) = ("5b8aa5a2d2c872e8", T0_MS * 1000);
+    let span = |id: &str, refs: String, start_us: u64, dur_us: u64, process: &str| {
+        format!(r#"{{"traceID":"{tid}","spanID":"{id}","operationName":"op {id}","references":[{refs}],"startTime":{start_us},"duration":{dur_us},"processID":"{process}"}}"#)
+    };
+    let parent = span("00000000000000a1", String::new(), t, parent_ms * 1000, "p1");
+    let refs = format!(r#"{{"refType":"{ref_type}","traceID":"{tid}","spanID":"00000000000000a1"}}"#);
+    let child = span("00000000000000a2", refs, t + child_at_ms * 1000, child_ms * 1000, "p2");
+    let text = format!(
+        r#"{{"data":[{{"traceID":"{tid}","spans":[{parent},{child}],"processes":{{"p1":{{"serviceName":"api"}},"p2":{{"serviceName":"{child_service}"}}}}}}]}}"#
+    );
+    clew::parse::load(&[("jaeger.json", text.as_bytes())], None).unwrap()
+}
+
 #[test]
 fn asynchronous_children_are_not_moved() {
     // A FOLLOWS_FROM child (Jaeger) on another service runs after its parent ended: not moved.
-    let t = T0_MS * 1000;
-    let text = format!(
-        r#"{{"data":[{{"traceID":"5b8aa5a2d2c872e9","spans":[
-            {{"traceID":"5b8aa5a2d2c872e9","spanID":"00000000000000b1","operationName":"enqueue","references":[],"startTime":{t},"duration":10000,"processID":"p1"}},
-            {{"traceID":"5b8aa5a2d2c872e9","spanID":"00000000000000b2","operationName":"work","references":[{{"refType":"FOLLOWS_FROM","traceID":"5b8aa5a2d2c872e9","spanID":"00000000000000b1"}}],"startTime":{},"duration":5000,"processID":"p2"}}],
-          "processes":{{"p1":{{"serviceName":"producer"}},"p2":{{"serviceName":"worker"}}}}}}]}}"#,
-        t + 50_000
-    );
-    let set = clew::parse::load(&[("ff.json", text.as_bytes())], None).unwrap();
-    assert_eq!(shift_ms(&set, "00000000000000b2"), 0);
+    let set = jaeger_pair("FOLLOWS_FROM", 10, "worker", 50, 5);
+    assert_eq!(shift_ms(&set, "00000000000000a2"), 0);
     assert!(adjust(&set, 0).moved.is_empty());
 }
 
@@ -123,15 +132,7 @@ fn a_zipkin_shared_span_centres_its_server_half() {
 fn a_jaeger_server_ahead_of_its_client_is_centred() {
     // Jaeger JSON (µs): client "api" 0..100 ms; its server "db" reported at +250 ms for
     // 40 ms. 100 - 40 = 60 ms, 30 each way: the server goes to 30 ms, a shift of -220 ms.
-    let t = T0_MS * 1000;
-    let text = format!(
-        r#"{{"data":[{{"traceID":"5b8aa5a2d2c872e8","spans":[
-            {{"traceID":"5b8aa5a2d2c872e8","spanID":"00000000000000a1","operationName":"call","references":[],"startTime":{t},"duration":100000,"processID":"p1"}},
-            {{"traceID":"5b8aa5a2d2c872e8","spanID":"00000000000000a2","operationName":"query","references":[{{"refType":"CHILD_OF","traceID":"5b8aa5a2d2c872e8","spanID":"00000000000000a1"}}],"startTime":{},"duration":40000,"processID":"p2"}}],
-          "processes":{{"p1":{{"serviceName":"api"}},"p2":{{"serviceName":"db"}}}}}}]}}"#,
-        t + 250_000
-    );
-    let set = clew::parse::load(&[("jaeger.json", text.as_bytes())], None).unwrap();
+    let set = jaeger_pair("CHILD_OF", 100, "db", 250, 40);
     assert_eq!(shift_ms(&set, "00000000000000a2"), -220);
     assert_eq!(adjust(&set, 0).moved, vec![(1, -220_000_000)]);
 }
@@ -296,4 +297,38 @@ fn an_export_of_an_adjusted_set_writes_the_recorded_times() {
         t
     };
     assert_eq!(times(&back), times(&raw));
+}
+
+/// One million spans with every cross-service child 1 s behind its parent: apply and
+/// restore are linear and give every span its time back. Release only (`--release -- --ignored`).
+#[test]
+#[ignore = "1M spans: run in release with --ignored"]
+fn one_million_spans_apply_and_restore() {
+    let spans = clew::synth::generate(clew::synth::GenOptions { spans: 1_000_000, traces: 1, seed: 9 });
+    let doc = clew::synth::encode(&spans, clew::synth::GenFormat::Otlp);
+    let mut raw = clew::parse::load(&[("gen.json", doc.as_bytes())], None).unwrap();
+    for i in 0..raw.spans.len() {
+        let p = raw.spans[i].parent;
+        if p != clew::model::NO_SPAN && raw.service_id(&raw.spans[p as usize]) != raw.service_id(&raw.spans[i]) {
+            raw.spans[i].start_ns -= 1_000_000_000;
+        }
+    }
+    let mut set = raw.clone();
+    let t0 = std::time::Instant::now();
+    skew::apply(&mut set);
+    let applied = t0.elapsed();
+    let moved = skew::moved_in_trace(&set, 0);
+    let t1 = std::time::Instant::now();
+    skew::restore(&mut set);
+    let restored = t1.elapsed();
+    assert!(moved > 1000);
+    // Every span back at its (skewed) time; the order may differ from the builder's, which
+    // laid the spans out before their starts were pushed back here.
+    let times = |set: &TraceSet| {
+        let mut t: Vec<(clew::model::SpanId, u64)> = set.spans.iter().map(|s| (s.span_id, s.start_ns)).collect();
+        t.sort_unstable();
+        t
+    };
+    assert!(times(&set) == times(&raw));
+    eprintln!("1M spans: apply {applied:?} ({moved} moved), restore {restored:?}");
 }

@@ -5,7 +5,8 @@
 //!
 //! * `TraceSet::spans` is grouped by trace (`Trace::spans` is a range into it), and
 //!   within a trace the spans are in depth-first pre-order: a parent comes before
-//!   its children, siblings are ordered by start time (then span id), and the
+//!   its children, siblings are ordered by start time (then span id; a clock-skew
+//!   adjustment, `analysis::skew::apply`, re-sorts them by the adjusted times), and the
 //!   subtree of span `i` is the contiguous range `i..spans[i].subtree_end`.
 //! * `Span::parent` is an index into `spans` (or [`NO_SPAN`]), always smaller than
 //!   the child's own index. `depth` is 0 for a root.
@@ -384,7 +385,8 @@ pub struct Warning {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TraceSet {
     pub strings: Strings,
-    /// Ordered by trace start, then trace id.
+    /// Ordered by trace start as recorded, then trace id (a clock-skew adjustment moves a
+    /// trace's start but not its place).
     pub traces: Vec<Trace>,
     pub spans: Vec<Span>,
     pub attrs: Vec<Attr>,

@@ -92,6 +92,10 @@ pub fn DetailPanel() -> impl IntoView {
         if s.start_ns < t.start_ns {
             fields[3].1 = format!("-{}", format::duration(t.start_ns - s.start_ns));
         }
+        let shift_ns = set.skew.shift_of(span);
+        if shift_ns != 0 {
+            fields[3].1.push_str(&format!(" (shifted {} for clock skew)", crate::analysis::skew::shift_text(shift_ns)));
+        }
         let field_rows = fields
             .into_iter()
             .map(|(k, v)| view! { <tr><th scope="row">{k}</th><td data-testid=format!("detail-{}", k.to_lowercase().replace(' ', "-"))>{v}</td></tr> })

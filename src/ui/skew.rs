@@ -24,7 +24,7 @@ use crate::model::TraceSet;
 use crate::ui::context::{use_ui, Ui};
 use crate::ui::loader;
 use crate::ui::state::{AppState, Loaded};
-use crate::ui::util::set;
+use crate::ui::util::{now_ms, record_timing, set};
 
 /// Set ids of toggled sets count from here, beyond any load id (loads count from 1).
 const SET_IDS_FROM: f64 = 1_099_511_627_776.0;
@@ -59,11 +59,20 @@ pub fn toggle(ui: Ui, on: bool) {
     if old.set.skew.adjusted == on {
         return;
     }
-    // Our own references go first, so that the set is changed in place when no view
-    // still holds it (else it is copied once).
-    app.loaded.update_untracked(|l| *l = None);
+    // Every reference but `old` goes first, so that the set is changed in place: the
+    // signals', then the waterfall's memos', which let go once read with no set (their
+    // effects run after this task, with the new set in place). A view that still holds
+    // the set makes it a copy (`skew_copied` in the page's timings says which happened).
+    let t0 = now_ms();
+    app.loaded.set(None);
     ui.load.delivered.update_untracked(|l| *l = None);
-    let mut loaded: Loaded = Arc::try_unwrap(old).unwrap_or_else(|shared| (*shared).clone());
+    let _ = ui.derived.view.try_get_untracked();
+    let _ = ui.derived.badges.try_get_untracked();
+    let (mut loaded, copied): (Loaded, bool) = match Arc::try_unwrap(old) {
+        Ok(l) => (l, false),
+        Err(shared) => ((*shared).clone(), true),
+    };
+    record_timing("skew_copied", if copied { 1.0 } else { 0.0 });
     let relayout = skew::set_adjusted(&mut loaded.set, on);
     let new_id = NEXT_SET_ID.with(|n| {
         n.set(n.get() + 1.0);
@@ -83,6 +92,7 @@ pub fn toggle(ui: Ui, on: bool) {
         ui.wf.collapsed.update(|c| c.toggled = c.toggled.iter().map(|&s| relayout.map(s)).collect());
     }
     app.loaded.set(Some(Arc::new(loaded)));
+    record_timing("skew_ms", now_ms() - t0);
 }
 
 /// How many spans the adjustment moved: in trace `trace`, or in the whole set.

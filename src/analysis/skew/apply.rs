@@ -12,8 +12,8 @@
 //!  restore: the same walk with the shifts negated and no skew_adjusted warnings
 //! ```
 //!
-//! Only the traces with a moved span are touched, each through a buffer of its own
-//! spans (never a copy of the whole set). The set keeps the per-span shifts
+//! Only the traces with a moved span are touched, their spans permuted in place (no copy
+//! of the set, nor of a trace's spans). The set keeps the per-span shifts
 //! ([`crate::model::SkewState`]) so that the adjustment can be undone; a span's index may
 //! change when its siblings are re-sorted, and [`Relayout`] says where each moved span went.
 //! Restoring gives back the set as loaded, byte for byte (barring a shift saturated at
@@ -193,15 +193,14 @@ fn relay_trace(set: &mut TraceSet, ti: usize, shift_ns: &mut [i64], relayout: &m
             new_of_old[old as usize] = arena::index_u32(new);
         }
         let global = |k: u32| arena::index_u32(first + k as usize);
-        let old_spans: Vec<Span> = spans.to_vec();
-        let old_shifts: Vec<i64> = shift_ns.get(range.clone()).map(<[i64]>::to_vec).unwrap_or_default();
-        for (new, &old) in order.iter().enumerate() {
-            let mut s = old_spans[old as usize];
+        permute(&mut set.spans[range.clone()], &order);
+        if let Some(shifts) = shift_ns.get_mut(range.clone()) {
+            permute(shifts, &order);
+        }
+        for s in &mut set.spans[range.clone()] {
             let p = local(s.parent);
-            s.parent = if (p as usize) < n { global(new_of_old[p as usize]) } else { s.parent };
-            set.spans[first + new] = s;
-            if let Some(&d) = old_shifts.get(old as usize) {
-                shift_ns[first + new] = d;
+            if (p as usize) < n {
+                s.parent = global(new_of_old[p as usize]);
             }
         }
         // Subtree ends: walking backwards, a span's end is the furthest of its children's.
@@ -241,6 +240,29 @@ fn relay_trace(set: &mut TraceSet, ti: usize, shift_ns: &mut [i64], relayout: &m
         let t = &mut set.traces[ti];
         t.start_ns = start;
         t.duration_ns = end - start;
+    }
+}
+
+/// Puts `items[order[k]]` at `k` for every `k`, in place: each cycle of the permutation
+/// is walked once, one item held aside (no copy of the trace's spans).
+fn permute<T: Copy>(items: &mut [T], order: &[u32]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len().min(order.len()) {
+        if placed[start] {
+            continue;
+        }
+        let held = items[start];
+        let mut at = start;
+        loop {
+            placed[at] = true;
+            let from = order[at] as usize;
+            if from == start || from >= items.len() || placed[from] {
+                items[at] = held;
+                break;
+            }
+            items[at] = items[from];
+            at = from;
+        }
     }
 }
 

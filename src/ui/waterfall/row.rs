@@ -6,7 +6,7 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::format;
-use crate::model::span_flags;
+use crate::model::{span_flags, WarningKind};
 use crate::ui::context::use_ui;
 use crate::ui::waterfall::badges::Badges;
 use crate::ui::waterfall::state::CritMap;
@@ -81,22 +81,16 @@ pub fn row_data(v: &TraceView, span: u32, row: usize, cx: &RowCtx) -> Option<Row
     } else {
         0
     };
-    let skew = s.has(span_flags::CLOCK_SKEW).then(|| {
-        let t = &set.traces[s.trace as usize];
-        set.trace_warnings(t)
-            .iter()
-            .find(|w| w.span == span && w.kind == crate::model::WarningKind::ClockSkew)
-            .map(|w| w.message.clone())
-            .unwrap_or_else(|| "clock skew: this span starts before its parent".into())
-    });
-    let shifted = s.has(span_flags::SKEW_ADJUSTED).then(|| {
-        let t = &set.traces[s.trace as usize];
-        set.trace_warnings(t)
-            .iter()
-            .find(|w| w.span == span && w.kind == crate::model::WarningKind::SkewAdjusted)
-            .map(|w| w.message.clone())
-            .unwrap_or_else(|| "shifted into its parent's window (clock skew adjusted)".into())
-    });
+    // The mark's text: the span's warning of that kind, else a plain line.
+    let warning = |kind: WarningKind, fallback: &str| {
+        set.traces.get(s.trace as usize)
+            .and_then(|t| set.trace_warnings(t).iter().find(|w| w.span == span && w.kind == kind))
+            .map_or_else(|| fallback.to_string(), |w| w.message.clone())
+    };
+    let skew = s.has(span_flags::CLOCK_SKEW).then(|| warning(WarningKind::ClockSkew, "clock skew: this span starts before its parent"));
+    let shifted = s
+        .has(span_flags::SKEW_ADJUSTED)
+        .then(|| warning(WarningKind::SkewAdjusted, "shifted into its parent's window (clock skew adjusted)"));
     let cover = if s.child_count > 0 && s.child_count <= MAX_COVER_CHILDREN { wf::child_cover_segments(set, span, 12) } else { Vec::new() };
     let duration = format::duration(s.duration_ns);
     let badge = badges.and_then(|b| b.get(span));
