@@ -122,6 +122,7 @@ fn head_json(set: &TraceSet) -> Map<String, Value> {
     o.insert("totals".into(), json!({"traces": set.traces.len(), "spans": set.spans.len(), "warnings": set.warnings.len()}));
     let sources = set.sources.iter().map(|s| json!({"name": s.name, "format": s.format, "spans": s.spans})).collect();
     o.insert("sources".into(), Value::Array(sources));
+    o.insert("skew".into(), skew_json(set));
     let set_warnings = WarningsJson { set, warnings: &set.warnings[set.set_warnings.range()] };
     o.insert("set_warnings".into(), serde_json::to_value(set_warnings).unwrap_or_default());
     o.insert("traces".into(), Value::Null);
@@ -129,6 +130,26 @@ fn head_json(set: &TraceSet) -> Map<String, Value> {
     let graph = analysis::service_graph::dependency_graph(set, None);
     o.insert("dependency_graph".into(), analysis::service_graph::dependency_graph_to_json(&graph));
     o
+}
+
+/// Whether the times are adjusted for clock skew and how many spans moved:
+/// `{"adjusted": bool, "spans_moved": n}`.
+fn skew_json(set: &TraceSet) -> Value {
+    json!({"adjusted": set.skew.adjusted, "spans_moved": skew_moved(set)})
+}
+
+/// The number of spans the clock-skew adjustment moved, over the whole set.
+fn skew_moved(set: &TraceSet) -> usize {
+    (0..set.traces.len()).map(|t| analysis::skew::moved_in_trace(set, t)).sum()
+}
+
+/// The line saying whether the times were adjusted for clock skew.
+pub fn skew_line(set: &TraceSet) -> String {
+    match (set.skew.adjusted, skew_moved(set)) {
+        (false, _) => "times as recorded (no clock-skew adjustment)".to_string(),
+        (true, 1) => "times adjusted for clock skew (1 span moved)".to_string(),
+        (true, n) => format!("times adjusted for clock skew ({n} spans moved)"),
+    }
 }
 
 /// The JSON object of `clew analyze --json`.
@@ -184,6 +205,7 @@ pub fn analyze_text(set: &TraceSet, opts: &ReportOptions) -> String {
     for s in &set.sources {
         let _ = writeln!(out, "  read {} as {} ({} spans)", s.name, s.format, s.spans);
     }
+    let _ = writeln!(out, "  {}", skew_line(set));
     for w in &set.warnings[set.set_warnings.range()] {
         let _ = writeln!(out, "  warning [{}] {}", w.kind.as_str(), w.message);
     }

@@ -2,6 +2,9 @@
 //! `clew analyze --json` report (plus the set-wide stats and LLM aggregates that the
 //! report does not carry) compared with the checked-in expectation under `tests/pins/`.
 //!
+//! Every set is adjusted for clock skew first (`analysis::skew::apply`), as `clew analyze`
+//! and the browser do by default.
+//!
 //! The pins were written by the code as it stood before a change; a refactor or a
 //! faster algorithm must reproduce them byte for byte. A change that means to alter
 //! an output regenerates them with `PIN_UPDATE=1 cargo test --test pins` in a commit
@@ -16,6 +19,7 @@
 use std::path::{Path, PathBuf};
 
 use clew::analysis::llm::call;
+use clew::analysis::skew;
 use clew::analysis::pricing::PriceTable;
 use clew::analysis::stats::{self, GroupBy, Scope};
 use clew::model::TraceSet;
@@ -45,7 +49,7 @@ fn pinned_text(set: &TraceSet) -> String {
 }
 
 fn load_text(name: &str, bytes: &[u8]) -> String {
-    match parse::load(&[(name, bytes)], None) {
+    match load_set(&[(name, bytes)]) {
         Ok(set) => pinned_text(&set),
         Err(e) => format!("error: {e}\n"),
     }
@@ -276,14 +280,17 @@ fn extended_pin(set: &TraceSet) -> String {
     if text.len() <= 200_000 { text } else { fnv1a64(&text) }
 }
 
-fn load_set(inputs: &[(&str, &[u8])]) -> Option<TraceSet> {
-    parse::load(inputs, None).ok()
+/// Loads the inputs and adjusts the times for clock skew, as `clew analyze` does.
+fn load_set(inputs: &[(&str, &[u8])]) -> Result<TraceSet, parse::LoadError> {
+    let mut set = parse::load(inputs, None)?;
+    skew::apply(&mut set);
+    Ok(set)
 }
 
 fn check_extended(rel: &str, inputs: &[(&str, &[u8])]) -> Option<String> {
     let text = match load_set(inputs) {
-        Some(set) => extended_pin(&set),
-        None => "error\n".to_string(),
+        Ok(set) => extended_pin(&set),
+        Err(_) => "error\n".to_string(),
     };
     check(&format!("extended/{rel}.txt"), &text)
 }

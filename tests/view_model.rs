@@ -293,8 +293,10 @@ fn deep_link_round_trips() {
         tab: None,
         filter: None,
         list: false,
+        skew_off: true,
     };
     let h = d.to_hash();
+    assert!(h.ends_with("&skew=0"), "{h}");
     assert!(!h.contains(' '));
     assert_eq!(DeepLink::from_hash(&format!("#{h}")), d);
     // The trace list: its filter and that it is shown.
@@ -302,6 +304,9 @@ fn deep_link_round_trips() {
     assert_eq!(l.to_hash(), "view=list&filter=service%3Dapi%20duration%3E1s");
     assert_eq!(DeepLink::from_hash(&l.to_hash()), l);
     assert_eq!(DeepLink::from_hash("#zoom=5-1&junk&trace="), DeepLink::default());
+    // The clock-skew adjustment is on unless the hash says `skew=0`.
+    assert!(!DeepLink::from_hash("#skew=1").skew_off);
+    assert!(DeepLink::from_hash("#view=list&skew=0").skew_off);
 }
 
 /// The span `key` leads to from `selected` (by first letter), or what else it does.

@@ -1,8 +1,9 @@
 //! The native `clew` CLI over the same core as the browser app.
 //!
-//! * `clew analyze [--format F] [--json] FILE...`: load files (fragments of one
+//! * `clew analyze [--format F] [--json] [--no-skew-adjust] FILE...`: load files (fragments of one
 //!   trace merge) and print a summary, or one JSON object with `--json`. Files that
-//!   would take the model's arenas past their `u32` limit are refused (exit 1).
+//!   would take the model's arenas past their `u32` limit are refused (exit 1). Times are
+//!   adjusted for clock skew (`analysis::skew`) unless `--no-skew-adjust` is given.
 //! * `clew export --format otlp [--input-format F] [--filter FILTER] FILE...`: load files as
 //!   `analyze` does and write the traces (those the filter keeps) as one OTLP JSON document to stdout; ids that had to be re-encoded
 //!   are listed on stderr, one `clew: re-encoded …` line each.
@@ -29,7 +30,7 @@ use clew::report;
 use clew::synth::{self, GenFormat, GenOptions};
 
 const USAGE: &str = "usage:
-  clew analyze [--format otlp|jaeger|zipkin|jaeger-proto] [--json] [--filter FILTER] FILE...
+  clew analyze [--format otlp|jaeger|zipkin|jaeger-proto] [--json] [--filter FILTER] [--no-skew-adjust] FILE...
   clew compare [--format F] [--json] [--filter FILTER] (--slowest P% | --a FILTER --b FILTER | --traces ID_A,ID_B) FILE...
   clew export --format otlp [--input-format otlp|jaeger|zipkin|jaeger-proto] [--filter FILTER] FILE... > out.json
   clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--out FILE]";
@@ -68,6 +69,8 @@ struct Common<'a> {
     a: Option<&'a str>,
     b: Option<&'a str>,
     traces: Option<&'a str>,
+    /// `analyze --no-skew-adjust`: keep the times as recorded.
+    no_skew_adjust: bool,
 }
 
 /// Reads the options both commands share; `compare` also takes the group options.
@@ -78,6 +81,7 @@ fn parse_args(args: &[String], groups: bool) -> Result<Common<'_>, String> {
         let value = |name: &str| args.get(i + 1).map(|s| s.as_str()).ok_or(format!("{name} needs a value"));
         match args[i].as_str() {
             "--json" => c.json = true,
+            "--no-skew-adjust" if !groups => c.no_skew_adjust = true,
             "--format" => {
                 let f = value("--format").map_err(|_| "--format needs a value: otlp, jaeger, zipkin or jaeger-proto".to_string())?;
                 c.format = Some(Format::parse(f).ok_or(format!("unknown format {f:?}; use otlp, jaeger, zipkin or jaeger-proto"))?);
@@ -144,6 +148,9 @@ fn analyze(args: &[String]) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
+    if !c.no_skew_adjust {
+        clew::analysis::skew::apply(&mut set);
+    }
     if c.filter.is_some() {
         set = subset(&set, &filtered(&set, c.filter));
     }

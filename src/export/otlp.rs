@@ -1,7 +1,8 @@
 //! OTLP JSON export: a [`TraceSet`] and the traces to export in, one OTLP/JSON document
 //! (`{"resourceSpans":[…]}`) and the list of ids that had to change out.
 //!
-//! What Clew holds is written back as read: raw start times (no skew adjustment),
+//! What Clew holds is written back as read: raw start times (a clock-skew adjustment is
+//! taken out),
 //! durations as `endTimeUnixNano`, kinds and status codes as OTLP numbers, attributes
 //! with their types, events, links, dropped counts, trace state and flags, each
 //! resource and scope with theirs. Spans keep the set's order (traces by start,
@@ -56,15 +57,18 @@ pub fn export(set: &TraceSet, traces: Option<&[usize]>) -> OtlpExport {
             }
             o.insert("name".into(), set.str(s.name).into());
             o.insert("kind".into(), (s.kind as u8).into());
-            o.insert("startTimeUnixNano".into(), s.start_ns.to_string().into());
-            o.insert("endTimeUnixNano".into(), s.end_ns().to_string().into());
+            // The times as recorded: a clock-skew shift (`analysis::skew`) is taken out.
+            let unshift = set.skew.shift_of(crate::model::arena::index_u32(i)).saturating_neg();
+            let start_ns = crate::analysis::skew::shifted(s.start_ns, unshift);
+            o.insert("startTimeUnixNano".into(), start_ns.to_string().into());
+            o.insert("endTimeUnixNano".into(), start_ns.saturating_add(s.duration_ns).to_string().into());
             o.insert("attributes".into(), attrs(set, &set.attrs[s.attrs.range()]));
             put_count(&mut o, "droppedAttributesCount", s.dropped_attrs);
             let events: Vec<Value> = set.events[s.events.range()]
                 .iter()
                 .map(|e| {
                     let mut ev = Map::new();
-                    ev.insert("timeUnixNano".into(), e.time_ns.to_string().into());
+                    ev.insert("timeUnixNano".into(), crate::analysis::skew::shifted(e.time_ns, unshift).to_string().into());
                     ev.insert("name".into(), set.str(e.name).into());
                     ev.insert("attributes".into(), attrs(set, &set.attrs[e.attrs.range()]));
                     put_count(&mut ev, "droppedAttributesCount", e.dropped_attrs);

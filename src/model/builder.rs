@@ -267,6 +267,7 @@ impl SetBuilder {
             warnings,
             set_warnings,
             sources: self.sources,
+            skew: SkewState::default(),
         }
     }
 

@@ -5,7 +5,8 @@
 //!
 //! * `TraceSet::spans` is grouped by trace (`Trace::spans` is a range into it), and
 //!   within a trace the spans are in depth-first pre-order: a parent comes before
-//!   its children, siblings are ordered by start time (then span id), and the
+//!   its children, siblings are ordered by start time (then span id; a clock-skew
+//!   adjustment, `analysis::skew::apply`, re-sorts them by the adjusted times), and the
 //!   subtree of span `i` is the contiguous range `i..spans[i].subtree_end`.
 //! * `Span::parent` is an index into `spans` (or [`NO_SPAN`]), always smaller than
 //!   the child's own index. `depth` is 0 for a root.
@@ -233,6 +234,9 @@ pub mod span_flags {
     pub const SHARED_SERVER: u16 = 1 << 10;
     /// The span had itself as parent.
     pub const SELF_PARENT: u16 = 1 << 11;
+    /// Clock-skew adjustment moved the span (and its subtree) into its parent's window
+    /// (`analysis::skew`); its shift is in [`super::SkewState::shift_ns`].
+    pub const SKEW_ADJUSTED: u16 = 1 << 12;
 }
 
 /// One span. Plain data: every reference is an index or an interned string.
@@ -326,10 +330,12 @@ pub enum WarningKind {
     MultipleParents = 10,
     /// A problem in the input that is not about one span (e.g. a JSON line that failed).
     Input = 11,
+    /// Clock-skew adjustment moved the span; the message gives the shift.
+    SkewAdjusted = 12,
 }
 
 impl WarningKind {
-    pub const ALL: [WarningKind; 12] = [
+    pub const ALL: [WarningKind; 13] = [
         WarningKind::Orphan,
         WarningKind::DuplicateSpanId,
         WarningKind::Cycle,
@@ -342,6 +348,7 @@ impl WarningKind {
         WarningKind::MissingService,
         WarningKind::MultipleParents,
         WarningKind::Input,
+        WarningKind::SkewAdjusted,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -357,6 +364,7 @@ impl WarningKind {
             WarningKind::MissingService => "missing_service",
             WarningKind::MultipleParents => "multiple_parents",
             WarningKind::Input => "input",
+            WarningKind::SkewAdjusted => "skew_adjusted",
         }
     }
     pub fn from_u8(v: u8) -> WarningKind {
@@ -377,7 +385,8 @@ pub struct Warning {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TraceSet {
     pub strings: Strings,
-    /// Ordered by trace start, then trace id.
+    /// Ordered by trace start as recorded, then trace id (a clock-skew adjustment moves a
+    /// trace's start but not its place).
     pub traces: Vec<Trace>,
     pub spans: Vec<Span>,
     pub attrs: Vec<Attr>,
@@ -393,6 +402,26 @@ pub struct TraceSet {
     pub set_warnings: Range32,
     /// The names of the inputs, in load order, with the format each was read as.
     pub sources: Vec<Source>,
+    /// Whether the times are adjusted for clock skew, and by how much.
+    pub skew: SkewState,
+}
+
+/// The clock-skew adjustment applied to a set's times (`analysis::skew::apply`, undone by
+/// `analysis::skew::restore`). Default: the times as recorded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SkewState {
+    /// Whether the adjustment is applied.
+    pub adjusted: bool,
+    /// Per span (index into `TraceSet::spans`), the shift added to its recorded start and
+    /// to its events' times; empty when no span moved.
+    pub shift_ns: Vec<i64>,
+}
+
+impl SkewState {
+    /// The shift of span `span` (0 when it did not move).
+    pub fn shift_of(&self, span: u32) -> i64 {
+        self.shift_ns.get(span as usize).copied().unwrap_or(0)
+    }
 }
 
 /// One input that went into the set.
@@ -519,6 +548,14 @@ impl TraceSet {
         let t = self.traces.get(trace)?;
         t.spans.range().find(|&i| self.spans[i].span_id == *id).map(arena::index_u32)
     }
+}
+
+/// The clock-skew warning of a span that starts `early_ns` before its parent.
+pub fn clock_skew_message(span_id: &str, early_ns: DurNs) -> String {
+    format!(
+        "span {span_id} starts {} before its parent (clock skew?); times are shown as recorded",
+        crate::format::duration(early_ns)
+    )
 }
 
 /// Formats a float without a trailing `.0` for whole numbers.

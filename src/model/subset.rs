@@ -2,7 +2,7 @@
 //! those traces (in the given order) out, with every span index, parent, subtree end and
 //! warning moved to its new place. The string, attribute, value, event, link, resource
 //! and scope arenas are kept whole, so every `Range32` and `StrId` still holds. Set-level
-//! warnings and the sources stay. Used by `clew analyze --filter` and to run the set-wide
+//! warnings, the sources and the clock-skew state (with each kept span's shift) stay. Used by `clew analyze --filter` and to run the set-wide
 //! analyses over the traces a filter keeps.
 
 use super::{arena, Range32, Trace, TraceSet, Warning, NO_SPAN};
@@ -20,6 +20,7 @@ pub fn subset(set: &TraceSet, keep: &[usize]) -> TraceSet {
         sources: set.sources.clone(),
         ..TraceSet::default()
     };
+    out.skew.adjusted = set.skew.adjusted;
     for &ti in keep {
         let Some(t) = set.traces.get(ti) else { continue };
         let Some(spans) = set.spans.get(t.spans.range()) else { continue };
@@ -33,6 +34,10 @@ pub fn subset(set: &TraceSet, keep: &[usize]) -> TraceSet {
             s.subtree_end = moved(s.subtree_end);
             out.spans.push(s);
         }
+        if let Some(shifts) = set.skew.shift_ns.get(t.spans.range()) {
+            out.skew.shift_ns.resize(out.spans.len() - spans.len(), 0);
+            out.skew.shift_ns.extend_from_slice(shifts);
+        }
         let w_start = out.warnings.len();
         for w in set.trace_warnings(t) {
             out.warnings.push(Warning { span: moved(w.span), ..w.clone() });
@@ -43,6 +48,9 @@ pub fn subset(set: &TraceSet, keep: &[usize]) -> TraceSet {
             warnings: Range32::new(w_start, out.warnings.len()),
             ..*t
         });
+    }
+    if !out.skew.shift_ns.is_empty() {
+        out.skew.shift_ns.resize(out.spans.len(), 0);
     }
     let s_start = out.warnings.len();
     out.warnings.extend(set.warnings[set.set_warnings.range()].iter().cloned());

@@ -364,11 +364,7 @@ impl TraceScratch {
                     let ppos = self.order[p as usize];
                     let pt = self.key[ppos as usize].0;
                     if ts < pt && t.at(ppos).start_ns.is_some() {
-                        let message = format!(
-                            "span {} starts {} before its parent (clock skew?); times are shown as recorded",
-                            t.id_text(pos),
-                            crate::format::duration(pt - ts)
-                        );
+                        let message = clock_skew_message(&t.id_text(pos), pt - ts);
                         t.report(pos, span_flags::CLOCK_SKEW, WarningKind::ClockSkew, message);
                     }
                 }

@@ -95,6 +95,10 @@ pub fn DetailPanel() -> impl IntoView {
         if s.start_ns < t.start_ns {
             fields[3].1 = format!("-{}", format::duration(t.start_ns - s.start_ns));
         }
+        let shift_ns = set.skew.shift_of(span);
+        if shift_ns != 0 {
+            fields[3].1.push_str(&format!(" (shifted {} for clock skew)", crate::analysis::skew::shift_text(shift_ns)));
+        }
         let field_rows = fields
             .into_iter()
             .map(|(k, v)| view! { <tr><th scope="row">{k}</th><td data-testid=format!("detail-{}", k.to_lowercase().replace(' ', "-"))>{v}</td></tr> })
@@ -193,6 +197,14 @@ pub fn DetailPanel() -> impl IntoView {
         let mut warnings: Vec<String> = set.trace_warnings(&t).iter().filter(|w| w.span == span).map(|w| w.message.clone()).collect();
         if warnings.is_empty() && s.has(span_flags::CLOCK_SKEW) {
             warnings.push("clock skew: this span starts before its parent".into());
+        }
+        // A span of a moved subtree: its own warning is on the span that moved.
+        let shift_ns = set.skew.shift_of(span);
+        if shift_ns != 0 && !s.has(span_flags::SKEW_ADJUSTED) {
+            warnings.push(format!(
+                "shifted {} with its ancestor's subtree (clock skew adjusted)",
+                crate::analysis::skew::shift_text(shift_ns)
+            ));
         }
         let warn_view = (!warnings.is_empty()).then(|| {
             view! {

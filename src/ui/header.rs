@@ -1,4 +1,5 @@
-//! The trace header: root service and operation, start, duration, counts, warnings.
+//! The trace header: root service and operation, start, duration, counts, warnings, and
+//! the clock-skew toggle (`ui::skew`).
 //! (With more than one trace loaded, `ui::traces` lists them and steps through them.)
 //! `?uiTimelineCollapseTitle=1` starts the summary folded; `?uiTimelineHideSummary=1` leaves it out.
 
@@ -10,6 +11,7 @@ use crate::format;
 use crate::ui::context::use_ui;
 use crate::ui::icons;
 use crate::ui::links::TraceLinks;
+use crate::ui::skew::SkewToggle;
 use crate::view_model::warnings::{group, WarningLine};
 use crate::ui::util::utc_time;
 
@@ -39,6 +41,7 @@ pub fn TraceHeader() -> impl IntoView {
                 <span class="root-svc" data-testid="root-service">{root_service}</span>
                 <span class="root-op" data-testid="root-operation">{root_name}</span>
                 <span class="trace-id muted" title="Trace ID">{t.trace_id.to_text(&set.strings)}</span>
+                <SkewToggle/>
                 {(!hide_summary).then(|| view! {
                     <button class="link header-toggle" data-testid="trace-header-toggle" aria-controls="trace-summary"
                         aria-expanded=move || if expanded.get() { "true" } else { "false" }

@@ -29,6 +29,11 @@ pub fn warn() -> impl IntoView {
     icon(&["M8 2.2l6.2 11.3H1.8z", "M8 6.5v3.3", "M8 11.8v.2"])
 }
 
+/// A clock with an arrow (a span moved by the clock-skew adjustment).
+pub fn shift() -> impl IntoView {
+    icon(&["M6.5 13.5a5 5 0 1 1 4.6-7", "M6.5 5.5v3l2 1.2", "M10 11.5h5", "M13 9.5l2 2-2 2"])
+}
+
 /// A cloud (a row whose trace is still on the backend).
 pub fn cloud() -> impl IntoView {
     icon(&["M4.5 12.5h7.5a2.5 2.5 0 0 0 0-5 3.5 3.5 0 0 0-6.8-1A3 3 0 0 0 4.5 12.5z"])

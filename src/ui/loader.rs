@@ -493,7 +493,7 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     if !current(id) {
         return;
     }
-    let set = match decode_in_slices(&bytes, id).await {
+    let mut set = match decode_in_slices(&bytes, id).await {
         Some(Ok(s)) => s,
         Some(Err(e)) => {
             fail(ui, format!("The parsed trace could not be opened: {e}. This is a bug in Clew; please report it."));
@@ -503,6 +503,13 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     };
     mark("decoded", now_ms());
     drop(bytes);
+    // The clock-skew adjustment in a task of its own, after the last decoding slice.
+    yield_to_browser().await;
+    if !current(id) {
+        return;
+    }
+    crate::ui::skew::on_load(ui.app, &mut set, id);
+    mark("skew_adjusted", now_ms());
     let names = set.sources.iter().map(|s| s.name.clone()).collect();
     let loaded = Arc::new(Loaded { set, names, load_id: id });
     // Put it on screen in a later task, so decoding and the first layout are two

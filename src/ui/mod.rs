@@ -38,6 +38,7 @@ pub mod memory;
 pub mod offload;
 pub mod raw_json;
 pub mod share;
+pub mod skew;
 pub mod state;
 pub mod traces;
 pub mod util;

@@ -10,11 +10,13 @@ use leptos::prelude::*;
 use crate::model::TraceSet;
 
 /// The loaded traces plus what was derived from them once, after loading.
+#[derive(Clone)]
 pub struct Loaded {
     pub set: TraceSet,
     /// Names of the inputs, for the header.
     pub names: Vec<String>,
-    /// The load that delivered it; the worker's answers carry the same id.
+    /// The load that delivered it, or (once the clock-skew toggle changed the set) the
+    /// id of that version of the set (`ui::skew`); the worker's answers carry the same id.
     pub load_id: f64,
 }
 
@@ -85,6 +87,9 @@ pub struct AppState {
     /// Critical path highlighted in the waterfall.
     pub show_critical_path: RwSignal<bool>,
     pub tab: RwSignal<Tab>,
+    /// Whether times are adjusted for clock skew (the header's toggle, `skew=0` in the
+    /// hash when off); `ui::skew` applies it to the page's and the worker's sets.
+    pub skew_adjust: RwSignal<bool>,
     /// Bumped by [`AppState::jump_to_span`]: the waterfall opens the detail panel for
     /// the selected span and scrolls it to the middle of the view.
     pub jump: RwSignal<u64>,
@@ -101,6 +106,7 @@ impl AppState {
             show_critical_path: RwSignal::new(false),
             tab: RwSignal::new(Tab::Waterfall),
             jump: RwSignal::new(0),
+            skew_adjust: RwSignal::new(true),
         }
     }
     /// Jumps to a span in the waterfall: selects its trace and the span, switches tab;

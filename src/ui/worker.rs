@@ -11,6 +11,7 @@
 //! page ◀──{kind:"answer", id, load_id, response, ms}
 //! page ──{kind:"search", id, backend, buffer}──▶ worker   (a backend's search answer, transferred)
 //! page ◀──{kind:"found", id, result}                      (its summaries as JSON text, `ui::backend::read`)
+//! page ──{kind:"skew", load_id, new_id, on}──▶ worker       (clock-skew toggle, `ui::skew`)
 //! ```
 //!
 //! The worker reads the files itself, streaming each one straight into its own memory, so
@@ -136,6 +137,11 @@ fn handle(ev: MessageEvent) {
     match get("kind").as_string().as_deref() {
         Some("load") => {}
         Some("search") => return read_search(get("id"), get("backend"), get("buffer")),
+        Some("skew") => {
+            let (Some(load_id), Some(new_id)) = (get("load_id").as_f64(), get("new_id").as_f64()) else { return };
+            skew(load_id, new_id, get("on").as_bool().unwrap_or(true));
+            return;
+        }
         _ => return,
     }
     let id = get("id").as_f64().unwrap_or(0.0);
@@ -191,6 +197,21 @@ fn read_search(id: JsValue, backend: JsValue, buffer: JsValue) {
     set(&o, "id", &id);
     set(&o, "result", &crate::backend::search::summaries_text(kind, &bytes).into());
     post(&o, None);
+}
+
+/// Adjusts the kept set for clock skew (or takes the adjustment out) when it is set
+/// `load_id`, which from now on answers as `new_id`; what was computed for it goes.
+fn skew(load_id: f64, new_id: f64, on: bool) {
+    let changed = SET.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some((id, set)) = s.as_mut().filter(|(id, _)| *id == load_id) else { return false };
+        crate::analysis::skew::set_adjusted(set, on);
+        *id = new_id;
+        true
+    });
+    if changed {
+        crate::ui::offload::host::drop_results();
+    }
 }
 
 /// Memory the parse, build and encode of an input use beyond the input itself, per input

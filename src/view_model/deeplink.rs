@@ -3,7 +3,8 @@
 //! `#trace=<hex>&span=<hex>&zoom=<start_ns>-<end_ns>&find=<query>&only=1` — zoom
 //! offsets are from the trace start; values are percent-encoded. With many traces
 //! loaded, `filter=<query>` keeps the trace list's filter, and `view=list` says the
-//! list (not a trace) is shown.
+//! list (not a trace) is shown. `skew=0` says the clock-skew adjustment is off (it is on
+//! by default, and only the off state is written).
 
 use crate::url::{decode_component, encode_component};
 
@@ -22,6 +23,8 @@ pub struct DeepLink {
     pub filter: Option<String>,
     /// The trace list is shown.
     pub list: bool,
+    /// The clock-skew adjustment is off (`skew=0`).
+    pub skew_off: bool,
 }
 
 impl DeepLink {
@@ -53,6 +56,9 @@ impl DeepLink {
         if self.only_matching {
             parts.push("only=1".to_string());
         }
+        if self.skew_off {
+            parts.push("skew=0".to_string());
+        }
         parts.join("&")
     }
 
@@ -70,6 +76,7 @@ impl DeepLink {
                 "only" => d.only_matching = v == "1",
                 "filter" if !v.is_empty() => d.filter = Some(v),
                 "view" => d.list = v == "list",
+                "skew" => d.skew_off = v == "0",
                 "zoom" => {
                     if let Some((a, b)) = v.split_once('-')
                         && let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>())

@@ -7,7 +7,9 @@
 //! filters into the waterfall, the CSV export button.
 //!
 //! * Each view's container is `[data-testid="view-<tab>"]`; it carries `data-ready="1"`
-//!   once its content for the current set has painted, and none while it computes.
+//!   once its content for the current set has painted, and none while it computes. It
+//!   opens with "Times adjusted for clock skew (N spans moved)" while the times are
+//!   adjusted and spans moved (`ui::skew::SkewNote`).
 //! * User-derived text (service and span names, messages) is always a text node.
 //!   Only the chart SVG from `analysis::charts` (plotters, labels escaped) is
 //!   set with `inner_html`.
@@ -27,15 +29,19 @@ use leptos::prelude::*;
 
 use crate::model::TraceSet;
 use crate::ui::offload::{channel, client};
+use crate::ui::skew::SkewNote;
 use crate::ui::state::{AppState, Tab};
 use crate::view_model::tabs::{Request, Response};
 
 /// The container of a tab's view: `data-testid="view-<tab>"`, `data-ready="1"` when
 /// `ready()`, and `aria-busy` while not.
 pub fn view_pane(tab: Tab, class: &'static str, ready: impl Fn() -> bool + Send + Sync + Copy + 'static, children: impl IntoView + 'static) -> impl IntoView {
+    // Stats and patterns cover every trace loaded; the other views, the shown one.
+    let set_wide = matches!(tab, Tab::Stats | Tab::Patterns);
     view! {
         <div class=class data-testid=format!("view-{}", tab.name()) data-ready=move || ready().then_some("1")
             aria-busy=move || (!ready()).then_some("true")>
+            <SkewNote set_wide=set_wide/>
             {children}
         </div>
     }

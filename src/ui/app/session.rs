@@ -133,7 +133,7 @@ pub fn sync_hash(ui: Ui) {
         let tab = ui.app.tab.get();
         let filter = Some(ui.list.filter.get()).filter(|f| !f.trim().is_empty());
         let link = if ui.list.shown.get() && set.traces.len() > 1 {
-            DeepLink { list: true, filter, ..DeepLink::default() }
+            DeepLink { list: true, filter, skew_off: !ui.app.skew_adjust.get(), ..DeepLink::default() }
         } else { DeepLink {
             trace: Some(t.trace_id.to_text(&set.strings)),
             span: ui.app.selected.get().and_then(|s| set.spans.get(s as usize)).filter(|s| s.trace as usize == trace).map(|s| s.span_id.to_text(&set.strings)),
@@ -143,6 +143,7 @@ pub fn sync_hash(ui: Ui) {
             tab: (tab != Tab::Waterfall).then(|| tab.name().to_string()),
             filter,
             list: false,
+            skew_off: !ui.app.skew_adjust.get(),
         } };
         let h = link.to_hash();
         if current_hash().trim_start_matches('#') == h {
@@ -159,8 +160,11 @@ pub fn sync_hash(ui: Ui) {
 }
 
 /// Loads the `?url=` trace, or the demo when none is given (an embedded page waits
-/// for its host instead).
+/// for its host instead). The clock-skew toggle starts as the hash says (`skew=0`: off).
 pub fn initial_load(ui: Ui) {
+    if DeepLink::from_hash(&current_hash()).skew_off {
+        ui.app.skew_adjust.set(false);
+    }
     match loader::url_param() {
         Ok(Some(url)) => {
             loader::load_url(ui, url, false, Credentials::SameOrigin);

@@ -6,7 +6,7 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::format;
-use crate::model::span_flags;
+use crate::model::{span_flags, WarningKind};
 use crate::ui::context::use_ui;
 use crate::ui::waterfall::badges::Badges;
 use crate::ui::waterfall::state::CritMap;
@@ -44,6 +44,8 @@ pub struct RowData {
     /// The accessible name: "service, operation, duration, status".
     spoken: String,
     skew: Option<String>,
+    /// The clock-skew adjustment moved this span: its warning, with the shift.
+    shifted: Option<String>,
     cover: Vec<(f64, f64)>,
     ticks: Vec<f64>,
     crit_segments: Vec<(f64, f64)>,
@@ -79,19 +81,22 @@ pub fn row_data(v: &TraceView, span: u32, row: usize, cx: &RowCtx) -> Option<Row
     } else {
         0
     };
-    let skew = s.has(span_flags::CLOCK_SKEW).then(|| {
-        let t = &set.traces[s.trace as usize];
-        set.trace_warnings(t)
-            .iter()
-            .find(|w| w.span == span && w.kind == crate::model::WarningKind::ClockSkew)
-            .map(|w| w.message.clone())
-            .unwrap_or_else(|| "clock skew: this span starts before its parent".into())
-    });
+    // The mark's text: the span's warning of that kind, else a plain line.
+    let warning = |kind: WarningKind, fallback: &str| {
+        set.traces.get(s.trace as usize)
+            .and_then(|t| set.trace_warnings(t).iter().find(|w| w.span == span && w.kind == kind))
+            .map_or_else(|| fallback.to_string(), |w| w.message.clone())
+    };
+    let skew = s.has(span_flags::CLOCK_SKEW).then(|| warning(WarningKind::ClockSkew, "clock skew: this span starts before its parent"));
+    let shifted = s
+        .has(span_flags::SKEW_ADJUSTED)
+        .then(|| warning(WarningKind::SkewAdjusted, "shifted into its parent's window (clock skew adjusted)"));
     let cover = if s.child_count > 0 && s.child_count <= MAX_COVER_CHILDREN { wf::child_cover_segments(set, span, 12) } else { Vec::new() };
     let duration = format::duration(s.duration_ns);
     let badge = badges.and_then(|b| b.get(span));
     let badge_place = badge.as_ref().map(|b| {
-        let dur_chars = duration.chars().count() + if s.is_error() { 2 } else { 0 } + if s.has(span_flags::CLOCK_SKEW) { 2 } else { 0 };
+        let dur_chars = duration.chars().count() + if s.is_error() { 2 } else { 0 } + if s.has(span_flags::CLOCK_SKEW) { 2 } else { 0 }
+            + if s.has(span_flags::SKEW_ADJUSTED) { 2 } else { 0 };
         wf::badge_place(&bar, lane_px, wf::label_px(dur_chars), wf::label_px(b.chars().count()))
     });
     let dur = s.duration_ns.max(1) as f64;
@@ -126,6 +131,7 @@ pub fn row_data(v: &TraceView, span: u32, row: usize, cx: &RowCtx) -> Option<Row
         error: s.is_error(),
         spoken,
         skew,
+        shifted,
         cover,
         ticks: wf::event_ticks(set, span, 16),
         crit_segments,
@@ -213,6 +219,9 @@ pub fn Row(r: RowData) -> impl IntoView {
         r.duration
     );
     let skew = r.skew.map(|m| view! { <span class="skew" title=m.clone() aria-label=m>{crate::ui::icons::warn()}</span> });
+    let shifted = r.shifted.map(|m| {
+        view! { <span class="skew-adjusted" data-testid="skew-adjusted" title=m.clone() aria-label=m>{crate::ui::icons::shift()}</span> }
+    });
     // The LLM badge: in the label group (before or after the duration) or inside the bar's right end.
     let badge_el = |text: &str, place: wf::BadgePlace, extra: &str| {
         let style = format!("max-width:{:.0}px{extra}", place.max_px);
@@ -244,7 +253,7 @@ pub fn Row(r: RowData) -> impl IntoView {
             </div>
             <div role="gridcell" class="wf-lane">
                 <div class="bar" class:offscreen=r.bar.off_screen style=bar_style>{cover}{crit}{ticks}</div>
-                <span class="dur" class:left=r.bar.label_left class:inside=r.bar.label_inside style=label_style>{badge_before}{skew}<span class="d">{marks}</span>{badge_after}</span>
+                <span class="dur" class:left=r.bar.label_left class:inside=r.bar.label_inside style=label_style>{badge_before}{skew}{shifted}<span class="d">{marks}</span>{badge_after}</span>
                 {badge_inside}
             </div>
         </div>
