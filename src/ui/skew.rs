@@ -104,15 +104,14 @@ fn moved(set: &TraceSet, trace: Option<usize>) -> usize {
 }
 
 /// "Times adjusted for clock skew (3 spans moved)" while the adjustment moved spans of
-/// the shown trace (`set_wide`: of the whole set); nothing otherwise.
+/// the shown trace; nothing otherwise.
 #[component]
-pub fn SkewNote(#[prop(optional)] set_wide: bool) -> impl IntoView {
+pub fn SkewNote() -> impl IntoView {
     let ui = use_ui();
     move || {
         let n = ui.app.loaded.with(|l| {
             let l = l.as_ref()?;
-            let trace = (!set_wide).then(|| ui.app.trace.get());
-            l.set.skew.adjusted.then(|| moved(&l.set, trace))
+            l.set.skew.adjusted.then(|| moved(&l.set, Some(ui.app.trace.get())))
         })?;
         (n > 0).then(|| {
             let spans = if n == 1 { "1 span moved".to_string() } else { format!("{n} spans moved") };

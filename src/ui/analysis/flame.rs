@@ -47,14 +47,15 @@ pub fn FlameView() -> impl IntoView {
     let hover = RwSignal::new(None::<(usize, f64, f64)>);
     let last_click = StoredValue::new(None::<u32>);
     let scroller = NodeRef::<html::Div>::new();
-    // A new trace starts unzoomed.
-    Effect::new(move |prev: Option<usize>| {
-        let t = app.trace.get();
-        if prev.is_some_and(|p| p != t) {
+    // A new trace, or a new layout of the set (a load, the clock-skew switch: span indices
+    // change), starts unzoomed.
+    Effect::new(move |prev: Option<(usize, Option<f64>)>| {
+        let now = (app.trace.get(), app.loaded.with(|l| l.as_ref().map(|l| l.load_id)));
+        if prev.is_some_and(|p| p != now) {
             zoom.set(None);
             focused.set(None);
         }
-        t
+        now
     });
     let measure = move || {
         let Some(el) = scroller.try_get_untracked().flatten() else { return };

@@ -36,12 +36,10 @@ use crate::view_model::tabs::{Request, Response};
 /// The container of a tab's view: `data-testid="view-<tab>"`, `data-ready="1"` when
 /// `ready()`, and `aria-busy` while not.
 pub fn view_pane(tab: Tab, class: &'static str, ready: impl Fn() -> bool + Send + Sync + Copy + 'static, children: impl IntoView + 'static) -> impl IntoView {
-    // Stats and patterns cover every trace loaded; the other views, the shown one.
-    let set_wide = matches!(tab, Tab::Stats | Tab::Patterns);
     view! {
         <div class=class data-testid=format!("view-{}", tab.name()) data-ready=move || ready().then_some("1")
             aria-busy=move || (!ready()).then_some("true")>
-            <SkewNote set_wide=set_wide/>
+            <SkewNote/>
             {children}
         </div>
     }
@@ -64,13 +62,19 @@ pub fn progress_line(
     }
 }
 
-/// Asks the worker once about the loaded set and runs `then` with the answer (errors
-/// and answers about another set are dropped).
+/// Asks the worker once about the loaded set and runs `then` with the answer (errors,
+/// and answers that arrive once the page shows another set, are dropped).
 pub fn ask_once(app: AppState, req: Request, then: impl FnOnce(Response) + 'static) {
     // A request that needs no set is asked about none while nothing is loaded.
     let load_id = app.loaded.with_untracked(|l| l.as_ref().map(|l| l.load_id));
     let Some(load_id) = load_id.or((!req.needs_set()).then_some(crate::ui::offload::host::NO_SET)) else { return };
     client::ask(client::new_id(), load_id, &req, move |res| {
+        // Asked about a set the page no longer shows (a new load, or the clock-skew switch,
+        // which re-sorts spans): its span indices mean nothing here.
+        let now = app.loaded.try_with_untracked(|l| l.as_ref().map(|l| l.load_id)).flatten().unwrap_or(crate::ui::offload::host::NO_SET);
+        if now != load_id {
+            return;
+        }
         match res {
             Ok(Response::Error(e)) | Err(e) => web_sys::console::warn_1(&e.into()),
             Ok(r) => then(r),

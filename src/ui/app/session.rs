@@ -79,6 +79,11 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
     ui.list.shown.set(list_first);
     ui.list.trace_views.set(!list_first);
     let (spans, traces) = (set.spans.len(), set.traces.len());
+    // The switch shows what the set holds (a click while the set was on its way flipped the
+    // switch of the set before it).
+    if ui.app.skew_adjust.get_untracked() != set.skew.adjusted {
+        ui.app.skew_adjust.set(set.skew.adjusted);
+    }
     ui.app.selected.set(None);
     ui.app.trace.set(trace);
     ui.app.loaded.set(Some(loaded));

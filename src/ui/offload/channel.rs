@@ -167,20 +167,26 @@ pub fn paged_channel<T: Send + Sync + 'static>(
     Effect::new(move |prev: Option<Option<(f64, Request)>>| {
         let load_id = app.loaded.with(|l| l.as_ref().map(|l| l.load_id));
         let first = request(0);
-        if let Some(id) = in_flight.get_value() {
-            client::forget(id);
-            in_flight.set_value(None);
-        }
+        let forget = || {
+            if let Some(id) = in_flight.get_value() {
+                client::forget(id);
+                in_flight.set_value(None);
+            }
+        };
         let (Some(load_id), Some(first)) = (load_id, first) else {
+            forget();
             ch.data.set(None);
             ch.phase.set(Phase::Idle);
             return None;
         };
         let prev = prev.flatten();
+        // The same request again (a signal it reads notified without a change): the pages
+        // in flight go on.
         let settled = !matches!(ch.phase.get_untracked(), Phase::Idle | Phase::Failed(_));
         if settled && prev.as_ref().is_some_and(|(l, r)| *l == load_id && *r == first) {
             return prev;
         }
+        forget();
         ch.phase.set(Phase::Computing);
         ask_page(ch, in_flight, load_id, request.clone(), pick, Vec::new());
         Some((load_id, first))

@@ -241,6 +241,10 @@ struct Normalized<'a> {
     start_ns: u64,
     end_ns: u64,
     duration_ns: u64,
+    /// Added to the recorded start (and the events' times) by the clock-skew adjustment;
+    /// absent when the span did not move.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skew_shift_ns: Option<i64>,
     status: Status<'a>,
     attributes: Attrs<'a>,
     resource: Option<NResource<'a>>,
@@ -258,7 +262,7 @@ struct Normalized<'a> {
 
 /// The names of the flags set on a span.
 fn flag_names(s: &Span) -> Vec<&'static str> {
-    const NAMES: [(u16, &str); 12] = [
+    const NAMES: [(u16, &str); 13] = [
         (span_flags::ERROR, "error"),
         (span_flags::ORPHAN, "orphan"),
         (span_flags::CLOCK_SKEW, "clock_skew"),
@@ -271,6 +275,7 @@ fn flag_names(s: &Span) -> Vec<&'static str> {
         (span_flags::INVALID_ID, "invalid_id"),
         (span_flags::SHARED_SERVER, "shared_server"),
         (span_flags::SELF_PARENT, "self_parent"),
+        (span_flags::SKEW_ADJUSTED, "skew_adjusted"),
     ];
     NAMES.iter().filter(|(f, _)| s.has(*f)).map(|(_, n)| *n).collect()
 }
@@ -291,6 +296,7 @@ pub fn normalized_json(set: &TraceSet, span: u32) -> String {
         start_ns: s.start_ns,
         end_ns: s.end_ns(),
         duration_ns: s.duration_ns,
+        skew_shift_ns: Some(set.skew.shift_of(span)).filter(|&d| set.skew.adjusted && d != 0),
         status: Status { code: s.status.as_str(), message: set.str(s.status_message) },
         attributes: attrs(s.attrs),
         resource: set.resources.get(s.resource as usize).map(|r| NResource {
