@@ -339,3 +339,25 @@ fn one_million_spans_apply_and_restore() {
     assert!(times(&set) == times(&raw));
     eprintln!("1M spans: apply {clean_ms:?} with nothing to move; skewed: apply {applied:?} ({moved} moved), restore {restored:?}");
 }
+
+/// A trace with more moved spans than the warning cap: the first ones get a warning each,
+/// the rest one warning with their count; every moved span keeps its flag and is counted.
+#[test]
+fn moved_spans_beyond_the_cap_share_one_warning() {
+    let n = skew::MAX_SKEW_WARNINGS_PER_TRACE + 5;
+    let mut spans: Vec<(String, String, &str, i64, i64)> = vec![("a000000000000000".into(), String::new(), "api", 0, 100)];
+    for k in 0..n {
+        // Each server on db starts 1 s before its client (the root) and lasts 10 ms.
+        spans.push((format!("b{:015x}", k + 1), "a000000000000000".into(), "db", -1000, -990));
+    }
+    let borrowed: Vec<(&str, &str, &str, i64, i64)> = spans.iter().map(|(a, b, c, d, e)| (a.as_str(), b.as_str(), *c, *d, *e)).collect();
+    let mut set = otlp(&borrowed);
+    skew::apply(&mut set);
+    assert_eq!(skew::moved_in_trace(&set, 0), n);
+    assert_eq!(set.spans.iter().filter(|s| s.has(span_flags::SKEW_ADJUSTED)).count(), n);
+    let ws: Vec<_> = set.trace_warnings(&set.traces[0]).iter().filter(|w| w.kind == WarningKind::SkewAdjusted).collect();
+    assert_eq!(ws.len(), skew::MAX_SKEW_WARNINGS_PER_TRACE + 1);
+    let last = ws.last().unwrap();
+    assert_eq!(last.span, clew::model::NO_SPAN);
+    assert!(last.message.starts_with("5 more spans shifted"), "{}", last.message);
+}

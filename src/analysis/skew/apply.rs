@@ -105,8 +105,15 @@ pub fn restore(set: &mut TraceSet) -> Relayout {
 /// [`span_flags::SKEW_ADJUSTED`]), counted from the trace's warnings.
 pub fn moved_in_trace(set: &TraceSet, trace: usize) -> usize {
     let Some(t) = set.traces.get(trace) else { return 0 };
-    set.trace_warnings(t).iter().filter(|w| w.kind == WarningKind::SkewAdjusted).count()
+    if !set.skew.adjusted {
+        return 0;
+    }
+    set.spans.get(t.spans.range()).unwrap_or_default().iter().filter(|s| s.has(span_flags::SKEW_ADJUSTED)).count()
 }
+
+/// At most this many `skew_adjusted` warnings per trace, each naming its span; the rest
+/// are one warning with their count (every moved span keeps its mark and its shift).
+pub const MAX_SKEW_WARNINGS_PER_TRACE: usize = 1000;
 
 /// A shift in ms with its sign and up to three decimals: "+50 ms", "-0.125 ms".
 pub fn shift_text(shift_ns: i64) -> String {
@@ -289,6 +296,7 @@ fn remake_warnings(set: &mut TraceSet, touched: &[bool], relayout: &Relayout) {
             let span = if w.span == NO_SPAN { NO_SPAN } else { relayout.map(w.span) };
             out.push(Warning { kind: w.kind, span, message: std::mem::take(&mut w.message) });
         }
+        let mut moved = 0usize;
         for k in set.traces[ti].spans.range() {
             let s = &set.spans[k];
             if s.has(span_flags::CLOCK_SKEW)
@@ -298,8 +306,16 @@ fn remake_warnings(set: &mut TraceSet, touched: &[bool], relayout: &Relayout) {
                 out.push(Warning { kind: WarningKind::ClockSkew, span: arena::index_u32(k), message });
             }
             if set.skew.adjusted && s.has(span_flags::SKEW_ADJUSTED) {
-                out.push(Warning { kind: WarningKind::SkewAdjusted, span: arena::index_u32(k), message: moved_message(set, k) });
+                moved += 1;
+                if moved <= MAX_SKEW_WARNINGS_PER_TRACE {
+                    out.push(Warning { kind: WarningKind::SkewAdjusted, span: arena::index_u32(k), message: moved_message(set, k) });
+                }
             }
+        }
+        if moved > MAX_SKEW_WARNINGS_PER_TRACE {
+            let more = moved - MAX_SKEW_WARNINGS_PER_TRACE;
+            let message = format!("{more} more spans shifted into their parents' windows (clock skew adjusted); each is marked in the waterfall");
+            out.push(Warning { kind: WarningKind::SkewAdjusted, span: NO_SPAN, message });
         }
         out[begin..].sort_by_key(|w| (w.span, w.kind));
         set.traces[ti].warnings = Range32::new(begin, out.len());

@@ -18,7 +18,7 @@
 
 mod apply;
 
-pub use apply::{apply, moved_in_trace, restore, set_adjusted, shift_text, Relayout};
+pub use apply::{apply, moved_in_trace, restore, set_adjusted, shift_text, Relayout, MAX_SKEW_WARNINGS_PER_TRACE};
 
 use crate::model::{arena, span_flags, Span, SpanKind, TraceSet, NO_SPAN};
 
