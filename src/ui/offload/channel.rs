@@ -15,7 +15,7 @@ use crate::ui::offload::client;
 use crate::ui::state::AppState;
 use crate::ui::traces::ListState;
 use crate::ui::util::{after_paint, Shared};
-use crate::view_model::tabs::{ListScope, Request, Response};
+use crate::view_model::tabs::{Request, Response};
 
 /// Where a channel's data is.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,11 +71,7 @@ pub fn list_scope() -> Option<ListState> {
 /// than one trace is loaded (tracked: the set, the filter and the brush).
 pub fn narrowed(app: AppState, list: Option<ListState>, req: Request) -> Request {
     let many = app.loaded.with(|l| l.as_ref().is_some_and(|l| l.set.traces.len() > 1));
-    let scope = list
-        .filter(|_| many)
-        .map(|l| ListScope { filter: l.filter.get(), brush: l.brush.get().map(|b| b.to_vec()) })
-        .unwrap_or_default();
-    req.filtered(&scope)
+    req.filtered(&list.filter(|_| many).map(|l| l.scope()).unwrap_or_default())
 }
 
 /// Sends `request()` (tracked; `None` asks nothing) for the loaded set whenever it or

@@ -36,7 +36,7 @@ use crate::view_model::trace_scatter::Brush;
 use crate::view_model::tabs::traces::{
     merge_found, CohortRequest, ListColumn, SummariesRequest, TraceListData, TraceListRequest, FOUND_ROW, SUMMARIES_PAGE,
 };
-use crate::view_model::tabs::{Request, Response};
+use crate::view_model::tabs::{ListScope, Request, Response};
 
 /// Quiet time after the last key before the filter is applied on a big load.
 pub const FILTER_DEBOUNCE_MS: u64 = 150;
@@ -170,11 +170,7 @@ impl ListState {
     /// with the found rows the filter keeps merged in (not while brushing: the scatter
     /// holds loaded traces only). Tracked.
     pub fn order(&self) -> Shared<Vec<u32>> {
-        let loaded: Shared<Vec<u32>> = match (self.matched.data.get(), self.brush.get()) {
-            (None, _) => Shared::new(Vec::new()),
-            (Some(m), None) => Shared(Arc::new(m.order.clone())),
-            (Some(m), Some(b)) => Shared::new(m.order.iter().copied().filter(|t| b.binary_search(t).is_ok()).collect()),
-        };
+        let loaded = self.kept().unwrap_or_else(|| Shared::new(Vec::new()));
         if self.brush.with(|b| b.is_some()) || self.found.with(|f| f.is_empty()) {
             return loaded;
         }
@@ -186,6 +182,21 @@ impl ListState {
             self.found.with(|f| merge_found(&loaded, |t| rows.get(t as usize).map(|r| &r.summary), &ids, f, &filter, col, asc))
         });
         Shared::new(merged)
+    }
+
+    /// The loaded traces the filter matches, inside the brush when there is one, in the
+    /// list's order; `None` before the worker's first answer. Tracked.
+    pub fn kept(&self) -> Option<Shared<Vec<u32>>> {
+        let m = self.matched.data.get()?;
+        Some(match self.brush.get() {
+            None => Shared(Arc::new(m.order.clone())),
+            Some(b) => Shared::new(m.order.iter().copied().filter(|t| b.binary_search(t).is_ok()).collect()),
+        })
+    }
+
+    /// The scope the worker narrows set-wide requests to: the filter and the brush. Tracked.
+    pub fn scope(&self) -> ListScope {
+        ListScope { filter: self.filter.get(), brush: self.brush.get().map(|b| b.to_vec()) }
     }
 
     /// The row of order entry `t` (a loaded trace or a found row), untracked.
@@ -419,19 +430,13 @@ pub fn TraceNav() -> impl IntoView {
 pub fn scope_note(ui: Ui) -> impl IntoView {
     move || {
         let ls = ui.list;
-        let filtered = ls.filter.with(|f| !f.trim().is_empty());
-        let brushed = ls.brush.with(|b| b.is_some());
+        let scope = ls.scope();
         let total = ui.app.loaded.with(|l| l.as_ref().map(|l| l.set.traces.len()).unwrap_or(0));
-        if !(filtered || brushed) || total < 2 {
+        if scope.is_everything() || total < 2 {
             return None;
         }
-        let kept = ls.matched.data.with(|m| {
-            m.as_ref().map(|m| match ls.brush.get() {
-                Some(b) => m.order.iter().filter(|t| b.binary_search(t).is_ok()).count(),
-                None => m.order.len(),
-            })
-        })?;
-        let by = match (filtered, brushed) {
+        let kept = ls.kept()?.len();
+        let by = match (!scope.filter.trim().is_empty(), scope.brush.is_some()) {
             (true, true) => "the trace list's filter and the scatter's brushed rectangle",
             (true, false) => "the trace list's filter",
             _ => "the scatter's brushed rectangle",
