@@ -231,6 +231,26 @@ fn sid(s: u64, b64: bool) -> String {
     }
 }
 
+/// Skews the clocks: every span called from another service starts `early_us` earlier
+/// than its caller's clock would put it, as if each callee's clock ran that much behind
+/// its caller's; its subtree follows (so the skew adds up along a chain of calls). This is
+/// the case the clock-skew adjustment moves back into each caller's window. Spans come
+/// parents first, as [`generate`] makes them.
+pub fn skew(spans: &mut [GenSpan], early_us: u64) {
+    // Per span: its service and how far it was moved back.
+    let mut moved: rustc_hash::FxHashMap<(u128, u64), (usize, u64)> = rustc_hash::FxHashMap::default();
+    for s in spans.iter_mut() {
+        let back = match s.parent.and_then(|p| moved.get(&(s.trace, p))) {
+            Some(&(service, back)) if service != s.service => back.saturating_add(early_us),
+            Some(&(_, back)) => back,
+            None => 0,
+        };
+        // (An event's time is an offset from its span's start and moves with it.)
+        s.start_us = s.start_us.saturating_sub(back);
+        moved.insert((s.trace, s.id), (s.service, back));
+    }
+}
+
 /// Writes the spans in the chosen encoding.
 pub fn encode(spans: &[GenSpan], format: GenFormat) -> String {
     let mut o = String::with_capacity(spans.len() * 420);

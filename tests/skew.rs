@@ -361,3 +361,34 @@ fn moved_spans_beyond_the_cap_share_one_warning() {
     assert_eq!(last.span, clew::model::NO_SPAN);
     assert!(last.message.starts_with("5 more spans shifted"), "{}", last.message);
 }
+
+/// `clew gen --skew-ms` (`synth::skew`) starts every span called from another service an
+/// hour early (longer than any generated call, so none still fits its caller); the adjustment moves each of them (and nothing else) back inside its
+/// caller, in every format the generator writes.
+#[test]
+fn generated_skew_is_adjusted_back() {
+    let spans = clew::synth::generate(clew::synth::GenOptions { spans: 3000, traces: 3, seed: 4 });
+    let mut skewed = spans.clone();
+    clew::synth::skew(&mut skewed, 3_600_000_000);
+    let callees = spans
+        .iter()
+        .filter(|s| s.parent.and_then(|p| spans.iter().find(|q| q.trace == s.trace && q.id == p)).is_some_and(|p| p.service != s.service))
+        .count();
+    assert!(callees > 100, "the generator calls across services ({callees})");
+    for format in [clew::synth::GenFormat::Otlp, clew::synth::GenFormat::Jaeger, clew::synth::GenFormat::Zipkin] {
+        let doc = clew::synth::encode(&skewed, format);
+        let mut set = clew::parse::load(&[("gen.json", doc.as_bytes())], None).unwrap();
+        skew::apply(&mut set);
+        let moved: usize = (0..set.traces.len()).map(|t| skew::moved_in_trace(&set, t)).sum();
+        assert_eq!(moved, callees, "{format:?}: every skewed callee moved");
+        for s in &set.spans {
+            if let Some(p) = set.spans.get(s.parent as usize).filter(|_| s.has(span_flags::SKEW_ADJUSTED)) {
+                if s.duration_ns <= p.duration_ns {
+                    assert!(s.start_ns >= p.start_ns && s.end_ns() <= p.end_ns(), "{format:?}: moved inside its caller");
+                } else {
+                    assert_eq!(s.start_ns, p.start_ns, "{format:?}: a longer callee starts with its caller");
+                }
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@
 //!   trace list's filter language, `analysis::many::filter`).
 //! * `clew compare [--json] (--slowest P% | --a FILTER --b FILTER | --traces ID_A,ID_B) FILE...`:
 //!   two groups of traces compared per `service/operation` path (`analysis::many::cohort`).
-//! * `clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--out FILE]`:
+//! * `clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--skew-ms MS] [--out FILE]`:
 //!   write a realistic synthetic trace file.
 
 use std::io::Write;
@@ -33,7 +33,7 @@ const USAGE: &str = "usage:
   clew analyze [--format otlp|jaeger|zipkin|jaeger-proto] [--json] [--filter FILTER] [--no-skew-adjust] FILE...
   clew compare [--format F] [--json] [--filter FILTER] (--slowest P% | --a FILTER --b FILTER | --traces ID_A,ID_B) FILE...
   clew export --format otlp [--input-format otlp|jaeger|zipkin|jaeger-proto] [--filter FILTER] FILE... > out.json
-  clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--out FILE]";
+  clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--skew-ms MS] [--out FILE]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -310,6 +310,7 @@ fn generate(args: &[String]) -> ExitCode {
     let mut spans: Option<usize> = None;
     let mut traces = 1usize;
     let mut seed = 1u64;
+    let mut skew_ms = 0u64;
     let mut format = GenFormat::Otlp;
     let mut out: Option<&str> = None;
     let mut i = 0;
@@ -329,6 +330,10 @@ fn generate(args: &[String]) -> ExitCode {
                 Some(v) => seed = v,
                 None => return fail(&need("--seed (a whole number)")),
             },
+            "--skew-ms" => match val.and_then(|v| v.parse().ok()) {
+                Some(v) => skew_ms = v,
+                None => return fail(&need("--skew-ms (a whole number of ms)")),
+            },
             "--format" => match val.and_then(|v| GenFormat::parse(v)) {
                 Some(f) => format = f,
                 None => return fail("--format takes otlp, otlp-base64, jaeger or zipkin"),
@@ -342,7 +347,10 @@ fn generate(args: &[String]) -> ExitCode {
         i += 2;
     }
     let Some(spans) = spans else { return fail(&format!("--spans is required\n{USAGE}")) };
-    let data = synth::generate(GenOptions { spans, traces, seed });
+    let mut data = synth::generate(GenOptions { spans, traces, seed });
+    if skew_ms > 0 {
+        synth::skew(&mut data, skew_ms.saturating_mul(1000));
+    }
     let text = synth::encode(&data, format);
     let written = match out {
         Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| format!("{path}: {e}")),
