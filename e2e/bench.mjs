@@ -24,6 +24,12 @@
 //   `?url=` in a fresh page per run, waits for the trace list and its scatter to report
 //   ready, and reports the main thread's long tasks (ms after navigation) and load marks.
 //
+// node e2e/bench.mjs skew [spans] [runs]   (default 1000000 and 2 runs)
+//   loads `clew gen --spans N --seed 9 --skew-ms 1000` (every cross-service call an extra
+//   second behind its caller) with the skew switch on, then flips it off and on again:
+//   per flip, click → the re-timed set shown (window.__clewTimings.skew_ms) and the longest
+//   main-thread task from the click until the switch is no longer busy.
+//
 // Writes a JSON summary to stdout and /tmp/clew-bench.json (load mode: /tmp/clew-bench-load.json).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,7 +42,8 @@ import { benchTabs } from './bench_tabs.mjs';
 const loadMode = process.argv[2] === 'load';
 const tabsMode = process.argv[2] === 'tabs';
 const listMode = process.argv[2] === 'list';
-const args = loadMode || tabsMode || listMode ? process.argv.slice(3) : process.argv.slice(2);
+const skewMode = process.argv[2] === 'skew';
+const args = loadMode || tabsMode || listMode || skewMode ? process.argv.slice(3) : process.argv.slice(2);
 const sizes = (args[0] || (loadMode ? '10000,100000' : tabsMode ? '100000,1000000' : '10000,100000,1000000')).split(',').map(Number);
 const runs = Number(args[1] || 3);
 const tmp = process.env.BENCH_DIR || path.join(os.tmpdir(), 'clew-bench');
@@ -155,6 +162,48 @@ if (listMode) {
   server.close();
   const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, results };
   fs.writeFileSync('/tmp/clew-bench-list.json', JSON.stringify(out, null, 2));
+  console.log(JSON.stringify(out, null, 2));
+  process.exit(0);
+}
+
+if (skewMode) {
+  const n = Number(args[0] || 1000000);
+  const flips = Number(args[1] || 2);
+  const file = path.join(tmp, `skew-${n}.json`);
+  if (!fs.existsSync(file)) {
+    execFileSync(path.join(ROOT, 'target', 'release', 'clew'), ['gen', '--spans', String(n), '--seed', '9', '--skew-ms', '1000',
+      '--format', 'otlp', '--out', file], { stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  const page = await context.newPage();
+  await recordLongTasks(page);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(base + '?url=' + encodeURIComponent(base + 'bench/' + path.basename(file)));
+  await page.waitForFunction((n) => document.querySelector('[data-testid="app"]')?.getAttribute('data-loaded-spans') === String(n), n, { timeout: 600000, polling: 500 });
+  const moved = await page.textContent('[data-testid="skew-count"]');
+  const loadLongest = await page.evaluate(() => Math.round(window.__longtasks.reduce((m, t) => Math.max(m, t.dur), 0)));
+  console.error(`${n} spans loaded adjusted${moved}; longest task of the load ${loadLongest} ms`);
+  for (let i = 0; i < 2 * flips; i++) {
+    const before = loadavg();
+    await page.evaluate(() => { window.__flipAt = performance.now(); document.querySelector('[data-testid="skew-adjust"]').click(); });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="skew-busy"]'), null, { timeout: 600000, polling: 200 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const r = await page.evaluate(() => {
+      const tasks = window.__longtasks.filter((t) => t.start + t.dur >= window.__flipAt);
+      return {
+        on: document.querySelector('[data-testid="skew-adjust"]').checked,
+        skew_ms: Math.round(window.__clewTimings.skew_ms),
+        longest_task_ms: Math.round(tasks.reduce((m, t) => Math.max(m, t.dur), 0)),
+        long_tasks: tasks.map((t) => [Math.round(t.start - window.__flipAt), Math.round(t.dur)]),
+        decode_longest_slice_ms: Math.round(window.__clewTimings.decode_longest_slice_ms),
+      };
+    });
+    results.push({ spans: n, flip: i + 1, loadavg: before, ...r });
+    console.error(`flip ${i + 1} (${r.on ? 'on' : 'off'}): ${r.skew_ms} ms, longest task ${r.longest_task_ms} ms, tasks ${JSON.stringify(r.long_tasks)} (load ${before.join(' ')})`);
+  }
+  await close();
+  server.close();
+  const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, load_longest_task_ms: loadLongest, results };
+  fs.writeFileSync('/tmp/clew-bench-skew.json', JSON.stringify(out, null, 2));
   console.log(JSON.stringify(out, null, 2));
   process.exit(0);
 }

@@ -37,7 +37,8 @@ export const tests = [
       await page.keyboard.press('Space');
       await page.waitForFunction(() => location.hash.includes('skew=0'));
       await page.waitForFunction(() => !document.querySelector('[data-testid="span-row"] [data-testid="skew-adjusted"]'));
-      eq(await page.evaluate(() => window.__clewTimings.skew_copied), 0, 'the set changed in place, not copied');
+      eq(await page.evaluate(() => typeof window.__clewTimings.skew_ms), 'number', 'the worker sent the re-timed set');
+      eq(await page.locator('[data-testid="skew-busy"]').count(), 0, 'the switch is no longer busy');
       const raw = await barLeft(page, 'charge');
       ok(Math.abs(raw) < 0.1, `charge drawn at the trace start (got ${raw})`);
       eq(await page.locator('[data-testid="skew-note"]').count(), 0, 'no note with raw times');
@@ -51,6 +52,18 @@ export const tests = [
       await page.waitForFunction(() => !location.hash.includes('skew='));
       await page.waitForFunction(() => document.querySelector('[data-testid="span-row"] [data-testid="skew-adjusted"]'));
       ok(Math.abs(await barLeft(page, 'charge') - adjusted) < 0.01, 'adjusted again');
+      // Two flips in one task: the first request is on its way when the second comes; the
+      // set that lands follows the switch (on), and nothing stays busy.
+      await page.waitForFunction(() => !document.querySelector('[data-testid="skew-busy"]'));
+      await page.evaluate(() => {
+        const t = document.querySelector('[data-testid="skew-adjust"]');
+        t.click();
+        t.click();
+      });
+      ok(await page.isChecked(TOGGLE), 'on after two flips');
+      await page.waitForFunction(() => !document.querySelector('[data-testid="skew-busy"]') && document.querySelector('[data-testid="span-row"] [data-testid="skew-adjusted"]'));
+      ok(Math.abs(await barLeft(page, 'charge') - adjusted) < 0.01, 'adjusted after two flips');
+      eq(await page.textContent('[data-testid="skew-count"]'), ' (1 moved)', 'moved count after two flips');
     },
   },
 ];

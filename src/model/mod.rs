@@ -415,6 +415,9 @@ pub struct SkewState {
     /// Per span (index into `TraceSet::spans`), the shift added to its recorded start and
     /// to its events' times; empty when no span moved.
     pub shift_ns: Vec<i64>,
+    /// Per trace, how many of its spans the adjustment moved (flagged `SKEW_ADJUSTED`);
+    /// empty when no span moved.
+    pub moved_per_trace: Vec<u32>,
 }
 
 impl SkewState {

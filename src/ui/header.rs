@@ -3,7 +3,6 @@
 //! (With more than one trace loaded, `ui::traces` lists them and steps through them.)
 //! `?uiTimelineCollapseTitle=1` starts the summary folded; `?uiTimelineHideSummary=1` leaves it out.
 
-use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 
@@ -27,8 +26,8 @@ pub fn TraceHeader() -> impl IntoView {
         let set = v.set();
         let t = *set.traces.get(v.trace)?;
         let root = set.spans.get(t.root as usize).copied();
-        let services: BTreeSet<u32> = set.spans[t.spans.range()].iter().map(|s| s.resource).collect();
-        let services: BTreeSet<&str> = services.iter().filter_map(|&r| set.resources.get(r as usize)).map(|r| set.str(r.service)).collect();
+        // The legend holds each service of the trace once.
+        let services = v.legend.len();
         let (root_service, root_name) = root.map(|r| (set.service_of(&r).to_string(), set.name_of(&r).to_string())).unwrap_or_default();
         // Identical messages (the two halves of an RPC) are one line with a count.
         let warnings = group(set.trace_warnings(&t).iter().take(2000).map(|w| (w.span, w.message.clone())));
@@ -53,7 +52,7 @@ pub fn TraceHeader() -> impl IntoView {
                 <div><dt>"Start"</dt><dd>{utc_time(t.start_ns)}</dd></div>
                 <div><dt>"Duration"</dt><dd data-testid="trace-duration">{format::duration(t.duration_ns)}</dd></div>
                 <div><dt>"Spans"</dt><dd data-testid="trace-spans">{format::thousands(t.spans.len as u64)}</dd></div>
-                <div><dt>"Services"</dt><dd data-testid="trace-services">{services.len()}</dd></div>
+                <div><dt>"Services"</dt><dd data-testid="trace-services">{services}</dd></div>
                 <div><dt>"Depth"</dt><dd data-testid="trace-depth">{t.max_depth}</dd></div>
                 <div class:bad={t.errors > 0}><dt>"Errors"</dt><dd data-testid="trace-errors">{t.errors}</dd></div>
                 <div class:warn={n_warnings > 0}><dt>"Warnings"</dt><dd>

@@ -121,6 +121,11 @@ fn mark_worker_steps(marks: &JsValue) {
     }
 }
 
+/// Shows `msg` as the page's error: the load, if one is on its way, has failed.
+pub fn show_error(ui: Ui, msg: String) {
+    fail(ui, msg);
+}
+
 fn fail(ui: Ui, msg: String) {
     IN_FLIGHT.with(|f| *f.borrow_mut() = None);
     release_ahead();
@@ -201,6 +206,9 @@ fn start_load(ui: Ui, new: Vec<Input>, add: bool, id: f64) {
     set(&msg, "id", &id.into());
     set(&msg, "names", &names);
     set(&msg, "blobs", &blobs);
+    // The worker adjusts the set for clock skew as the switch is now (`ui::skew`).
+    crate::ui::skew::cancel(ui.app);
+    set(&msg, "skew", &ui.app.skew_adjust.get_untracked().into());
     send(ui, msg, Array::new());
     leptos::task::spawn_local(touch_ahead(id, total));
 }
@@ -301,6 +309,7 @@ fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
             "The background worker stopped{}. Load the file again to see this view.",
             if detail.is_empty() { String::new() } else { format!(" ({detail})") }
         )));
+        crate::ui::skew::cancel(ui.app);
         stop_worker();
         fail(
             ui,
@@ -393,6 +402,8 @@ fn on_worker_message(ui: Ui, ev: MessageEvent) {
         "answer" => offload::client::on_answer(&data),
         // A search answer it read (ui::backend::read).
         "found" => crate::ui::backend::read::on_found(&data),
+        // The set adjusted for clock skew, or back to its recorded times (ui::skew).
+        "skewed" => crate::ui::skew::on_skewed(ui, &data),
         _ => {}
     }
 }
@@ -423,17 +434,26 @@ fn current(id: f64) -> bool {
     IN_FLIGHT.with(|f| f.borrow().as_ref().map(|x| x.0)) == Some(id)
 }
 
-/// Copies a JS buffer into wasm memory in slices, yielding between them.
-async fn copy_in_slices(buf: &ArrayBuffer) -> Vec<u8> {
+/// Whether a load is on its way (between its start and its set's delivery or failure).
+pub fn load_in_flight() -> bool {
+    IN_FLIGHT.with(|f| f.borrow().is_some())
+}
+
+/// Copies a JS buffer into wasm memory in slices, yielding between them. The buffer's
+/// memory is reserved first and zeroed a slice at a time, just before the slice's copy:
+/// fresh memory costs its first touch (about 100 ms for 150 MB), which is so spread
+/// over the slices' tasks too.
+pub(crate) async fn copy_in_slices(buf: &ArrayBuffer) -> Vec<u8> {
     let arr = Uint8Array::new(buf);
     let n = arr.length() as usize;
-    let mut bytes = vec![0u8; n];
+    let mut bytes = Vec::with_capacity(n);
     let t0 = now_ms();
     let mut busy_ms = 0.0;
     let mut start = 0usize;
     while start < n {
         let end = (start + COPY_SLICE_BYTES).min(n);
         let t = now_ms();
+        bytes.resize(end, 0);
         arr.subarray(start as u32, end as u32).copy_to(&mut bytes[start..end]);
         busy_ms += now_ms() - t;
         start = end;
@@ -452,8 +472,8 @@ const DECODE_STEP_ITEMS: usize = 16384;
 pub const DECODE_SLICE_MS: f64 = 30.0;
 
 /// Decodes the snapshot in slices of about [`DECODE_SLICE_MS`], yielding between them;
-/// `None` when load `id` was superseded meanwhile.
-async fn decode_in_slices(bytes: &[u8], id: f64) -> Option<Result<crate::model::TraceSet, snapshot::SnapshotError>> {
+/// `None` when it is no longer `wanted` (a newer load superseded it) after a yield.
+pub(crate) async fn decode_in_slices(bytes: &[u8], wanted: impl Fn() -> bool) -> Option<Result<crate::model::TraceSet, snapshot::SnapshotError>> {
     let t0 = now_ms();
     let mut busy_ms = 0.0;
     let mut longest_ms: f64 = 0.0;
@@ -480,7 +500,7 @@ async fn decode_in_slices(bytes: &[u8], id: f64) -> Option<Result<crate::model::
         busy_ms += slice_ms;
         longest_ms = longest_ms.max(slice_ms);
         yield_to_browser().await;
-        if !current(id) {
+        if !wanted() {
             return None;
         }
     }
@@ -493,7 +513,7 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     if !current(id) {
         return;
     }
-    let mut set = match decode_in_slices(&bytes, id).await {
+    let set = match decode_in_slices(&bytes, || current(id)).await {
         Some(Ok(s)) => s,
         Some(Err(e)) => {
             fail(ui, format!("The parsed trace could not be opened: {e}. This is a bug in Clew; please report it."));
@@ -503,13 +523,6 @@ async fn finish(ui: Ui, id: f64, buf: ArrayBuffer) {
     };
     mark("decoded", now_ms());
     drop(bytes);
-    // The clock-skew adjustment in a task of its own, after the last decoding slice.
-    yield_to_browser().await;
-    if !current(id) {
-        return;
-    }
-    crate::ui::skew::on_load(ui.app, &mut set, id);
-    mark("skew_adjusted", now_ms());
     let names = set.sources.iter().map(|s| s.name.clone()).collect();
     let loaded = Arc::new(Loaded { set, names, load_id: id });
     // Put it on screen in a later task, so decoding and the first layout are two

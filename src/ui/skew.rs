@@ -1,25 +1,35 @@
 //! The clock-skew toggle (wasm32 only): the header's switch and the hash's `skew=0` in;
-//! the page's set and the worker's set adjusted (`analysis::skew`) or back to the recorded
-//! times out, and the note the analysis views show while times are adjusted.
+//! the worker asked for the set adjusted (`analysis::skew`) or back to the recorded times,
+//! and its answer put on the page, out; and the note the analysis views show while times
+//! are adjusted.
 //!
 //! ```text
-//! load:   page decodes ─▶ apply if on ─▶ {kind:"skew", load_id, new_id: load_id, on} ─▶ worker
-//! toggle: page applies/restores in place ─▶ new set id ─▶ {kind:"skew", load_id, new_id, on} ─▶ worker
+//! load:   {kind:"load", …, skew: on} ─▶ worker adjusts before its snapshot ─▶ page decodes
+//! toggle: {kind:"skew", load_id, new_id, on} ─▶ worker adjusts or restores its set
+//!         ◀─ {kind:"skewed", load_id, new_id, snapshot, moves} ─ page decodes in slices,
+//!         installs the set as `new_id`
 //! ```
 //!
+//! The page never lays a trace out again itself: at a million spans that is a few hundred
+//! ms of work, which belongs off the main thread. Until the worker's set arrives the views
+//! show the times they had, and the switch says it is busy. One request is on its way at
+//! a time; when it lands (or a load does) and the switch was flipped meanwhile, the next
+//! one goes ([`reconcile`]).
+//!
 //! A toggled set gets a new id (from [`SET_IDS_FROM`] up, beyond any load id), so that the
-//! views ask the worker again and an answer about the other times is dropped. The worker
-//! applies the same deterministic adjustment to its own copy. Selected and filtered spans
-//! follow their spans (selection, span filter, collapsed rows) to the indices the re-sorted
-//! siblings gave them.
+//! views ask the worker again and an answer about the other times is dropped. Selected and
+//! filtered spans follow their spans (selection, span filter, collapsed rows) to the indices
+//! the re-sorted siblings gave them.
 
 use std::cell::Cell;
 use std::sync::Arc;
 
-use js_sys::Object;
+use js_sys::{ArrayBuffer, Object, Reflect, Uint32Array};
 use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::analysis::skew;
+use crate::analysis::skew::Relayout;
 use crate::model::TraceSet;
 use crate::ui::context::{use_ui, Ui};
 use crate::ui::loader;
@@ -31,55 +41,99 @@ const SET_IDS_FROM: f64 = 1_099_511_627_776.0;
 
 thread_local! {
     static NEXT_SET_ID: Cell<f64> = const { Cell::new(SET_IDS_FROM) };
+    /// The request on its way: the set id its answer will carry, and when it was asked.
+    static PENDING: Cell<Option<(f64, f64)>> = const { Cell::new(None) };
 }
 
-/// Tells the worker to adjust (or not) its set `load_id`, which then answers as `new_id`.
-fn tell_worker(load_id: f64, new_id: f64, on: bool) {
+/// Turns the adjustment on or off: the switch follows at once, the set once the worker
+/// has sent it.
+pub fn toggle(ui: Ui, on: bool) {
+    ui.app.skew_adjust.set(on);
+    reconcile(ui);
+}
+
+/// Asks the worker for the set the switch wants, unless the page shows it already, a
+/// request or a load is on its way (each reconciles when it lands), or no set is loaded.
+/// With no worker to ask, the switch goes back to what the set holds.
+pub fn reconcile(ui: Ui) {
+    let app = ui.app;
+    if PENDING.get().is_some() || loader::load_in_flight() {
+        return;
+    }
+    let on = app.skew_adjust.get_untracked();
+    let Some(load_id) = app.loaded.with_untracked(|l| l.as_ref().filter(|l| l.set.skew.adjusted != on).map(|l| l.load_id)) else {
+        return;
+    };
+    let new_id = NEXT_SET_ID.with(|n| {
+        n.set(n.get() + 1.0);
+        n.get()
+    });
     let o = Object::new();
     set(&o, "kind", &"skew".into());
     set(&o, "load_id", &load_id.into());
     set(&o, "new_id", &new_id.into());
     set(&o, "on", &on.into());
-    loader::post_to_worker(&o, &js_sys::Array::new());
-}
-
-/// A freshly decoded set of load `id`: adjusted when the toggle is on, and the worker told
-/// to do the same with its copy.
-pub fn on_load(app: AppState, set: &mut TraceSet, id: f64) {
-    let on = app.skew_adjust.get_untracked();
-    skew::set_adjusted(set, on);
-    tell_worker(id, id, on);
-}
-
-/// Turns the adjustment on or off for the loaded set (page and worker) and redraws.
-pub fn toggle(ui: Ui, on: bool) {
-    let app = ui.app;
-    app.skew_adjust.set(on);
-    let Some(old) = app.loaded.get_untracked() else { return };
-    if old.set.skew.adjusted == on {
-        return;
+    if loader::post_to_worker(&o, &js_sys::Array::new()) {
+        PENDING.set(Some((new_id, now_ms())));
+        app.skew_busy.set(true);
+    } else {
+        app.skew_adjust.set(!on);
     }
-    // Every reference but `old` goes first, so that the set is changed in place: the
-    // signals', then the waterfall's memos', which let go once read with no set (their
-    // effects run after this task, with the new set in place). A view that still holds
-    // the set makes it a copy (`skew_copied` in the page's timings says which happened).
-    let t0 = now_ms();
-    app.loaded.set(None);
-    ui.load.delivered.update_untracked(|l| *l = None);
-    let _ = ui.derived.view.try_get_untracked();
-    let _ = ui.derived.badges.try_get_untracked();
-    let (mut loaded, copied): (Loaded, bool) = match Arc::try_unwrap(old) {
-        Ok(l) => (l, false),
-        Err(shared) => ((*shared).clone(), true),
+}
+
+/// Forgets the request on its way (a new load replaces the set, or the worker stopped):
+/// its answer, if it comes, is dropped.
+pub fn cancel(app: AppState) {
+    PENDING.set(None);
+    app.skew_busy.set(false);
+}
+
+/// The worker's `skewed` answer: the set decoded in slices and installed, when it answers
+/// the request on its way. An answer without a set (the worker keeps another one now)
+/// ends the wait, with the switch back on what the page shows.
+pub fn on_skewed(ui: Ui, data: &JsValue) {
+    let get = |k: &str| Reflect::get(data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let (Some(load_id), Some(new_id)) = (get("load_id").as_f64(), get("new_id").as_f64()) else { return };
+    let Some((pending, asked_ms)) = PENDING.get().filter(|p| p.0 == new_id) else { return };
+    let (Ok(snapshot), Ok(moves)) = (get("snapshot").dyn_into::<ArrayBuffer>(), get("moves").dyn_into::<ArrayBuffer>()) else {
+        cancel(ui.app);
+        if let Some(shown) = ui.app.loaded.with_untracked(|l| l.as_ref().map(|l| l.set.skew.adjusted)) {
+            ui.app.skew_adjust.set(shown);
+        }
+        return;
     };
-    record_timing("skew_copied", if copied { 1.0 } else { 0.0 });
-    let relayout = skew::set_adjusted(&mut loaded.set, on);
-    let new_id = NEXT_SET_ID.with(|n| {
-        n.set(n.get() + 1.0);
-        n.get()
+    let still_wanted = move || PENDING.get().is_some_and(|p| p.0 == pending);
+    leptos::task::spawn_local(async move {
+        let bytes = loader::copy_in_slices(&snapshot).await;
+        let decoded = loader::decode_in_slices(&bytes, still_wanted).await;
+        drop(bytes);
+        match decoded {
+            None => {}
+            Some(Err(e)) => {
+                cancel(ui.app);
+                loader::show_error(ui, format!("The re-timed trace could not be opened: {e}. This is a bug in Clew; please report it."));
+            }
+            Some(Ok(set)) => {
+                let flat = Uint32Array::new(&moves).to_vec();
+                let relayout = Relayout { moves: flat.chunks_exact(2).map(|m| (m[0], m[1])).collect() };
+                cancel(ui.app);
+                install(ui, load_id, new_id, set, &relayout);
+                record_timing("skew_ms", now_ms() - asked_ms);
+                reconcile(ui);
+            }
+        }
     });
-    tell_worker(loaded.load_id, new_id, on);
-    loaded.load_id = new_id;
+}
+
+/// Shows `set` (the worker's version `new_id` of the shown set `load_id`) in place of the
+/// shown one, with the selection, span filter and collapsed rows moved along.
+fn install(ui: Ui, load_id: f64, new_id: f64, set: TraceSet, relayout: &Relayout) {
+    let app = ui.app;
+    let Some(names) = app.loaded.with_untracked(|l| l.as_ref().filter(|l| l.load_id == load_id).map(|l| l.names.clone())) else {
+        return;
+    };
+    // The old set goes as soon as the views let go of it: the delivered copy first.
+    ui.load.delivered.update_untracked(|l| *l = None);
     if !relayout.moves.is_empty() {
         if let Some(s) = app.selected.get_untracked() {
             app.selected.set(Some(relayout.map(s)));
@@ -91,8 +145,7 @@ pub fn toggle(ui: Ui, on: bool) {
         }
         ui.wf.collapsed.update(|c| c.toggled = c.toggled.iter().map(|&s| relayout.map(s)).collect());
     }
-    app.loaded.set(Some(Arc::new(loaded)));
-    record_timing("skew_ms", now_ms() - t0);
+    app.loaded.set(Some(Arc::new(Loaded { set, names, load_id: new_id })));
 }
 
 /// How many spans the adjustment moved: in trace `trace`, or in the whole set.
@@ -114,7 +167,7 @@ pub fn SkewNote() -> impl IntoView {
             l.set.skew.adjusted.then(|| moved(&l.set, Some(ui.app.trace.get())))
         })?;
         (n > 0).then(|| {
-            let spans = if n == 1 { "1 span moved".to_string() } else { format!("{n} spans moved") };
+            let spans = format!("{} moved", crate::format::count(n as u64, "span"));
             view! { <p class="skew-note muted" data-testid="skew-note">{format!("Times adjusted for clock skew ({spans})")}</p> }
         })
     }
@@ -127,14 +180,16 @@ pub fn SkewToggle() -> impl IntoView {
     let ui = use_ui();
     let count = move || {
         let n = ui.app.loaded.with(|l| l.as_ref().filter(|l| l.set.skew.adjusted).map(|l| moved(&l.set, Some(ui.app.trace.get()))))?;
-        (n > 0).then(|| format!(" ({n} moved)"))
+        (n > 0).then(|| format!(" ({} moved)", crate::format::thousands(n as u64)))
     };
+    let busy = move || ui.app.skew_busy.get().then_some("true");
     view! {
-        <label class="skew-toggle" title="Shift a server span that lies outside its client parent into the parent's window (its subtree follows). Off: the times as recorded.">
+        <label class="skew-toggle" aria-busy=busy title="Shift a server span that lies outside its client parent into the parent's window (its subtree follows). Off: the times as recorded.">
             <input type="checkbox" data-testid="skew-adjust" prop:checked=move || ui.app.skew_adjust.get()
                 on:change=move |ev| toggle(ui, event_target_checked(&ev))/>
             "Adjust clock skew"
             <span class="muted" data-testid="skew-count">{count}</span>
+            {move || ui.app.skew_busy.get().then(|| view! { <span class="muted" data-testid="skew-busy">" (re-timing…)"</span> })}
         </label>
     }
 }

@@ -88,8 +88,10 @@ pub struct AppState {
     pub show_critical_path: RwSignal<bool>,
     pub tab: RwSignal<Tab>,
     /// Whether times are adjusted for clock skew (the header's toggle, `skew=0` in the
-    /// hash when off); `ui::skew` applies it to the page's and the worker's sets.
+    /// hash when off); `ui::skew` has the worker apply it and shows the set it sends.
     pub skew_adjust: RwSignal<bool>,
+    /// Whether the worker is re-timing the set for a flip of that switch (`ui::skew`).
+    pub skew_busy: RwSignal<bool>,
     /// Bumped by [`AppState::jump_to_span`]: the waterfall opens the detail panel for
     /// the selected span and scrolls it to the middle of the view.
     pub jump: RwSignal<u64>,
@@ -107,6 +109,7 @@ impl AppState {
             tab: RwSignal::new(Tab::Waterfall),
             jump: RwSignal::new(0),
             skew_adjust: RwSignal::new(true),
+            skew_busy: RwSignal::new(false),
         }
     }
     /// Jumps to a span in the waterfall: selects its trace and the span, switches tab;

@@ -12,7 +12,12 @@
 //! page ──{kind:"search", id, backend, buffer}──▶ worker   (a backend's search answer, transferred)
 //! page ◀──{kind:"found", id, result}                      (its summaries as JSON text, `ui::backend::read`)
 //! page ──{kind:"skew", load_id, new_id, on}──▶ worker       (clock-skew toggle, `ui::skew`)
+//! page ◀──{kind:"skewed", load_id, new_id, snapshot?, moves?} (the set adjusted or restored,
+//!                                                            and where its spans went)
 //! ```
+//!
+//! A load's message carries the switch's state (`skew`), and the set is adjusted here
+//! before its snapshot is made: the page never lays a trace out again itself.
 //!
 //! The worker reads the files itself, streaming each one straight into its own memory, so
 //! the page never holds their bytes. It keeps the last set it built ([`with_set`]) and its
@@ -147,6 +152,7 @@ fn handle(ev: MessageEvent) {
     let id = get("id").as_f64().unwrap_or(0.0);
     let names: Array = get("names").dyn_into().unwrap_or_default();
     let blobs: Array = get("blobs").dyn_into().unwrap_or_default();
+    let skew_on = get("skew").as_bool().unwrap_or(true);
     let marks = Marks(Object::new());
     marks.mark("w_received");
     LATEST.with(|l| l.set(id));
@@ -170,7 +176,9 @@ fn handle(ev: MessageEvent) {
         }
         marks.mark("w_read");
         match read.and_then(|bytes| build(id, &bytes, &marks).map_err(|e| e.to_string())) {
-            Ok((set, places)) => {
+            Ok((mut set, places)) => {
+                crate::analysis::skew::set_adjusted(&mut set, skew_on);
+                marks.mark("w_skew_adjusted");
                 let blobs = inputs.iter().map(|(_, b)| b.clone()).collect();
                 TEXT.with(|t| *t.borrow_mut() = Some(Rc::new(LoadBlobs { places, blobs })));
                 answer(id, set, t0, &marks)
@@ -200,18 +208,34 @@ fn read_search(id: JsValue, backend: JsValue, buffer: JsValue) {
 }
 
 /// Adjusts the kept set for clock skew (or takes the adjustment out) when it is set
-/// `load_id`, which from now on answers as `new_id`; what was computed for it goes.
+/// `load_id`, which from now on answers as `new_id`, and sends the page the set's new
+/// snapshot with where the spans went (`moves`: old, new index pairs, flat); what was
+/// computed for the set before goes. A set the worker no longer keeps (a newer load
+/// replaced it) gets an answer with neither, so that the page stops waiting.
 fn skew(load_id: f64, new_id: f64, on: bool) {
-    let changed = SET.with(|s| {
+    let o = Object::new();
+    set(&o, "kind", &"skewed".into());
+    set(&o, "load_id", &load_id.into());
+    set(&o, "new_id", &new_id.into());
+    let sent = SET.with(|s| {
         let mut s = s.borrow_mut();
-        let Some((id, set)) = s.as_mut().filter(|(id, _)| *id == load_id) else { return false };
-        crate::analysis::skew::set_adjusted(set, on);
+        let (id, trace_set) = s.as_mut().filter(|(id, _)| *id == load_id)?;
+        let relayout = crate::analysis::skew::set_adjusted(trace_set, on);
         *id = new_id;
-        true
+        let bytes = snapshot::encode(trace_set);
+        let snap = Uint8Array::new_with_length(bytes.len() as u32);
+        snap.copy_from(&bytes);
+        let flat: Vec<u32> = relayout.moves.iter().flat_map(|&(old, new)| [old, new]).collect();
+        let moves = js_sys::Uint32Array::new_with_length(flat.len() as u32);
+        moves.copy_from(&flat);
+        set(&o, "snapshot", &snap.buffer());
+        set(&o, "moves", &moves.buffer());
+        Some(Array::of2(&snap.buffer(), &moves.buffer()))
     });
-    if changed {
+    if sent.is_some() {
         crate::ui::offload::host::drop_results();
     }
+    post(&o, sent.as_ref());
 }
 
 /// Memory the parse, build and encode of an input use beyond the input itself, per input

@@ -49,6 +49,7 @@ pub fn apply(set: &mut TraceSet) -> Relayout {
         return Relayout::default();
     }
     let mut shift_ns: Vec<i64> = Vec::new();
+    let mut moved_per_trace: Vec<u32> = Vec::new();
     let mut touched = vec![false; set.traces.len()];
     let mut relayout = Relayout::default();
     for (ti, touched) in touched.iter_mut().enumerate() {
@@ -59,7 +60,9 @@ pub fn apply(set: &mut TraceSet) -> Relayout {
         *touched = true;
         if shift_ns.is_empty() {
             shift_ns = vec![0; set.spans.len()];
+            moved_per_trace = vec![0; set.traces.len()];
         }
+        moved_per_trace[ti] = arena::index_u32(a.moved.len());
         let range = set.traces[ti].spans.range();
         shift_ns[range.clone()].copy_from_slice(&a.shift_ns);
         for &(i, _) in &a.moved {
@@ -68,7 +71,7 @@ pub fn apply(set: &mut TraceSet) -> Relayout {
         shift_trace(set, range.clone(), &a.shift_ns, 1);
         relay_trace(set, ti, &mut shift_ns, &mut relayout);
     }
-    set.skew = SkewState { adjusted: true, shift_ns };
+    set.skew = SkewState { adjusted: true, shift_ns, moved_per_trace };
     remake_warnings(set, &touched, &relayout);
     relayout
 }
@@ -79,7 +82,7 @@ pub fn restore(set: &mut TraceSet) -> Relayout {
         return Relayout::default();
     }
     let mut shift_ns = std::mem::take(&mut set.skew.shift_ns);
-    set.skew.adjusted = false;
+    set.skew = SkewState::default();
     let mut touched = vec![false; set.traces.len()];
     let mut relayout = Relayout::default();
     if shift_ns.len() == set.spans.len() {
@@ -102,13 +105,12 @@ pub fn restore(set: &mut TraceSet) -> Relayout {
 }
 
 /// The number of spans of trace `trace` that the adjustment moved (those flagged
-/// [`span_flags::SKEW_ADJUSTED`]), counted from the trace's warnings.
+/// [`span_flags::SKEW_ADJUSTED`]), as [`apply`] counted them.
 pub fn moved_in_trace(set: &TraceSet, trace: usize) -> usize {
-    let Some(t) = set.traces.get(trace) else { return 0 };
     if !set.skew.adjusted {
         return 0;
     }
-    set.spans.get(t.spans.range()).unwrap_or_default().iter().filter(|s| s.has(span_flags::SKEW_ADJUSTED)).count()
+    set.skew.moved_per_trace.get(trace).map_or(0, |&n| n as usize)
 }
 
 /// At most this many `skew_adjusted` warnings per trace, each naming its span; the rest

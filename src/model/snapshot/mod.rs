@@ -14,6 +14,8 @@
 //! events, links, resources, scopes : u32 n, n × fixed record
 //! warnings  : u32 n, n × (u8 kind, u32 span, bytes message)
 //! set_warnings range, sources
+//! skew      : u8 adjusted, u32 n, n × i64 shift   (n is 0 or the span count),
+//!             u32 m, m × u32 moved per trace     (m is 0 or the trace count)
 //! ```
 //!
 //! Every section but the warnings and the sources holds records of one fixed size, so a
@@ -32,7 +34,7 @@ pub use write::encode;
 
 const MAGIC: &[u8; 8] = b"CLEWSNAP";
 /// Bumped whenever the layout changes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Why a snapshot could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -19,6 +19,7 @@ const EVENT: usize = 8 + 4 + 8 + 4;
 const LINK: usize = 17 + 9 + 1 + 4 + 8 + 4;
 const RESOURCE: usize = 4 + 8 + 4 + 4;
 const SCOPE: usize = 4 + 4 + 8 + 4 + 4;
+const SHIFT: usize = 8;
 
 /// The snapshot as a whole: lengths, counts and text, each read checked against the bytes left.
 struct Reader<'a> {
@@ -197,6 +198,10 @@ enum Stage {
     Scopes,
     Warnings,
     Sources,
+    /// The clock-skew state: whether the times are adjusted, and the per-span shifts.
+    Skew,
+    /// The clock-skew state's moved spans per trace.
+    SkewMoved,
     /// Every index and range is checked, phase by phase (see [`check_items`]).
     Validate,
     Done,
@@ -312,9 +317,22 @@ impl<'a> Decoder<'a> {
                     done
                 }
                 Stage::Sources => {
-                    let done = text_section(r, left, &mut set.sources, 12, "sources", b, |r| {
+                    text_section(r, left, &mut set.sources, 12, "sources", b, |r| {
                         Ok(Source { name: r.string("source")?, format: r.string("source")?, spans: r.u32("source")? })
-                    })?;
+                    })?
+                }
+                Stage::Skew => {
+                    if left.is_none() {
+                        set.skew.adjusted = match r.u8("skew")? {
+                            0 => false,
+                            1 => true,
+                            v => return Err(SnapshotError::Corrupt(format!("skew flag {v}"))),
+                        };
+                    }
+                    section::<SHIFT, _>(r, left, &mut set.skew.shift_ns, "skew shifts", b, |f| Ok(f.u64() as i64))?
+                }
+                Stage::SkewMoved => {
+                    let done = section::<END, _>(r, left, &mut set.skew.moved_per_trace, "skew moved counts", b, |f| Ok(f.u32()))?;
                     if done && r.at != r.buf.len() {
                         return Err(SnapshotError::Corrupt(format!("{} trailing bytes", r.buf.len() - r.at)));
                     }
@@ -362,7 +380,9 @@ fn next_stage(s: Stage) -> Stage {
         Stage::Resources => Stage::Scopes,
         Stage::Scopes => Stage::Warnings,
         Stage::Warnings => Stage::Sources,
-        Stage::Sources => Stage::Validate,
+        Stage::Sources => Stage::Skew,
+        Stage::Skew => Stage::SkewMoved,
+        Stage::SkewMoved => Stage::Validate,
         Stage::Validate | Stage::Done => Stage::Done,
     }
 }
@@ -494,7 +514,7 @@ fn read_link(f: &mut Rec<'_, LINK>) -> Result<Link, SnapshotError> {
 fn check_len(set: &TraceSet, phase: usize) -> usize {
     match phase {
         0 => set.traces.len(),
-        1 => 1, // set_warnings
+        1 => 1, // set_warnings and the skew state's lengths
         2 => set.spans.len(),
         3 => set.attrs.len(),
         4 => set.values.len(),
@@ -522,7 +542,17 @@ fn check_items(set: &TraceSet, phase: usize, items: std::ops::Range<usize>) -> R
                 }
             }
         }
-        1 => check_range(set.set_warnings, set.warnings.len(), "set warnings")?,
+        1 => {
+            check_range(set.set_warnings, set.warnings.len(), "set warnings")?;
+            let shifts = set.skew.shift_ns.len();
+            if shifts != 0 && shifts != n_spans {
+                return Err(SnapshotError::Corrupt(format!("{shifts} skew shifts for {n_spans} spans")));
+            }
+            let (counts, n_traces) = (set.skew.moved_per_trace.len(), set.traces.len());
+            if counts != 0 && counts != n_traces {
+                return Err(SnapshotError::Corrupt(format!("{counts} skew moved counts for {n_traces} traces")));
+            }
+        }
         2 => {
             for (k, s) in part(&set.spans, &items, "span")?.iter().enumerate() {
                 check_span(set, start + k, s)?;

@@ -61,6 +61,34 @@ fn round_trip_keeps_everything() {
     assert!(!back.warnings.is_empty());
 }
 
+/// The clock-skew state travels with the set: the flag, and the per-span shifts with
+/// their signs (the worker adjusts; the page shows what it was sent).
+#[test]
+fn skew_state_round_trips() {
+    let mut set = sample();
+    set.skew.adjusted = true;
+    set.skew.shift_ns = vec![0, -470_000_000, i64::MIN];
+    set.skew.moved_per_trace = vec![1; set.traces.len()];
+    let back = decode(&encode(&set)).expect("decodes");
+    assert_eq!(back.skew, set.skew);
+    set.skew.shift_ns.clear();
+    set.skew.moved_per_trace.clear();
+    assert_eq!(decode(&encode(&set)).expect("decodes").skew, set.skew);
+}
+
+/// Shifts for some spans but not all (or counts for other traces) cannot be looked up by
+/// index: refused.
+#[test]
+fn skew_shifts_for_some_spans_are_corrupt() {
+    let mut set = sample();
+    set.skew.adjusted = true;
+    set.skew.shift_ns = vec![1];
+    assert!(matches!(decode(&encode(&set)), Err(SnapshotError::Corrupt(m)) if m.contains("skew shifts")));
+    set.skew.shift_ns.clear();
+    set.skew.moved_per_trace = vec![1; set.traces.len() + 1];
+    assert!(matches!(decode(&encode(&set)), Err(SnapshotError::Corrupt(m)) if m.contains("skew moved counts")));
+}
+
 #[test]
 fn raw_ids_survive() {
     let set = sample();

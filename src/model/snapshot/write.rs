@@ -90,7 +90,8 @@ pub fn encode(set: &TraceSet) -> Vec<u8> {
         + set.strings.len() * 4
         + set.spans.len() * 140
         + (set.attrs.len() + set.values.len()) * 13
-        + set.events.len() * 28;
+        + set.events.len() * 28
+        + set.skew.shift_ns.len() * 8;
     let mut w = Writer { out: Vec::with_capacity(approx) };
     w.out.extend_from_slice(MAGIC);
     w.u32(VERSION);
@@ -201,6 +202,16 @@ pub fn encode(set: &TraceSet) -> Vec<u8> {
         w.str(&s.name);
         w.str(&s.format);
         w.u32(s.spans);
+    }
+
+    w.u8(set.skew.adjusted as u8);
+    w.len(set.skew.shift_ns.len());
+    for &d in &set.skew.shift_ns {
+        w.u64(d as u64);
+    }
+    w.len(set.skew.moved_per_trace.len());
+    for &n in &set.skew.moved_per_trace {
+        w.u32(n);
     }
     w.out
 }

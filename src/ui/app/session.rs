@@ -79,11 +79,6 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
     ui.list.shown.set(list_first);
     ui.list.trace_views.set(!list_first);
     let (spans, traces) = (set.spans.len(), set.traces.len());
-    // The switch shows what the set holds (a click while the set was on its way flipped the
-    // switch of the set before it).
-    if ui.app.skew_adjust.get_untracked() != set.skew.adjusted {
-        ui.app.skew_adjust.set(set.skew.adjusted);
-    }
     ui.app.selected.set(None);
     ui.app.trace.set(trace);
     ui.app.loaded.set(Some(loaded));
@@ -92,6 +87,8 @@ pub fn install(ui: Ui, loaded: Arc<Loaded>) {
         ui.wf.detail_open.set(true);
     }
     ui.load.status.set(Status::Idle);
+    // The switch flipped while the set was on its way: the worker re-times it now.
+    crate::ui::skew::reconcile(ui);
     // The contract attributes go on once the first view has painted, and only for
     // the latest install: a quicker later load must not be reported with the
     // counts of an earlier one whose frames fire after it.
