@@ -28,7 +28,8 @@
 //   loads `clew gen --spans N --seed 9 --skew-ms 1000` (every cross-service call an extra
 //   second behind its caller) with the skew switch on, then flips it off and on again:
 //   per flip, click → the re-timed set shown (window.__clewTimings.skew_ms) and the longest
-//   main-thread task from the click until the switch is no longer busy.
+//   main-thread task from the click until the switch is no longer busy, and the page's
+//   wasm memory after the load and after each flip.
 //
 // Writes a JSON summary to stdout and /tmp/clew-bench.json (load mode: /tmp/clew-bench-load.json).
 import fs from 'node:fs';
@@ -175,17 +176,25 @@ if (skewMode) {
       '--format', 'otlp', '--out', file], { stdio: ['ignore', 'inherit', 'inherit'] });
   }
   const page = await context.newPage();
+  await page.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+  });
   await recordLongTasks(page);
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.goto(base + '?url=' + encodeURIComponent(base + 'bench/' + path.basename(file)));
   await page.waitForFunction((n) => document.querySelector('[data-testid="app"]')?.getAttribute('data-loaded-spans') === String(n), n, { timeout: 600000, polling: 500 });
   const moved = await page.textContent('[data-testid="skew-count"]');
   const loadLongest = await page.evaluate(() => Math.round(window.__longtasks.reduce((m, t) => Math.max(m, t.dur), 0)));
-  console.error(`${n} spans loaded adjusted${moved}; longest task of the load ${loadLongest} ms`);
+  const wasmMb = () => page.evaluate(() => Math.round((window.__wasm?.memory?.buffer?.byteLength ?? 0) / 1e6));
+  const loadWasmMb = await wasmMb();
+  console.error(`${n} spans loaded adjusted${moved}; longest task of the load ${loadLongest} ms; page wasm memory ${loadWasmMb} MB`);
   for (let i = 0; i < 2 * flips; i++) {
     const before = loadavg();
+    const prev = await page.evaluate(() => window.__clewTimings.skew_ms ?? null);
     await page.evaluate(() => { window.__flipAt = performance.now(); document.querySelector('[data-testid="skew-adjust"]').click(); });
-    await page.waitForFunction(() => !document.querySelector('[data-testid="skew-busy"]'), null, { timeout: 600000, polling: 200 });
+    // The flip's own time is recorded when its set is shown (not the previous flip's).
+    await page.waitForFunction((prev) => window.__clewTimings.skew_ms !== prev && !document.querySelector('[data-testid="skew-busy"]'),
+      prev, { timeout: 600000, polling: 200 });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const r = await page.evaluate(() => {
       const tasks = window.__longtasks.filter((t) => t.start + t.dur >= window.__flipAt);
@@ -197,12 +206,13 @@ if (skewMode) {
         decode_longest_slice_ms: Math.round(window.__clewTimings.decode_longest_slice_ms),
       };
     });
+    r.wasm_mb = await wasmMb();
     results.push({ spans: n, flip: i + 1, loadavg: before, ...r });
-    console.error(`flip ${i + 1} (${r.on ? 'on' : 'off'}): ${r.skew_ms} ms, longest task ${r.longest_task_ms} ms, tasks ${JSON.stringify(r.long_tasks)} (load ${before.join(' ')})`);
+    console.error(`flip ${i + 1} (${r.on ? 'on' : 'off'}): ${r.skew_ms} ms, longest task ${r.longest_task_ms} ms, tasks ${JSON.stringify(r.long_tasks)}, page wasm memory ${r.wasm_mb} MB (load ${before.join(' ')})`);
   }
   await close();
   server.close();
-  const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, load_longest_task_ms: loadLongest, results };
+  const out = { when: new Date().toISOString(), machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, load_longest_task_ms: loadLongest, load_wasm_mb: loadWasmMb, results };
   fs.writeFileSync('/tmp/clew-bench-skew.json', JSON.stringify(out, null, 2));
   console.log(JSON.stringify(out, null, 2));
   process.exit(0);

@@ -134,7 +134,7 @@ fn head_json(set: &TraceSet) -> Map<String, Value> {
 
 /// Whether the times are adjusted for clock skew and how many spans moved:
 /// `{"adjusted": bool, "spans_moved": n}`.
-fn skew_json(set: &TraceSet) -> Value {
+pub fn skew_json(set: &TraceSet) -> Value {
     json!({"adjusted": set.skew.adjusted, "spans_moved": skew_moved(set)})
 }
 

@@ -3,7 +3,7 @@
 //! than its client, a same-process child that is never moved, and a Zipkin shared
 //! client/server span, each in its own format. Every shift is exact. Then the adjustment
 //! applied to a set (sibling order, trace bounds, flags, warnings, undone exactly on the
-//! whole corpus) and `clew analyze` with and without `--no-skew-adjust`.
+//! whole corpus) and `clew analyze` and `clew compare` with and without `--no-skew-adjust`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
@@ -264,7 +264,7 @@ fn clew_analyze(args: &[&str], file: &std::path::Path) -> String {
 }
 
 #[test]
-fn clew_analyze_adjusts_by_default_and_keeps_raw_times_with_no_skew_adjust() {
+fn clew_analyze_and_compare_adjust_by_default_and_keep_raw_times_with_no_skew_adjust() {
     let dir = std::env::temp_dir().join(format!("clew-skew-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("skewed.json");
@@ -272,6 +272,9 @@ fn clew_analyze_adjusts_by_default_and_keeps_raw_times_with_no_skew_adjust() {
     let text = clew_analyze(&[], &file);
     assert!(text.contains("times adjusted for clock skew (1 span moved)"), "{text}");
     assert!(text.contains("[skew_adjusted] span ccccccccccccccc3 (pay ccccccccccccccc3) shifted +540 ms"), "{text}");
+    // The moved count survives a filter (a subset of the set).
+    let filtered = clew_analyze(&["--filter", "service=pay"], &file);
+    assert!(filtered.contains("times adjusted for clock skew (1 span moved)"), "{filtered}");
     let raw = clew_analyze(&["--no-skew-adjust"], &file);
     assert!(raw.contains("times as recorded (no clock-skew adjustment)"), "{raw}");
     assert!(!raw.contains("skew_adjusted"), "{raw}");
@@ -281,6 +284,23 @@ fn clew_analyze_adjusts_by_default_and_keeps_raw_times_with_no_skew_adjust() {
     let json: serde_json::Value = serde_json::from_str(&clew_analyze(&["--json", "--no-skew-adjust"], &file)).unwrap();
     assert_eq!(json["skew"], serde_json::json!({"adjusted": false, "spans_moved": 0}));
     assert_eq!(json["traces"][0]["start_ns"], (T0_MS - 500) * 1_000_000);
+    // `compare` too: the trace lasts 105 ms adjusted (-5..100), 600 ms as recorded (-500..100).
+    let compare = |extra: &[&str]| -> serde_json::Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_clew"))
+            .args(["compare", "--json", "--traces", "0af7651916cd43dd8448eb211c80319c,0af7651916cd43dd8448eb211c80319c"])
+            .args(extra)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let adjusted = compare(&[]);
+    assert_eq!(adjusted["skew"], serde_json::json!({"adjusted": true, "spans_moved": 1}));
+    assert_eq!(adjusted["a"]["mean_duration_ns"].as_f64(), Some(105e6));
+    let recorded = compare(&["--no-skew-adjust"]);
+    assert_eq!(recorded["skew"], serde_json::json!({"adjusted": false, "spans_moved": 0}));
+    assert_eq!(recorded["a"]["mean_duration_ns"].as_f64(), Some(600e6));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -80,6 +80,10 @@ pub fn cors_help(kind: BackendKind, origin: &str) -> String {
     }
 }
 
+/// The most of an error body that is read for its message: the page copies no more (an
+/// error page can be large, and its message is near the start).
+pub const ERROR_BODY_MAX_BYTES: usize = 64 << 10;
+
 /// The message an error body carries: `message`, `msg`, `error` (text or `{message}`), or
 /// Jaeger's `errors[0].msg`; otherwise the start of the text, if it is short and plain.
 pub fn body_message(body: &[u8]) -> Option<String> {
@@ -142,6 +146,10 @@ mod tests {
         assert_eq!(body_message(br#"{"error":{"message":"bad token"}}"#).as_deref(), Some("bad token"));
         assert_eq!(body_message(b"trace not found\n").as_deref(), Some("trace not found"));
         assert_eq!(body_message(b"<html>oops</html>"), None);
+        // A large JSON error, read only as far as the page copies it: not JSON any more,
+        // and too long to show as text.
+        let big = format!(r#"{{"message":"quota exceeded","detail":"{}"}}"#, "x".repeat(ERROR_BODY_MAX_BYTES));
+        assert_eq!(body_message(&big.as_bytes()[..ERROR_BODY_MAX_BYTES]).as_deref().map(str::len), Some(200));
     }
 
     #[test]

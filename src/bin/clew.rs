@@ -9,8 +9,9 @@
 //!   are listed on stderr, one `clew: re-encoded …` line each.
 //! * `clew analyze --filter FILTER …`: the same, over the traces the filter keeps (the
 //!   trace list's filter language, `analysis::many::filter`).
-//! * `clew compare [--json] (--slowest P% | --a FILTER --b FILTER | --traces ID_A,ID_B) FILE...`:
-//!   two groups of traces compared per `service/operation` path (`analysis::many::cohort`).
+//! * `clew compare [--json] [--no-skew-adjust] (--slowest P% | --a FILTER --b FILTER | --traces ID_A,ID_B) FILE...`:
+//!   two groups of traces compared per `service/operation` path (`analysis::many::cohort`),
+//!   on times adjusted for clock skew as `analyze` does.
 //! * `clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--skew-ms MS] [--out FILE]`:
 //!   write a realistic synthetic trace file.
 
@@ -31,7 +32,7 @@ use clew::synth::{self, GenFormat, GenOptions};
 
 const USAGE: &str = "usage:
   clew analyze [--format otlp|jaeger|zipkin|jaeger-proto] [--json] [--filter FILTER] [--no-skew-adjust] FILE...
-  clew compare [--format F] [--json] [--filter FILTER] (--slowest P% | --a FILTER --b FILTER | --traces ID_A,ID_B) FILE...
+  clew compare [--format F] [--json] [--filter FILTER] [--no-skew-adjust] (--slowest P% | --a FILTER --b FILTER | --traces ID_A,ID_B) FILE...
   clew export --format otlp [--input-format otlp|jaeger|zipkin|jaeger-proto] [--filter FILTER] FILE... > out.json
   clew gen --spans N [--traces T] [--format otlp|otlp-base64|jaeger|zipkin] [--seed S] [--skew-ms MS] [--out FILE]";
 
@@ -69,7 +70,7 @@ struct Common<'a> {
     a: Option<&'a str>,
     b: Option<&'a str>,
     traces: Option<&'a str>,
-    /// `analyze --no-skew-adjust`: keep the times as recorded.
+    /// `--no-skew-adjust`: keep the times as recorded.
     no_skew_adjust: bool,
 }
 
@@ -81,7 +82,7 @@ fn parse_args(args: &[String], groups: bool) -> Result<Common<'_>, String> {
         let value = |name: &str| args.get(i + 1).map(|s| s.as_str()).ok_or(format!("{name} needs a value"));
         match args[i].as_str() {
             "--json" => c.json = true,
-            "--no-skew-adjust" if !groups => c.no_skew_adjust = true,
+            "--no-skew-adjust" => c.no_skew_adjust = true,
             "--format" => {
                 let f = value("--format").map_err(|_| "--format needs a value: otlp, jaeger, zipkin or jaeger-proto".to_string())?;
                 c.format = Some(Format::parse(f).ok_or(format!("unknown format {f:?}; use otlp, jaeger, zipkin or jaeger-proto"))?);
@@ -236,10 +237,14 @@ fn compare(args: &[String]) -> ExitCode {
     if chosen != 1 || c.a.is_some() != c.b.is_some() {
         return fail(&format!("choose the groups with one of --slowest P%, --a FILTER --b FILTER, --traces ID_A,ID_B\n{USAGE}"));
     }
-    let set = match read_files(&c.files, c.format) {
+    let mut set = match read_files(&c.files, c.format) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
+    // The browser's cohorts compare adjusted times when its switch is on (the default).
+    if !c.no_skew_adjust {
+        clew::analysis::skew::apply(&mut set);
+    }
     let scope = filtered(&set, c.filter);
     let (a, b) = if let Some(p) = c.slowest {
         match p.trim_end_matches('%').parse::<f64>() {
@@ -265,7 +270,15 @@ fn compare(args: &[String]) -> ExitCode {
         return fail(&format!("a group is empty: A has {} traces, B has {}", a.len(), b.len()));
     }
     let diff = cohort_diff(&set, &a, &b);
-    let text = if c.json { serde_json::to_string(&diff).unwrap_or_default() + "\n" } else { compare_text(&diff) };
+    let text = if c.json {
+        let mut v = serde_json::to_value(&diff).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("skew".into(), report::skew_json(&set));
+        }
+        v.to_string() + "\n"
+    } else {
+        format!("{}\n{}", report::skew_line(&set), compare_text(&diff))
+    };
     let stdout = std::io::stdout();
     if stdout.lock().write_all(text.as_bytes()).is_err() {
         return ExitCode::from(1);

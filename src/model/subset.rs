@@ -2,7 +2,8 @@
 //! those traces (in the given order) out, with every span index, parent, subtree end and
 //! warning moved to its new place. The string, attribute, value, event, link, resource
 //! and scope arenas are kept whole, so every `Range32` and `StrId` still holds. Set-level
-//! warnings, the sources and the clock-skew state (with each kept span's shift) stay. Used by `clew analyze --filter` and to run the set-wide
+//! warnings, the sources and the clock-skew state (with each kept span's shift and each
+//! kept trace's moved count) stay. Used by `clew analyze --filter` and to run the set-wide
 //! analyses over the traces a filter keeps.
 
 use super::{arena, Range32, Trace, TraceSet, Warning, NO_SPAN};
@@ -48,6 +49,9 @@ pub fn subset(set: &TraceSet, keep: &[usize]) -> TraceSet {
             warnings: Range32::new(w_start, out.warnings.len()),
             ..*t
         });
+        if !set.skew.moved_per_trace.is_empty() {
+            out.skew.moved_per_trace.push(set.skew.moved_per_trace.get(ti).copied().unwrap_or(0));
+        }
     }
     if !out.skew.shift_ns.is_empty() {
         out.skew.shift_ns.resize(out.spans.len(), 0);

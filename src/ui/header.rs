@@ -3,7 +3,6 @@
 //! (With more than one trace loaded, `ui::traces` lists them and steps through them.)
 //! `?uiTimelineCollapseTitle=1` starts the summary folded; `?uiTimelineHideSummary=1` leaves it out.
 
-
 use leptos::prelude::*;
 
 use crate::format;

@@ -128,6 +128,8 @@ pub fn show_error(ui: Ui, msg: String) {
 
 fn fail(ui: Ui, msg: String) {
     IN_FLIGHT.with(|f| *f.borrow_mut() = None);
+    // A flip of the clock-skew switch made meanwhile is not served: it shows the set again.
+    crate::ui::skew::settle(ui);
     release_ahead();
     ui.load.painted.set(None);
     ui.load.status.set(Status::Error(msg));
@@ -309,7 +311,6 @@ fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
             "The background worker stopped{}. Load the file again to see this view.",
             if detail.is_empty() { String::new() } else { format!(" ({detail})") }
         )));
-        crate::ui::skew::cancel(ui.app);
         stop_worker();
         fail(
             ui,

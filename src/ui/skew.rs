@@ -19,7 +19,8 @@
 //! A toggled set gets a new id (from [`SET_IDS_FROM`] up, beyond any load id), so that the
 //! views ask the worker again and an answer about the other times is dropped. Selected and
 //! filtered spans follow their spans (selection, span filter, collapsed rows) to the indices
-//! the re-sorted siblings gave them.
+//! the re-sorted siblings gave them; a selection brushed on the trace list's scatter is
+//! cleared, since its points moved.
 
 use std::cell::Cell;
 use std::sync::Arc;
@@ -68,12 +69,7 @@ pub fn reconcile(ui: Ui) {
         n.set(n.get() + 1.0);
         n.get()
     });
-    let o = Object::new();
-    set(&o, "kind", &"skew".into());
-    set(&o, "load_id", &load_id.into());
-    set(&o, "new_id", &new_id.into());
-    set(&o, "on", &on.into());
-    if loader::post_to_worker(&o, &js_sys::Array::new()) {
+    if ask(load_id, new_id, on) {
         PENDING.set(Some((new_id, now_ms())));
         app.skew_busy.set(true);
     } else {
@@ -81,11 +77,31 @@ pub fn reconcile(ui: Ui) {
     }
 }
 
+/// Asks the worker to adjust (`on`) or restore its set `load_id` and to call it `new_id`
+/// from then on; `false` when there is no worker.
+fn ask(load_id: f64, new_id: f64, on: bool) -> bool {
+    let o = Object::new();
+    set(&o, "kind", &"skew".into());
+    set(&o, "load_id", &load_id.into());
+    set(&o, "new_id", &new_id.into());
+    set(&o, "on", &on.into());
+    loader::post_to_worker(&o, &js_sys::Array::new())
+}
+
 /// Forgets the request on its way (a new load replaces the set, or the worker stopped):
 /// its answer, if it comes, is dropped.
 pub fn cancel(app: AppState) {
     PENDING.set(None);
     app.skew_busy.set(false);
+}
+
+/// Ends any wait and puts the switch back on what the page shows (and so the hash): after
+/// a failed load, a stopped worker, or an answer that brought no set.
+pub fn settle(ui: Ui) {
+    cancel(ui.app);
+    if let Some(shown) = ui.app.loaded.with_untracked(|l| l.as_ref().map(|l| l.set.skew.adjusted)) {
+        ui.app.skew_adjust.set(shown);
+    }
 }
 
 /// The worker's `skewed` answer: the set decoded in slices and installed, when it answers
@@ -96,20 +112,27 @@ pub fn on_skewed(ui: Ui, data: &JsValue) {
     let (Some(load_id), Some(new_id)) = (get("load_id").as_f64(), get("new_id").as_f64()) else { return };
     let Some((pending, asked_ms)) = PENDING.get().filter(|p| p.0 == new_id) else { return };
     let (Ok(snapshot), Ok(moves)) = (get("snapshot").dyn_into::<ArrayBuffer>(), get("moves").dyn_into::<ArrayBuffer>()) else {
-        cancel(ui.app);
-        if let Some(shown) = ui.app.loaded.with_untracked(|l| l.as_ref().map(|l| l.set.skew.adjusted)) {
-            ui.app.skew_adjust.set(shown);
-        }
+        settle(ui);
         return;
     };
     let still_wanted = move || PENDING.get().is_some_and(|p| p.0 == pending);
     leptos::task::spawn_local(async move {
         let bytes = loader::copy_in_slices(&snapshot).await;
+        if !still_wanted() {
+            return;
+        }
         let decoded = loader::decode_in_slices(&bytes, still_wanted).await;
         drop(bytes);
         match decoded {
+            Some(_) if !still_wanted() => {}
             None => {}
             Some(Err(e)) => {
+                // The worker calls its set `new_id` now: it takes the change back and the
+                // old name, so that it answers about the set the page shows again.
+                let shown = ui.app.loaded.with_untracked(|l| l.as_ref().map(|l| l.set.skew.adjusted));
+                if let Some(shown) = shown {
+                    ask(new_id, load_id, shown);
+                }
                 cancel(ui.app);
                 loader::show_error(ui, format!("The re-timed trace could not be opened: {e}. This is a bug in Clew; please report it."));
             }
@@ -134,6 +157,11 @@ fn install(ui: Ui, load_id: f64, new_id: f64, set: TraceSet, relayout: &Relayout
     };
     // The old set goes as soon as the views let go of it: the delivered copy first.
     ui.load.delivered.update_untracked(|l| *l = None);
+    // A scatter selection was drawn around the points at the other times: it goes.
+    if ui.list.brush.with_untracked(Option::is_some) {
+        ui.list.brush.set(None);
+        ui.list.brush_rect.set(None);
+    }
     if !relayout.moves.is_empty() {
         if let Some(s) = app.selected.get_untracked() {
             app.selected.set(Some(relayout.map(s)));
@@ -182,14 +210,15 @@ pub fn SkewToggle() -> impl IntoView {
         let n = ui.app.loaded.with(|l| l.as_ref().filter(|l| l.set.skew.adjusted).map(|l| moved(&l.set, Some(ui.app.trace.get()))))?;
         (n > 0).then(|| format!(" ({} moved)", crate::format::thousands(n as u64)))
     };
-    let busy = move || ui.app.skew_busy.get().then_some("true");
+    // The re-timing is said in a live region beside the switch (not in its name).
+    let busy = move || ui.app.skew_busy.get().then(|| view! { <span data-testid="skew-busy">"Re-timing…"</span> });
     view! {
-        <label class="skew-toggle" aria-busy=busy title="Shift a server span that lies outside its client parent into the parent's window (its subtree follows). Off: the times as recorded.">
+        <label class="skew-toggle" title="Shift a server span that lies outside its client parent into the parent's window (its subtree follows). Off: the times as recorded.">
             <input type="checkbox" data-testid="skew-adjust" prop:checked=move || ui.app.skew_adjust.get()
                 on:change=move |ev| toggle(ui, event_target_checked(&ev))/>
             "Adjust clock skew"
             <span class="muted" data-testid="skew-count">{count}</span>
-            {move || ui.app.skew_busy.get().then(|| view! { <span class="muted" data-testid="skew-busy">" (re-timing…)"</span> })}
         </label>
+        <span class="skew-busy muted" role="status">{busy}</span>
     }
 }

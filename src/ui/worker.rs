@@ -1,7 +1,7 @@
 //! The parse worker: the inputs as `Blob`s in, a snapshot of the parsed set out.
 //!
 //! ```text
-//! page ──{kind:"load", id, names[], blobs[]}──▶ worker      (Blobs go by reference, not copied)
+//! page ──{kind:"load", id, names[], blobs[], skew}──▶ worker   (Blobs go by reference; skew: adjust or not)
 //! page ◀──{kind:"ready"}                                     (once, at start)
 //! page ◀──{kind:"progress", id, text, done_bytes}
 //! page ◀──{kind:"done", id, snapshot, spans, traces, ms, memory_bytes, marks}   (snapshot transferred)

@@ -18,7 +18,8 @@
 //!             u32 m, m × u32 moved per trace     (m is 0 or the trace count)
 //! ```
 //!
-//! Every section but the warnings and the sources holds records of one fixed size, so a
+//! Every section but the warnings and the sources holds records of one fixed size (the
+//! skew section's flag byte comes before its count), so a
 //! section's length is checked once against its count and its records decode at fixed
 //! offsets. Decoding checks every length, range and
 //! index it reads, so a truncated or corrupt snapshot is a [`SnapshotError`], never a

@@ -534,8 +534,11 @@ fn check_items(set: &TraceSet, phase: usize, items: std::ops::Range<usize>) -> R
     let start = items.start;
     match phase {
         0 => {
-            for t in part(&set.traces, &items, "trace")? {
+            for (k, t) in part(&set.traces, &items, "trace")?.iter().enumerate() {
                 check_range(t.spans, n_spans, "trace spans")?;
+                if set.skew.moved_per_trace.get(start + k).is_some_and(|&n| n > t.spans.len) {
+                    return Err(SnapshotError::Corrupt("more spans moved for clock skew than the trace holds".into()));
+                }
                 check_range(t.warnings, set.warnings.len(), "trace warnings")?;
                 if !t.spans.is_empty() && !t.spans.range().contains(&(t.root as usize)) {
                     return Err(SnapshotError::Corrupt("trace root outside its spans".into()));
@@ -551,6 +554,9 @@ fn check_items(set: &TraceSet, phase: usize, items: std::ops::Range<usize>) -> R
             let (counts, n_traces) = (set.skew.moved_per_trace.len(), set.traces.len());
             if counts != 0 && counts != n_traces {
                 return Err(SnapshotError::Corrupt(format!("{counts} skew moved counts for {n_traces} traces")));
+            }
+            if !set.skew.adjusted && (shifts != 0 || counts != 0) {
+                return Err(SnapshotError::Corrupt("clock-skew shifts on a set whose times are not adjusted".into()));
             }
         }
         2 => {

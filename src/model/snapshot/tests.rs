@@ -77,7 +77,7 @@ fn skew_state_round_trips() {
 }
 
 /// Shifts for some spans but not all (or counts for other traces) cannot be looked up by
-/// index: refused.
+/// index, a count cannot exceed its trace, and unadjusted times carry no shifts: refused.
 #[test]
 fn skew_shifts_for_some_spans_are_corrupt() {
     let mut set = sample();
@@ -87,6 +87,11 @@ fn skew_shifts_for_some_spans_are_corrupt() {
     set.skew.shift_ns.clear();
     set.skew.moved_per_trace = vec![1; set.traces.len() + 1];
     assert!(matches!(decode(&encode(&set)), Err(SnapshotError::Corrupt(m)) if m.contains("skew moved counts")));
+    set.skew.moved_per_trace = vec![u32::MAX; set.traces.len()];
+    assert!(matches!(decode(&encode(&set)), Err(SnapshotError::Corrupt(m)) if m.contains("than the trace holds")));
+    set.skew.moved_per_trace = vec![0; set.traces.len()];
+    set.skew.adjusted = false;
+    assert!(matches!(decode(&encode(&set)), Err(SnapshotError::Corrupt(m)) if m.contains("not adjusted")));
 }
 
 #[test]

@@ -91,7 +91,8 @@ pub fn encode(set: &TraceSet) -> Vec<u8> {
         + set.spans.len() * 140
         + (set.attrs.len() + set.values.len()) * 13
         + set.events.len() * 28
-        + set.skew.shift_ns.len() * 8;
+        + set.skew.shift_ns.len() * 8
+        + set.skew.moved_per_trace.len() * 4;
     let mut w = Writer { out: Vec::with_capacity(approx) };
     w.out.extend_from_slice(MAGIC);
     w.u32(VERSION);

@@ -318,7 +318,7 @@ pub fn App() -> impl IntoView {
                         <button data-testid="add-files" title="Add trace files to what is loaded" on:click=move |_| open_files(true)>"Add files…"</button>
                         <button data-testid="paste-json" title="Paste trace JSON" on:click=move |_| ui.dialog.set(Dialog::Paste)>"Paste JSON"</button>
                         <button data-testid="connect" title="Connect to Jaeger, Tempo or Zipkin" on:click=move |_| ui.dialog.set(Dialog::Connect)>"Connect…"</button>
-                        <span class="sources muted" data-testid="sources">{sources}</span>
+                        <span class="sources muted" data-testid="sources" title=sources>{sources}</span>
                     })}
                     <TraceNav/>
                     <span class="spacer"></span>

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, RequestMode, Response};
 
-use crate::backend::failure::{body_message, Failure};
+use crate::backend::failure::{body_message, Failure, ERROR_BODY_MAX_BYTES};
 use crate::backend::Connection;
 
 /// A successful answer: its bytes as a JS buffer (not copied into wasm memory).
@@ -76,7 +76,11 @@ pub async fn get(c: &Connection, url: &str) -> Result<Answer, Failure> {
         Err(_) => None,
     };
     if !resp.ok() {
-        let message = buffer.as_ref().and_then(|b| body_message(&Uint8Array::new(b).to_vec()));
+        let head = |b: &ArrayBuffer| {
+            let n = (b.byte_length() as usize).min(ERROR_BODY_MAX_BYTES);
+            Uint8Array::new_with_byte_offset_and_length(b, 0, n as u32).to_vec()
+        };
+        let message = buffer.as_ref().and_then(|b| body_message(&head(b)));
         return Err(Failure::Http { status: resp.status(), status_text: resp.status_text(), message });
     }
     buffer.map(|buffer| Answer { buffer }).ok_or(Failure::Unreachable)
