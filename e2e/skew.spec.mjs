@@ -1,7 +1,8 @@
 // The clock-skew toggle on a crafted RPC whose server clock runs 470 ms behind
 // (e2e/fixtures/skew-rpc.json): on by default, the server span is drawn inside its
 // client's window and marked with its shift; off, it is drawn where it was recorded;
-// the hash keeps the state across a reload; the analysis views say the times moved.
+// the hash keeps the state across a reload; the analysis views say the times moved. On the
+// demo, which has no skew, a flip asks nothing of the worker.
 import { eq, ok, open, ready } from './assert.mjs';
 
 const URL_Q = (base) => '?url=' + encodeURIComponent(base + 'e2e-fixtures/skew-rpc.json');
@@ -64,6 +65,20 @@ export const tests = [
       await page.waitForFunction(() => !document.querySelector('[data-testid="skew-busy"]') && document.querySelector('[data-testid="span-row"] [data-testid="skew-adjusted"]'));
       ok(Math.abs(await barLeft(page, 'charge') - adjusted) < 0.01, 'adjusted after two flips');
       eq(await page.textContent('[data-testid="skew-count"]'), ' (1 moved)', 'moved count after two flips');
+    },
+  },
+  {
+    name: 'a flip that would move no span keeps the set: nothing is re-timed',
+    fn: async (page, { base }) => {
+      await open(page, base, '', 19);
+      ok(await page.isChecked(TOGGLE), 'on by default');
+      await page.click(TOGGLE);
+      await page.waitForFunction(() => location.hash.includes('skew=0'));
+      await page.click(TOGGLE);
+      await page.waitForFunction(() => !location.hash.includes('skew='));
+      eq(await page.locator('[data-testid="skew-busy"]').count(), 0, 'never busy');
+      eq(await page.evaluate(() => typeof window.__clewTimings.skew_ms), 'undefined', 'no set asked of the worker');
+      eq(await page.getAttribute('[data-testid="app"]', 'data-loaded-spans'), '19', 'the demo still shown');
     },
   },
 ];

@@ -14,7 +14,7 @@
 //! ms of work, which belongs off the main thread. Until the worker's set arrives the views
 //! show the times they had, and the switch says it is busy. One request is on its way at
 //! a time; when it lands (or a load does) and the switch was flipped meanwhile, the next
-//! one goes ([`reconcile`]).
+//! one goes ([`reconcile`]). A flip that would move no span asks nothing: both sets stay.
 //!
 //! A toggled set gets a new id (from [`SET_IDS_FROM`] up, beyond any load id), so that the
 //! views ask the worker again and an answer about the other times is dropped. Selected and
@@ -53,8 +53,9 @@ pub fn toggle(ui: Ui, on: bool) {
     reconcile(ui);
 }
 
-/// Asks the worker for the set the switch wants, unless the page shows it already, a
-/// request or a load is on its way (each reconciles when it lands), or no set is loaded.
+/// Asks the worker for the set the switch wants, unless the page shows it already (or one
+/// with the same times: nothing to move), a request or a load is on its way (each
+/// reconciles when it lands), or no set is loaded.
 /// With no worker to ask, the switch goes back to what the set holds.
 pub fn reconcile(ui: Ui) {
     let app = ui.app;
@@ -62,7 +63,8 @@ pub fn reconcile(ui: Ui) {
         return;
     }
     let on = app.skew_adjust.get_untracked();
-    let Some(load_id) = app.loaded.with_untracked(|l| l.as_ref().filter(|l| l.set.skew.adjusted != on).map(|l| l.load_id)) else {
+    let wanted = |l: &Loaded| l.set.skew.adjusted != on && !unchanged_by(&l.set, on);
+    let Some(load_id) = app.loaded.with_untracked(|l| l.as_ref().filter(|l| wanted(l)).map(|l| l.load_id)) else {
         return;
     };
     let new_id = NEXT_SET_ID.with(|n| {
@@ -75,6 +77,14 @@ pub fn reconcile(ui: Ui) {
     } else {
         app.skew_adjust.set(!on);
     }
+}
+
+/// Whether turning the adjustment of `set` on or off would leave every span where it is:
+/// restoring a set in which nothing moved, or adjusting one in which nothing would move
+/// (one pass over the spans, a few ms at a million). Then neither the page's set nor the
+/// worker's changes: every view and answer would be the same.
+fn unchanged_by(set: &TraceSet, on: bool) -> bool {
+    if on { (0..set.traces.len()).all(|t| skew::adjust(set, t).moved.is_empty()) } else { set.skew.shift_ns.is_empty() }
 }
 
 /// Asks the worker to adjust (`on`) or restore its set `load_id` and to call it `new_id`
