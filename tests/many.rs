@@ -454,3 +454,30 @@ fn summaries_come_in_pages_at_the_asked_prices() {
     let Response::TraceList(l) = a.answer(&set, &req) else { panic!("list") };
     assert_eq!(l.order, [0]);
 }
+
+/// Two traces, each a chain of 30,000 spans: every row's path has at most
+/// `MAX_PATH_STEPS` steps (the deep ones keep their first 32 and last 31 around one
+/// "… N more steps …"), so both comparisons stay linear in spans instead of building
+/// 30,000 paths of up to 30,000 steps.
+#[test]
+fn deep_chains_compare_with_shortened_paths() {
+    use clew::analysis::many::paths::MAX_PATH_STEPS;
+    const DEPTH: u64 = 30_000;
+    let spans: Vec<Sp> = [1, 2]
+        .into_iter()
+        .flat_map(|trace| (0..DEPTH).map(move |k| sp(trace, k + 1, k, if k % 2 == 0 { "api" } else { "db" }, "step", 0, 2 * DEPTH - k)))
+        .collect();
+    let set = load_as(&otlp_text(&spans), Format::Otlp);
+    let check = |paths: Vec<&Vec<String>>| {
+        assert!(paths.len() >= DEPTH as usize, "a row per depth");
+        assert!(paths.iter().all(|p| p.len() <= MAX_PATH_STEPS));
+        let deepest = paths.iter().find(|p| p.get(32).is_some_and(|m| m == "… 29,937 more steps …")).expect("the deepest row");
+        assert_eq!((deepest[0].as_str(), deepest[31].as_str(), deepest[63].as_str()), ("api/step", "db/step", "db/step"));
+        let full = paths.iter().find(|p| p.len() == 3).expect("a shallow row");
+        assert_eq!(**full, ["api/step", "db/step", "api/step"]);
+    };
+    let d = cohort_diff(&set, &[0], &[1]);
+    check(d.rows.iter().map(|r| &r.path).collect());
+    let rows = diff_traces(&set, 0, 1);
+    check(rows.iter().map(|r| &r.path).collect());
+}

@@ -21,7 +21,17 @@ pub struct PathNode {
     pub operation: StrId,
     /// 0 at the top.
     pub depth: u32,
+    /// The node's ancestor (or itself) at depth `min(depth, PATH_HEAD_STEPS - 1)`: where a
+    /// shortened path's first part ends.
+    head_end: u32,
 }
+
+/// Paths of more steps than this are shortened ([`PathTree::path`]): a chain of tens of
+/// thousands of spans would otherwise give as many rows of as many steps each.
+pub const MAX_PATH_STEPS: usize = 64;
+/// The steps a shortened path keeps from the top, and from its end.
+const PATH_HEAD_STEPS: usize = 32;
+const PATH_TAIL_STEPS: usize = MAX_PATH_STEPS - PATH_HEAD_STEPS - 1;
 
 /// Paths of one set, merged.
 #[derive(Clone, Debug, Default)]
@@ -53,7 +63,9 @@ impl PathTree {
             let next = self.nodes.len() as u32;
             let node = *self.index.entry(key).or_insert(next);
             if node == next {
-                self.nodes.push(PathNode { parent, service: key.1, operation: key.2, depth });
+                // A parent's node is older than its children's: its head end is known.
+                let head_end = if (depth as usize) < PATH_HEAD_STEPS { next } else { self.nodes[parent as usize].head_end };
+                self.nodes.push(PathNode { parent, service: key.1, operation: key.2, depth, head_end });
             }
             out.push(node);
         }
@@ -66,10 +78,27 @@ impl PathTree {
     }
 
     /// The whole path of a node, top first, as `service/operation` steps.
+    ///
+    /// A path of more than [`MAX_PATH_STEPS`] steps keeps its first 32 and last 31, with
+    /// one `"… N more steps …"` between them, so that building every node's path costs at
+    /// most that many steps per node however deep the traces are.
     pub fn path(&self, set: &TraceSet, node: u32) -> Vec<String> {
-        let mut out = Vec::new();
+        let Some(last) = self.nodes.get(node as usize) else { return Vec::new() };
+        let steps = last.depth as usize + 1;
+        if steps <= MAX_PATH_STEPS {
+            return self.walk_up(set, node, steps);
+        }
+        let mut out = self.walk_up(set, last.head_end, PATH_HEAD_STEPS);
+        out.push(format!("… {} more steps …", crate::format::thousands((steps - PATH_HEAD_STEPS - PATH_TAIL_STEPS) as u64)));
+        out.extend(self.walk_up(set, node, PATH_TAIL_STEPS));
+        out
+    }
+
+    /// The last `count` steps of a node's path (fewer at the top), top first.
+    fn walk_up(&self, set: &TraceSet, node: u32, count: usize) -> Vec<String> {
+        let mut out = Vec::with_capacity(count);
         let mut n = node;
-        while let Some(p) = self.nodes.get(n as usize) {
+        while let Some(p) = self.nodes.get(n as usize).filter(|_| out.len() < count) {
             out.push(self.step(set, n));
             n = p.parent;
         }
