@@ -122,7 +122,7 @@ fn head_json(set: &TraceSet) -> Map<String, Value> {
     o.insert("totals".into(), json!({"traces": set.traces.len(), "spans": set.spans.len(), "warnings": set.warnings.len()}));
     let sources = set.sources.iter().map(|s| json!({"name": s.name, "format": s.format, "spans": s.spans})).collect();
     o.insert("sources".into(), Value::Array(sources));
-    o.insert("skew".into(), skew_json(set));
+    o.insert("skew".into(), skew_json(set, None));
     let set_warnings = WarningsJson { set, warnings: &set.warnings[set.set_warnings.range()] };
     o.insert("set_warnings".into(), serde_json::to_value(set_warnings).unwrap_or_default());
     o.insert("traces".into(), Value::Null);
@@ -132,20 +132,30 @@ fn head_json(set: &TraceSet) -> Map<String, Value> {
     o
 }
 
-/// Whether the times are adjusted for clock skew and how many spans moved:
-/// `{"adjusted": bool, "spans_moved": n}`.
-pub fn skew_json(set: &TraceSet) -> Value {
-    json!({"adjusted": set.skew.adjusted, "spans_moved": skew_moved(set)})
+/// Whether the times are adjusted for clock skew and how many spans of `traces` (all
+/// of them for `None`) moved: `{"adjusted": bool, "spans_moved": n}`.
+pub fn skew_json(set: &TraceSet, traces: Option<&[usize]>) -> Value {
+    json!({"adjusted": set.skew.adjusted, "spans_moved": skew_moved(set, traces)})
 }
 
-/// The number of spans the clock-skew adjustment moved, over the whole set.
-fn skew_moved(set: &TraceSet) -> usize {
-    (0..set.traces.len()).map(|t| analysis::skew::moved_in_trace(set, t)).sum()
+/// The number of spans the clock-skew adjustment moved in `traces` (each counted once),
+/// or over the whole set.
+fn skew_moved(set: &TraceSet, traces: Option<&[usize]>) -> usize {
+    match traces {
+        None => (0..set.traces.len()).map(|t| analysis::skew::moved_in_trace(set, t)).sum(),
+        Some(ts) => {
+            let mut ts = ts.to_vec();
+            ts.sort_unstable();
+            ts.dedup();
+            ts.into_iter().map(|t| analysis::skew::moved_in_trace(set, t)).sum()
+        }
+    }
 }
 
-/// The line saying whether the times were adjusted for clock skew.
-pub fn skew_line(set: &TraceSet) -> String {
-    match (set.skew.adjusted, skew_moved(set)) {
+/// The line saying whether the times were adjusted for clock skew, counting the moved
+/// spans of `traces` (all of them for `None`).
+pub fn skew_line(set: &TraceSet, traces: Option<&[usize]>) -> String {
+    match (set.skew.adjusted, skew_moved(set, traces)) {
         (false, _) => "times as recorded (no clock-skew adjustment)".to_string(),
         (true, 1) => "times adjusted for clock skew (1 span moved)".to_string(),
         (true, n) => format!("times adjusted for clock skew ({n} spans moved)"),
@@ -205,7 +215,7 @@ pub fn analyze_text(set: &TraceSet, opts: &ReportOptions) -> String {
     for s in &set.sources {
         let _ = writeln!(out, "  read {} as {} ({} spans)", s.name, s.format, s.spans);
     }
-    let _ = writeln!(out, "  {}", skew_line(set));
+    let _ = writeln!(out, "  {}", skew_line(set, None));
     for w in &set.warnings[set.set_warnings.range()] {
         let _ = writeln!(out, "  warning [{}] {}", w.kind.as_str(), w.message);
     }

@@ -293,6 +293,9 @@ fn clew_analyze_and_compare_adjust_by_default_and_keep_raw_times_with_no_skew_ad
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // The comparison's fields in their documented order, then the skew statement.
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.starts_with(r#"{"a":{"traces":1,"mean_duration_ns":"#) && text.contains(r#"}],"skew":{"#), "{text}");
         serde_json::from_slice(&out.stdout).unwrap()
     };
     let adjusted = compare(&[]);

@@ -270,20 +270,27 @@ fn compare(args: &[String]) -> ExitCode {
         return fail(&format!("a group is empty: A has {} traces, B has {}", a.len(), b.len()));
     }
     let diff = cohort_diff(&set, &a, &b);
+    // The skew statement counts the moved spans of the compared traces.
+    let compared: Vec<usize> = a.iter().chain(&b).copied().collect();
     let text = if c.json {
-        let mut v = serde_json::to_value(&diff).unwrap_or_default();
-        if let Some(o) = v.as_object_mut() {
-            o.insert("skew".into(), report::skew_json(&set));
-        }
-        v.to_string() + "\n"
+        let out = CompareJson { diff: &diff, skew: report::skew_json(&set, Some(&compared)) };
+        serde_json::to_string(&out).unwrap_or_default() + "\n"
     } else {
-        format!("{}\n{}", report::skew_line(&set), compare_text(&diff))
+        format!("{}\n{}", report::skew_line(&set, Some(&compared)), compare_text(&diff))
     };
     let stdout = std::io::stdout();
     if stdout.lock().write_all(text.as_bytes()).is_err() {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// `clew compare --json`: the comparison's fields in their order, then `skew`.
+#[derive(serde::Serialize)]
+struct CompareJson<'a> {
+    #[serde(flatten)]
+    diff: &'a CohortDiff,
+    skew: serde_json::Value,
 }
 
 /// The readable form of a cohort comparison: the groups, then one line per path.

@@ -128,7 +128,8 @@ pub fn show_error(ui: Ui, msg: String) {
 
 fn fail(ui: Ui, msg: String) {
     IN_FLIGHT.with(|f| *f.borrow_mut() = None);
-    // A flip of the clock-skew switch made meanwhile is not served: it shows the set again.
+    // A flip of the clock-skew switch made during the load is not served: the switch
+    // shows the set again (a flip the worker is serving stays on its way).
     crate::ui::skew::settle(ui);
     release_ahead();
     ui.load.painted.set(None);
@@ -311,6 +312,8 @@ fn start_worker(ui: Ui) -> Result<WorkerClient, String> {
             "The background worker stopped{}. Load the file again to see this view.",
             if detail.is_empty() { String::new() } else { format!(" ({detail})") }
         )));
+        // A flip on its way is answered by no one: the switch settles on the shown set.
+        crate::ui::skew::cancel(ui.app);
         stop_worker();
         fail(
             ui,

@@ -105,11 +105,19 @@ pub fn cancel(app: AppState) {
     app.skew_busy.set(false);
 }
 
-/// Ends any wait and puts the switch back on what the page shows (and so the hash): after
-/// a failed load, a stopped worker, or an answer that brought no set.
+/// Puts the switch back on what the page shows (and so the hash) when no request is on
+/// its way to bring what it says: after a failed load, a stopped worker, or an answer
+/// that brought no set. A switch whose times the shown set has already (nothing to move)
+/// stays as the user left it.
 pub fn settle(ui: Ui) {
-    cancel(ui.app);
-    if let Some(shown) = ui.app.loaded.with_untracked(|l| l.as_ref().map(|l| l.set.skew.adjusted)) {
+    if PENDING.get().is_some() {
+        return; // the worker re-times the shown set; its answer settles the switch
+    }
+    let on = ui.app.skew_adjust.get_untracked();
+    let shown = ui.app.loaded.with_untracked(|l| {
+        l.as_ref().filter(|l| l.set.skew.adjusted != on && !unchanged_by(&l.set, on)).map(|l| l.set.skew.adjusted)
+    });
+    if let Some(shown) = shown {
         ui.app.skew_adjust.set(shown);
     }
 }
@@ -122,6 +130,7 @@ pub fn on_skewed(ui: Ui, data: &JsValue) {
     let (Some(load_id), Some(new_id)) = (get("load_id").as_f64(), get("new_id").as_f64()) else { return };
     let Some((pending, asked_ms)) = PENDING.get().filter(|p| p.0 == new_id) else { return };
     let (Ok(snapshot), Ok(moves)) = (get("snapshot").dyn_into::<ArrayBuffer>(), get("moves").dyn_into::<ArrayBuffer>()) else {
+        cancel(ui.app);
         settle(ui);
         return;
     };
