@@ -122,11 +122,7 @@ fn mark_worker_steps(marks: &JsValue) {
 }
 
 /// Shows `msg` as the page's error: the load, if one is on its way, has failed.
-pub fn show_error(ui: Ui, msg: String) {
-    fail(ui, msg);
-}
-
-fn fail(ui: Ui, msg: String) {
+pub(crate) fn fail(ui: Ui, msg: String) {
     IN_FLIGHT.with(|f| *f.borrow_mut() = None);
     // A flip of the clock-skew switch made during the load is not served: the switch
     // shows the set again (a flip the worker is serving stays on its way).

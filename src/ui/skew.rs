@@ -63,8 +63,7 @@ pub fn reconcile(ui: Ui) {
         return;
     }
     let on = app.skew_adjust.get_untracked();
-    let wanted = |l: &Loaded| l.set.skew.adjusted != on && !unchanged_by(&l.set, on);
-    let Some(load_id) = app.loaded.with_untracked(|l| l.as_ref().filter(|l| wanted(l)).map(|l| l.load_id)) else {
+    let Some(load_id) = app.loaded.with_untracked(|l| l.as_ref().filter(|l| needs_flip(l, on)).map(|l| l.load_id)) else {
         return;
     };
     let new_id = NEXT_SET_ID.with(|n| {
@@ -77,6 +76,12 @@ pub fn reconcile(ui: Ui) {
     } else {
         app.skew_adjust.set(!on);
     }
+}
+
+/// Whether the shown set's times differ from what the switch (`on`) asks for: only the
+/// worker can bring them.
+fn needs_flip(l: &Loaded, on: bool) -> bool {
+    l.set.skew.adjusted != on && !unchanged_by(&l.set, on)
 }
 
 /// Whether turning the adjustment of `set` on or off would leave every span where it is:
@@ -114,9 +119,7 @@ pub fn settle(ui: Ui) {
         return; // the worker re-times the shown set; its answer settles the switch
     }
     let on = ui.app.skew_adjust.get_untracked();
-    let shown = ui.app.loaded.with_untracked(|l| {
-        l.as_ref().filter(|l| l.set.skew.adjusted != on && !unchanged_by(&l.set, on)).map(|l| l.set.skew.adjusted)
-    });
+    let shown = ui.app.loaded.with_untracked(|l| l.as_ref().filter(|l| needs_flip(l, on)).map(|l| l.set.skew.adjusted));
     if let Some(shown) = shown {
         ui.app.skew_adjust.set(shown);
     }
@@ -128,13 +131,13 @@ pub fn settle(ui: Ui) {
 pub fn on_skewed(ui: Ui, data: &JsValue) {
     let get = |k: &str| Reflect::get(data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     let (Some(load_id), Some(new_id)) = (get("load_id").as_f64(), get("new_id").as_f64()) else { return };
-    let Some((pending, asked_ms)) = PENDING.get().filter(|p| p.0 == new_id) else { return };
+    let Some((_, asked_ms)) = PENDING.get().filter(|p| p.0 == new_id) else { return };
     let (Ok(snapshot), Ok(moves)) = (get("snapshot").dyn_into::<ArrayBuffer>(), get("moves").dyn_into::<ArrayBuffer>()) else {
         cancel(ui.app);
         settle(ui);
         return;
     };
-    let still_wanted = move || PENDING.get().is_some_and(|p| p.0 == pending);
+    let still_wanted = move || PENDING.get().is_some_and(|p| p.0 == new_id);
     leptos::task::spawn_local(async move {
         let bytes = loader::copy_in_slices(&snapshot).await;
         if !still_wanted() {
@@ -153,7 +156,7 @@ pub fn on_skewed(ui: Ui, data: &JsValue) {
                     ask(new_id, load_id, shown);
                 }
                 cancel(ui.app);
-                loader::show_error(ui, format!("The re-timed trace could not be opened: {e}. This is a bug in Clew; please report it."));
+                loader::fail(ui, format!("The re-timed trace could not be opened: {e}. This is a bug in Clew; please report it."));
             }
             Some(Ok(set)) => {
                 let flat = Uint32Array::new(&moves).to_vec();

@@ -222,15 +222,13 @@ fn skew(load_id: f64, new_id: f64, on: bool) {
         let (id, trace_set) = s.as_mut().filter(|(id, _)| *id == load_id)?;
         let relayout = crate::analysis::skew::set_adjusted(trace_set, on);
         *id = new_id;
-        let bytes = snapshot::encode(trace_set);
-        let snap = Uint8Array::new_with_length(bytes.len() as u32);
-        snap.copy_from(&bytes);
+        let snap = js_buffer(snapshot::encode(trace_set));
         let flat: Vec<u32> = relayout.moves.iter().flat_map(|&(old, new)| [old, new]).collect();
         let moves = js_sys::Uint32Array::new_with_length(flat.len() as u32);
         moves.copy_from(&flat);
-        set(&o, "snapshot", &snap.buffer());
+        set(&o, "snapshot", &snap);
         set(&o, "moves", &moves.buffer());
-        Some(Array::of2(&snap.buffer(), &moves.buffer()))
+        Some(Array::of2(&snap, &moves.buffer()))
     });
     if sent.is_some() {
         crate::ui::offload::host::drop_results();
@@ -335,6 +333,14 @@ fn build(id: f64, inputs: &[(String, Vec<u8>)], marks: &Marks) -> Result<(TraceS
     Ok((set, places))
 }
 
+/// Snapshot bytes as a JS buffer to transfer to the page (one copy out of wasm memory;
+/// the bytes are freed as soon as it is made).
+fn js_buffer(bytes: Vec<u8>) -> ArrayBuffer {
+    let arr = Uint8Array::new_with_length(bytes.len() as u32);
+    arr.copy_from(&bytes);
+    arr.buffer()
+}
+
 /// Sends the set to the page as a snapshot (transferred, not copied) and keeps the set.
 fn answer(id: f64, trace_set: TraceSet, t0: f64, marks: &Marks) {
     progress(id, &format!("Packing {} for the page", crate::format::count(trace_set.spans.len() as u64, "span")), None);
@@ -342,11 +348,8 @@ fn answer(id: f64, trace_set: TraceSet, t0: f64, marks: &Marks) {
     marks.mark("w_encoded");
     let (spans, traces) = (trace_set.spans.len(), trace_set.traces.len());
     SET.with(|s| *s.borrow_mut() = Some((id, trace_set)));
-    let arr = Uint8Array::new_with_length(bytes.len() as u32);
-    arr.copy_from(&bytes);
-    drop(bytes);
+    let buf = js_buffer(bytes);
     marks.mark("w_copied_out");
-    let buf = arr.buffer();
     let o = Object::new();
     set(&o, "kind", &"done".into());
     set(&o, "id", &id.into());
@@ -380,13 +383,11 @@ async fn warm_up() {
         let text = synth::encode(&spans, format);
         if let Ok(warm) = parse::load(&[("warm-up.json", text.as_bytes())], None) {
             // The page decodes it too, to warm up its own decoder.
-            let bytes = snapshot::encode(&warm);
-            let arr = Uint8Array::new_with_length(bytes.len() as u32);
-            arr.copy_from(&bytes);
+            let buf = js_buffer(snapshot::encode(&warm));
             let o = Object::new();
             set(&o, "kind", &"warm".into());
-            set(&o, "snapshot", &arr.buffer());
-            post(&o, Some(&Array::of1(&arr.buffer())));
+            set(&o, "snapshot", &buf);
+            post(&o, Some(&Array::of1(&buf)));
         }
     }
 }
